@@ -1,0 +1,71 @@
+# Bearing — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Find a Python >= 3.12: $PYTHON, the pyenv version named in .python-version, then PATH.
+PYTHON_VERSION_FILE := $(shell cat .python-version 2>/dev/null)
+FIND_PYTHON := for c in "$$PYTHON" \
+	"$${PYENV_ROOT:-$$HOME/.pyenv}/versions/$(PYTHON_VERSION_FILE)/bin/python" \
+	python3.13 python3.12 python3; do \
+	  [ -n "$$c" ] || continue; \
+	  p=$$(command -v "$$c" 2>/dev/null) || continue; \
+	  "$$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null && { echo "$$p"; exit 0; }; \
+	done; exit 1
+
+.PHONY: help
+help:
+	@echo "make run    set up (first time) and serve Bearing on http://127.0.0.1:8000 with its task worker"
+	@echo "make test   lint, migrations check, the suite on SQLite, PostgreSQL and in Chromium"
+	@echo "make seed SCALE=0.01   build a large deterministic data set for benchmarks"
+
+$(STAMP): pyproject.toml requirements.lock
+	@py=$$($(FIND_PYTHON)) || { \
+	  echo "Bearing needs Python 3.12 or newer and none was found."; \
+	  echo "Install one (for example: pyenv install $(PYTHON_VERSION_FILE)) or set PYTHON=/path/to/python3.12."; \
+	  exit 1; }; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)'; then \
+	  echo "Creating $(VENV) with $$py"; rm -rf $(VENV); "$$py" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+.PHONY: install
+install: $(STAMP)
+
+.PHONY: migrate
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+.PHONY: demo
+demo: migrate
+	$(PY) manage.py demo_data --if-empty
+
+.PHONY: run
+run: demo
+	@$(PY) manage.py runall
+
+.PHONY: seed
+seed: migrate
+	$(PY) manage.py seed --scale $(or $(SCALE),0.01)
+
+.PHONY: lint
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+.PHONY: test
+test: install
+	@$(PY) scripts/test_layers.py
+
+.PHONY: lock
+lock:
+	@echo "Regenerate requirements.lock from pyproject.toml in a clean virtual environment."
+	rm -rf /tmp/bearing-lock && $$($(FIND_PYTHON)) -m venv /tmp/bearing-lock
+	/tmp/bearing-lock/bin/pip install --quiet --upgrade pip
+	/tmp/bearing-lock/bin/pip install --quiet -e . ruff pytest pytest-django playwright
+	/tmp/bearing-lock/bin/pip freeze --exclude-editable | grep -v '^bearing' > requirements.lock

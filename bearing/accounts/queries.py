@@ -1,0 +1,107 @@
+"""Reads about people and their roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .models import Membership, Organization, Practice, Role, User
+
+
+@dataclass
+class Roles:
+    """The roles one person holds, loaded once per request."""
+
+    coach_practices: list[Practice] = field(default_factory=list)
+    sponsor_organizations: list[Organization] = field(default_factory=list)
+    coachee_organizations: list[Organization] = field(default_factory=list)
+    is_staff: bool = False
+
+    @property
+    def is_coach(self) -> bool:
+        return bool(self.coach_practices)
+
+    @property
+    def is_sponsor(self) -> bool:
+        return bool(self.sponsor_organizations)
+
+    @property
+    def is_coachee(self) -> bool:
+        return bool(self.coachee_organizations)
+
+    @property
+    def any(self) -> bool:
+        return self.is_coach or self.is_sponsor or self.is_coachee or self.is_staff
+
+
+def roles_of(user: User) -> Roles:
+    if not getattr(user, "is_authenticated", False):
+        return Roles()
+    cached = getattr(user, "_bearing_roles", None)
+    if cached is not None:
+        return cached
+    roles = Roles()
+    for m in Membership.objects.filter(user=user).select_related("practice", "organization"):
+        if m.role == Role.COACH:
+            roles.coach_practices.append(m.practice)
+        elif m.role == Role.SPONSOR:
+            roles.sponsor_organizations.append(m.organization)
+        elif m.role == Role.COACHEE:
+            roles.coachee_organizations.append(m.organization)
+        elif m.role == Role.STAFF:
+            roles.is_staff = True
+    user._bearing_roles = roles
+    return roles
+
+
+def sponsors_in(organization: Organization):
+    return User.objects.filter(
+        memberships__role=Role.SPONSOR, memberships__organization=organization, is_active=True
+    ).order_by("name")
+
+
+@dataclass
+class StaffOverview:
+    people: list
+    organizations: list
+    practices: list
+    pending_invitations: list
+
+
+def staff_overview() -> StaffOverview:
+    """What staff may see: accounts, organizations, practices, invitations. No content."""
+    from django.db.models import Count, Prefetch
+
+    from .models import Invitation
+
+    people = list(
+        User.objects.only("code", "name", "email", "is_active", "created_at", "last_login")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("practice", "organization"),
+            )
+        )
+        .order_by("name")[:500]
+    )
+    organizations = list(
+        Organization.objects.annotate(engagement_count=Count("engagements")).order_by("name")
+    )
+    practices = list(
+        Practice.objects.annotate(
+            coach_count=Count("memberships", filter=models_q_coach())
+        ).order_by("name")
+    )
+    from django.utils import timezone
+
+    pending = list(
+        Invitation.objects.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).select_related("practice", "organization")[:200]
+    )
+    return StaffOverview(people, organizations, practices, pending)
+
+
+def models_q_coach():
+    from django.db.models import Q
+
+    return Q(memberships__role=Role.COACH)

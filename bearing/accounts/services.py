@@ -1,0 +1,182 @@
+"""Writes about people: invitations, accepting them, calendar links."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bearing.audit.models import AuditAction
+from bearing.audit.services import audit_record
+from bearing.lib.mail import send_after_commit
+
+from .models import Invitation, Membership, Organization, Practice, Role, User, new_calendar_token
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_url(token: str) -> str:
+    return f"{settings.SITE_URL}/invitations/{token}/"
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    invited_by: User | None,
+    email: str,
+    role: str,
+    name: str = "",
+    practice: Practice | None = None,
+    organization: Organization | None = None,
+    send: bool = True,
+) -> tuple[Invitation, str]:
+    """Create an invitation and email its link. Returns it with the raw token,
+    which is stored nowhere (only its hash is)."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = Invitation(
+        token_hash=token_hash(token),
+        email=email.strip().lower(),
+        name=name.strip(),
+        role=role,
+        practice=practice,
+        organization=organization,
+        invited_by=invited_by,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.INVITATION_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    if send:
+        send_after_commit(
+            to=[invitation.email],
+            template="invitation",
+            context={
+                "invitation": invitation,
+                "url": invitation_url(token),
+                "inviter": invited_by,
+                "days": settings.INVITATION_DAYS,
+            },
+        )
+    return invitation, token
+
+
+def invitation_lookup(token: str) -> Invitation | None:
+    """The usable invitation for a token, or None (used, expired, revoked, unknown)."""
+    if not token or len(token) > 128:
+        return None
+    invitation = (
+        Invitation.objects.select_related("practice", "organization", "invited_by")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_usable:
+        return None
+    return invitation
+
+
+def _membership_for(invitation: Invitation, user: User) -> Membership:
+    membership, _ = Membership.objects.get_or_create(
+        user=user,
+        role=invitation.role,
+        practice=invitation.practice if invitation.role == Role.COACH else None,
+        organization=(
+            invitation.organization if invitation.role in {Role.COACHEE, Role.SPONSOR} else None
+        ),
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    token: str,
+    name: str,
+    password: str,
+    time_zone: str = "UTC",
+    existing_user: User | None = None,
+    request=None,
+) -> User:
+    """Accept an invitation: create the account (or use the signed-in one whose
+    email matches) and the membership; attach any engagement waiting for them."""
+    invitation = invitation_lookup(token)
+    if invitation is None:
+        raise ValidationError("This invitation link is no longer valid.")
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise ValidationError("This invitation link is no longer valid.")
+    if existing_user is not None:
+        if existing_user.email != invitation.email:
+            raise ValidationError("This invitation was sent to a different email address.")
+        user = existing_user
+    else:
+        if User.objects.filter(email=invitation.email).exists():
+            raise ValidationError(
+                "An account with this email already exists. Sign in first, then open the link."
+            )
+        name = name.strip()
+        if not name:
+            raise ValidationError({"name": "Please tell us your name."})
+        user = User(email=invitation.email, name=name, time_zone=time_zone or "UTC")
+        validate_password(password, user)
+        user.set_password(password)
+        user.full_clean()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as exc:
+            raise ValidationError("An account with this email already exists.") from exc
+    _membership_for(invitation, user)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if invitation.role == Role.COACHEE:
+        from bearing.engagements.models import Engagement
+
+        Engagement.objects.filter(
+            coachee__isnull=True,
+            invited_email=invitation.email,
+            organization=invitation.organization,
+        ).update(coachee=user)
+    audit_record(
+        action=AuditAction.INVITATION_ACCEPTED, actor=user, target=invitation, request=request
+    )
+    return user
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+@transaction.atomic
+def calendar_token_reset(*, user: User, request=None) -> str:
+    user.calendar_token = new_calendar_token()
+    user.save(update_fields=["calendar_token"])
+    audit_record(action=AuditAction.CALENDAR_TOKEN_RESET, actor=user, target=user, request=request)
+    return user.calendar_token
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    user: User,
+    role: str,
+    practice: Practice | None = None,
+    organization: Organization | None = None,
+) -> Membership:
+    membership, _ = Membership.objects.get_or_create(
+        user=user, role=role, practice=practice, organization=organization
+    )
+    return membership

@@ -1,0 +1,90 @@
+import hashlib
+import json
+
+from django.db import models
+from django.utils import timezone
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", "Logged in"
+    LOGIN_FAILED = "login_failed", "Login failed"
+    LOGOUT = "logout", "Logged out"
+    READ = "read", "Read a confidential record"
+    DENIED = "denied", "Access denied"
+    CONSENT = "consent", "Consent changed"
+    EXPORT = "export", "Exported"
+    INVITATION_ACCEPTED = "invitation_accepted", "Accepted an invitation"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    CALENDAR_TOKEN_RESET = "calendar_token_reset", "Calendar link replaced"
+    KEY_ROTATION = "key_rotation", "Encryption key rotated"
+
+
+GENESIS = "0" * 64
+
+
+class AuditEntry(models.Model):
+    """Append-only. Each row carries the hash of the one before it; never the content.
+
+    The actor is kept as plain ids (not a foreign key) so that the chain does not
+    change when an account is erased.
+    """
+
+    at = models.DateTimeField(default=timezone.now)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_email_hash = models.CharField(max_length=64, blank=True)
+    action = models.CharField(max_length=32, choices=AuditAction.choices)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_code = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["target_type", "target_code"], name="audit_target_idx")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Audit entries are append-only")
+
+    def canonical(self) -> bytes:
+        return json.dumps(
+            {
+                "at": self.at.isoformat(),
+                "actor_id": self.actor_id,
+                "actor_email_hash": self.actor_email_hash,
+                "action": self.action,
+                "target_type": self.target_type,
+                "target_code": self.target_code,
+                "ip_address": self.ip_address,
+                "detail": self.detail,
+                "prev_hash": self.prev_hash,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        ).encode()
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical()).hexdigest()
+
+
+class AuditHead(models.Model):
+    """A single row locked while appending, so concurrent writers keep one chain."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_hash = models.CharField(max_length=64, default=GENESIS)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single")]
+
+    def __str__(self):
+        return f"audit head {self.last_hash[:12]}"

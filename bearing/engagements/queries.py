@@ -1,0 +1,379 @@
+"""The one door to engagements and everything that hangs off them.
+
+Every read goes through a function here that takes the viewer and returns only
+what the confidentiality table in the product brief allows. Outsiders get
+``Http404`` — nothing reveals that a record exists. Denied attempts by a
+signed-in person are written to the audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from bearing.accounts.models import User
+from bearing.audit.models import AuditAction
+from bearing.audit.services import audit_record
+
+from .models import (
+    Action,
+    Agreement,
+    CoachingSession,
+    Engagement,
+    EngagementStatus,
+    PrivateNote,
+    SessionStatus,
+)
+
+
+class Relation(StrEnum):
+    COACH = "coach"
+    COACHEE = "coachee"
+    SPONSOR = "sponsor"
+
+
+def _deny(user, what: str, code) -> Http404:
+    if getattr(user, "is_authenticated", False):
+        audit_record(action=AuditAction.DENIED, actor=user, target_type=what, target_code=str(code))
+    return Http404("Not found")
+
+
+def _sponsor_org_ids(user: User) -> list[int]:
+    from bearing.accounts.queries import roles_of
+
+    return [o.id for o in roles_of(user).sponsor_organizations]
+
+
+def relation_to(user: User, engagement: Engagement) -> Relation | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if engagement.coach_id == user.id:
+        return Relation.COACH
+    if engagement.coachee_id is not None and engagement.coachee_id == user.id:
+        return Relation.COACHEE
+    if engagement.organization_id in _sponsor_org_ids(user):
+        return Relation.SPONSOR
+    return None
+
+
+# --- Engagements --------------------------------------------------------------
+
+
+def engagement_get_for(user: User, code, *, allow: set[Relation] | None = None):
+    """The engagement and the viewer's relation to it, or 404.
+
+    ``allow`` narrows who may pass (default: coach and coachee). Sponsors pass
+    only where asked for explicitly, and then see only ``SponsorView``.
+    """
+    allow = allow or {Relation.COACH, Relation.COACHEE}
+    engagement = (
+        Engagement.objects.select_related("coach", "coachee", "sponsor", "organization", "practice")
+        .filter(code=code)
+        .first()
+    )
+    relation = relation_to(user, engagement) if engagement else None
+    if engagement is None or relation not in allow:
+        raise _deny(user, "engagements.engagement", code)
+    return engagement, relation
+
+
+def engagements_coached_by(user: User):
+    return (
+        Engagement.objects.filter(coach=user)
+        .select_related("coachee", "organization", "sponsor")
+        .annotate(
+            held_count=Count("sessions", filter=Q(sessions__status=SessionStatus.HELD)),
+            open_actions=Count("actions", filter=Q(actions__completed_at__isnull=True)),
+        )
+        .order_by("status", "coachee__name", "invited_name")
+    )
+
+
+def engagements_of_coachee(user: User):
+    return (
+        Engagement.objects.filter(coachee=user)
+        .select_related("coach", "organization")
+        .order_by("-created_at")
+    )
+
+
+# --- Agreement ------------------------------------------------------------------
+
+
+def agreement_in_force(engagement: Engagement) -> Agreement | None:
+    """The newest version the coachee accepted; only it binds anyone."""
+    return engagement.agreements.filter(accepted_at__isnull=False).order_by("-version").first()
+
+
+def agreement_latest(engagement: Engagement) -> Agreement | None:
+    return engagement.agreements.order_by("-version").first()
+
+
+def agreements_in_force_for(engagement_ids) -> dict[int, Agreement]:
+    """In-force agreements for many engagements in one query."""
+    result: dict[int, Agreement] = {}
+    rows = (
+        Agreement.objects.filter(engagement_id__in=list(engagement_ids), accepted_at__isnull=False)
+        .defer("objectives")
+        .order_by("engagement_id", "-version")
+    )
+    for row in rows:
+        result.setdefault(row.engagement_id, row)
+    return result
+
+
+# --- Coaching sessions -----------------------------------------------------------
+
+
+def session_get_for(user: User, code):
+    """A coaching session for its coach or coachee; everyone else gets 404."""
+    session = (
+        CoachingSession.objects.select_related(
+            "engagement", "engagement__coach", "engagement__coachee", "engagement__organization"
+        )
+        .filter(code=code)
+        .first()
+    )
+    relation = relation_to(user, session.engagement) if session else None
+    if session is None or relation not in {Relation.COACH, Relation.COACHEE}:
+        raise _deny(user, "engagements.coachingsession", code)
+    return session, relation
+
+
+def sessions_of(engagement: Engagement):
+    return engagement.sessions.order_by("-scheduled_for")
+
+
+def private_note_for(user: User, session: CoachingSession) -> PrivateNote | None:
+    """Only the engagement's coach ever gets the private note; anyone else gets 404."""
+    if session.engagement.coach_id != user.id:
+        raise _deny(user, "engagements.privatenote", session.code)
+    return PrivateNote.objects.filter(session=session, author=user).first()
+
+
+def upcoming_sessions_for(user: User, *, limit: int = 10):
+    return (
+        CoachingSession.objects.filter(
+            Q(engagement__coach=user) | Q(engagement__coachee=user),
+            status=SessionStatus.SCHEDULED,
+            scheduled_for__gte=timezone.now(),
+        )
+        .select_related("engagement", "engagement__coachee", "engagement__coach")
+        .defer("agenda_outcome", "agenda_measure", "agenda_why", "shared_notes")
+        .order_by("scheduled_for")[:limit]
+    )
+
+
+def calendar_sessions_for(user: User):
+    """What a personal calendar feed may carry: times and names, never notes."""
+    since = timezone.now() - timezone.timedelta(days=90)
+    return (
+        CoachingSession.objects.filter(
+            Q(engagement__coach=user) | Q(engagement__coachee=user), scheduled_for__gte=since
+        )
+        .select_related("engagement", "engagement__coachee", "engagement__coach")
+        .only(
+            "code",
+            "scheduled_for",
+            "duration_minutes",
+            "location",
+            "status",
+            "sequence",
+            "created_at",
+            "engagement__code",
+            "engagement__coach__name",
+            "engagement__coach__email",
+            "engagement__coachee__name",
+            "engagement__coachee__email",
+            "engagement__invited_name",
+            "engagement__invited_email",
+        )
+        .order_by("scheduled_for")
+    )
+
+
+# --- Actions --------------------------------------------------------------------
+
+
+def action_get_for(user: User, code):
+    action = Action.objects.select_related("engagement", "owner").filter(code=code).first()
+    relation = relation_to(user, action.engagement) if action else None
+    if action is None or relation not in {Relation.COACH, Relation.COACHEE}:
+        raise _deny(user, "engagements.action", code)
+    return action, relation
+
+
+def actions_of(engagement: Engagement):
+    return engagement.actions.select_related("owner").order_by(
+        "completed_at", "due_on", "created_at"
+    )
+
+
+def overdue_actions_for_coach(user: User, today: date | None = None):
+    today = today or timezone.localdate()
+    return (
+        Action.objects.filter(engagement__coach=user, completed_at__isnull=True, due_on__lt=today)
+        .select_related("engagement", "engagement__coachee", "owner")
+        .order_by("due_on")
+    )
+
+
+def open_actions_for_coachee(user: User):
+    return (
+        Action.objects.filter(engagement__coachee=user, completed_at__isnull=True)
+        .select_related("engagement", "owner")
+        .order_by("due_on")
+    )
+
+
+# --- Sponsor and staff views: explicit allow-lists --------------------------------
+
+
+@dataclass(frozen=True)
+class SponsorEngagementRow:
+    """Everything a sponsor may ever see of one engagement. Built field by field."""
+
+    code: str
+    coachee_name: str
+    coach_name: str
+    agreement_accepted: bool
+    acknowledged: bool
+    status: str | None  # None: not shared under the agreement
+    sessions_held: int | None
+    sessions_missed: int | None
+    sessions_scheduled: int | None
+
+
+def _sponsor_row(
+    engagement: Engagement, agreement: Agreement | None, counts
+) -> SponsorEngagementRow:
+    signals = agreement.sponsor_signals if agreement else set()
+    shares_attendance = "attendance" in signals
+    return SponsorEngagementRow(
+        code=str(engagement.code),
+        coachee_name=engagement.coachee_display,
+        coach_name=engagement.coach.name,
+        agreement_accepted=agreement is not None,
+        acknowledged=bool(agreement and agreement.sponsor_acknowledged_at),
+        status=engagement.get_status_display() if "status" in signals else None,
+        sessions_held=counts.held if shares_attendance else None,
+        sessions_missed=counts.missed if shares_attendance else None,
+        sessions_scheduled=counts.upcoming if shares_attendance else None,
+    )
+
+
+def _with_attendance_counts(qs):
+    now = timezone.now()
+    return qs.annotate(
+        held=Count("sessions", filter=Q(sessions__status=SessionStatus.HELD)),
+        missed=Count("sessions", filter=Q(sessions__status=SessionStatus.NO_SHOW)),
+        upcoming=Count(
+            "sessions",
+            filter=Q(sessions__status=SessionStatus.SCHEDULED, sessions__scheduled_for__gte=now),
+        ),
+    )
+
+
+def sponsor_engagements(user: User) -> list[SponsorEngagementRow]:
+    org_ids = _sponsor_org_ids(user)
+    qs = _with_attendance_counts(
+        Engagement.objects.filter(organization_id__in=org_ids)
+        .select_related("coach", "coachee")
+        .only(
+            "code",
+            "status",
+            "organization_id",
+            "coachee_id",
+            "invited_name",
+            "invited_email",
+            "coach__name",
+            "coachee__name",
+            "coachee__email",
+            "created_at",
+        )
+        .order_by("coachee__name", "invited_name")
+    )
+    engagements = list(qs)
+    agreements = agreements_in_force_for(e.id for e in engagements)
+    return [_sponsor_row(e, agreements.get(e.id), e) for e in engagements]
+
+
+def sponsor_engagement_get(user: User, code) -> tuple[SponsorEngagementRow, Agreement | None]:
+    org_ids = _sponsor_org_ids(user)
+    engagement = _with_attendance_counts(
+        Engagement.objects.filter(code=code, organization_id__in=org_ids).select_related(
+            "coach", "coachee"
+        )
+    ).first()
+    if engagement is None:
+        raise _deny(user, "engagements.engagement", code)
+    latest = agreement_latest(engagement)
+    in_force = agreement_in_force(engagement)
+    return _sponsor_row(engagement, in_force, engagement), latest
+
+
+@dataclass(frozen=True)
+class StaffEngagementRow:
+    code: str
+    organization: str
+    practice: str
+    status: str
+    sessions_held: int
+    sessions_missed: int
+
+
+def staff_engagements() -> list[StaffEngagementRow]:
+    qs = _with_attendance_counts(
+        Engagement.objects.select_related("organization", "practice").only(
+            "code", "status", "organization__name", "practice__name", "created_at"
+        )
+    ).order_by("organization__name", "-created_at")
+    return [
+        StaffEngagementRow(
+            code=str(e.code),
+            organization=e.organization.name,
+            practice=e.practice.name,
+            status=e.get_status_display(),
+            sessions_held=e.held,
+            sessions_missed=e.missed,
+        )
+        for e in qs
+    ]
+
+
+def engagement_counts_by_status() -> dict[str, int]:
+    rows = Engagement.objects.values("status").annotate(n=Count("id"))
+    return {EngagementStatus(r["status"]).label: r["n"] for r in rows}
+
+
+def prefetch_next_session(qs):
+    return qs.prefetch_related(
+        Prefetch(
+            "sessions",
+            queryset=CoachingSession.objects.filter(
+                status=SessionStatus.SCHEDULED, scheduled_for__gte=timezone.now()
+            )
+            .defer("agenda_outcome", "agenda_measure", "agenda_why", "shared_notes")
+            .order_by("scheduled_for"),
+            to_attr="upcoming_sessions",
+        )
+    )
+
+
+def agreements_awaiting(user: User) -> list[Agreement]:
+    """Agreement versions waiting for this coachee's acceptance."""
+    return list(
+        Agreement.objects.filter(
+            engagement__coachee=user,
+            accepted_at__isnull=True,
+            superseded_at__isnull=True,
+        )
+        .select_related("engagement", "engagement__coach")
+        .defer("objectives")
+        .order_by("created_at")
+    )

@@ -1,0 +1,177 @@
+"""Personas and small builders for tests, built once per test class.
+
+    class MyTests(WorldTestCase):
+        def test_sponsor_cannot_read_private_notes(self):
+            self.client.force_login(self.w.sponsor) ...
+
+The world: a practice with ``coach`` and ``other_coach``; an organization with
+``sponsor`` and the coach's ``coachee``; ``staff``; an active ``engagement``
+(agreement v1 accepted) with a held ``past_session`` and a scheduled
+``next_session``; agenda, shared notes, private notes and actions carrying the
+CANARY strings that must never reach the wrong person.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+from django.test import TestCase
+from django.utils import timezone
+
+from bearing.accounts.models import Membership, Organization, Practice, Role, User
+from bearing.engagements.models import (
+    Action,
+    Agreement,
+    CoachingSession,
+    Engagement,
+    EngagementStatus,
+    PrivateNote,
+    SessionStatus,
+)
+
+PASSWORD = "correct-horse-battery-staple"
+
+CANARY = SimpleNamespace(
+    private_note="CANARY-PRIVATE-7f3a9 the coach privately wonders about burnout",
+    shared_notes="CANARY-SHARED-b81c2 we explored the board conflict",
+    agenda_outcome="CANARY-AGENDA-OUTCOME-44d1e leave with a plan for the CFO",
+    agenda_measure="CANARY-AGENDA-MEASURE-90aa7 one sentence I can say",
+    agenda_why="CANARY-AGENDA-WHY-c3b55 the reorg lands in May",
+    action="CANARY-ACTION-5e6f0 talk to Priya about delegation",
+    objectives="CANARY-OBJECTIVES-d00d1 grow executive presence",
+)
+
+
+def canary_strings() -> list[str]:
+    """The distinctive tags (not the whole sentences) to search for."""
+    return [value.split(" ")[0] for value in vars(CANARY).values()]
+
+
+def make_user(email: str, name: str, *, tz: str = "Europe/London") -> User:
+    return User.objects.create_user(email, PASSWORD, name=name, time_zone=tz)
+
+
+def grant(user: User, role: str, *, practice=None, organization=None) -> Membership:
+    return Membership.objects.create(
+        user=user, role=role, practice=practice, organization=organization
+    )
+
+
+def make_engagement(
+    *,
+    coach: User,
+    coachee: User,
+    practice: Practice,
+    organization: Organization,
+    sponsor: User | None = None,
+    status: str = EngagementStatus.ACTIVE,
+    accepted: bool = True,
+    title: str = "Leadership coaching",
+    **agreement_fields,
+) -> Engagement:
+    now = timezone.now()
+    engagement = Engagement.objects.create(
+        practice=practice,
+        organization=organization,
+        coach=coach,
+        coachee=coachee,
+        sponsor=sponsor,
+        title=title,
+        status=status,
+        started_at=None if status == EngagementStatus.PROPOSED else now - timedelta(days=60),
+        ended_at=now
+        if status in {EngagementStatus.COMPLETED, EngagementStatus.ENDED_EARLY}
+        else None,
+    )
+    Agreement.objects.create(
+        engagement=engagement,
+        version=1,
+        objectives=agreement_fields.pop("objectives", "Grow as a leader"),
+        created_by=coach,
+        accepted_at=now - timedelta(days=59) if accepted else None,
+        accepted_by=coachee if accepted else None,
+        **agreement_fields,
+    )
+    return engagement
+
+
+def make_session(engagement: Engagement, *, days: float, status=SessionStatus.SCHEDULED, **kw):
+    return CoachingSession.objects.create(
+        engagement=engagement,
+        scheduled_for=timezone.now() + timedelta(days=days),
+        status=status,
+        cancelled_at=timezone.now() if status == SessionStatus.CANCELLED else None,
+        **kw,
+    )
+
+
+def make_world() -> SimpleNamespace:
+    w = SimpleNamespace()
+    w.practice = Practice.objects.create(name="Northstar Coaching")
+    w.organization = Organization.objects.create(name="Acme Manufacturing")
+    w.other_organization = Organization.objects.create(name="Globex")
+
+    w.coach = make_user("coach@example.com", "Clara Coach")
+    w.other_coach = make_user("other.coach@example.com", "Oscar Othercoach")
+    w.coachee = make_user("leader@example.com", "Lena Leader", tz="America/New_York")
+    w.sponsor = make_user("sponsor@example.com", "Sam Sponsor")
+    w.other_sponsor = make_user("sponsor@globex.example", "Gina Globex")
+    w.staff = make_user("staff@example.com", "Stan Staff")
+
+    grant(w.coach, Role.COACH, practice=w.practice)
+    grant(w.other_coach, Role.COACH, practice=w.practice)
+    grant(w.coachee, Role.COACHEE, organization=w.organization)
+    grant(w.sponsor, Role.SPONSOR, organization=w.organization)
+    grant(w.other_sponsor, Role.SPONSOR, organization=w.other_organization)
+    grant(w.staff, Role.STAFF)
+
+    w.engagement = make_engagement(
+        coach=w.coach,
+        coachee=w.coachee,
+        practice=w.practice,
+        organization=w.organization,
+        sponsor=w.sponsor,
+        objectives=CANARY.objectives,
+    )
+    w.agreement = w.engagement.agreements.get()
+    w.past_session = make_session(
+        w.engagement,
+        days=-7,
+        status=SessionStatus.HELD,
+        shared_notes=CANARY.shared_notes,
+        shared_notes_updated_at=timezone.now(),
+    )
+    w.next_session = make_session(
+        w.engagement,
+        days=7,
+        agenda_outcome=CANARY.agenda_outcome,
+        agenda_measure=CANARY.agenda_measure,
+        agenda_why=CANARY.agenda_why,
+        agenda_updated_at=timezone.now(),
+    )
+    w.private_note = PrivateNote.objects.create(
+        session=w.past_session, author=w.coach, body=CANARY.private_note
+    )
+    w.action = Action.objects.create(
+        engagement=w.engagement,
+        session=w.past_session,
+        owner=w.coachee,
+        title=CANARY.action,
+        due_on=timezone.localdate() - timedelta(days=2),
+        created_by=w.coachee,
+    )
+    return w
+
+
+class WorldTestCase(TestCase):
+    """A TestCase with the personas in ``self.w``, built once per class."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = make_world()
+
+    def login(self, user: User | None):
+        self.client.logout()
+        if user is not None:
+            self.client.force_login(user)

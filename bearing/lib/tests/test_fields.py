@@ -1,0 +1,44 @@
+from django.db import connection
+from django.test import TestCase
+
+from bearing.engagements.models import PrivateNote
+from bearing.lib import crypto
+from bearing.lib.fields import associated_data
+from bearing.lib.testing import CANARY, WorldTestCase
+
+
+class EncryptedFieldTests(WorldTestCase):
+    def test_value_reads_back_as_written(self):
+        note = PrivateNote.objects.get(pk=self.w.private_note.pk)
+        self.assertEqual(note.body, CANARY.private_note)
+
+    def test_database_holds_only_ciphertext(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT body FROM engagements_privatenote")
+            (stored,) = cursor.fetchone()
+        self.assertTrue(stored.startswith("bx1$"))
+        self.assertNotIn("CANARY", stored)
+
+    def test_ciphertext_is_bound_to_its_row(self):
+        note = PrivateNote.objects.get(pk=self.w.private_note.pk)
+        stored = note.__dict__["body"]
+        other_aad = associated_data(self.w.action, "title")
+        with self.assertRaises(crypto.DecryptionError):
+            crypto.decrypt(str(stored), other_aad)
+
+    def test_update_with_plaintext_is_refused(self):
+        with self.assertRaises(ValueError):
+            PrivateNote.objects.filter(pk=self.w.private_note.pk).update(body="plain")
+
+
+class KeyringTests(TestCase):
+    def test_keys_parse_and_the_first_encrypts(self):
+        ring = crypto.parse_keys(f"new:{crypto.generate_key()},old:{crypto.generate_key()}")
+        self.assertEqual(ring.current_id, "new")
+        self.assertEqual(set(ring.keys), {"new", "old"})
+
+    def test_bad_key_is_refused_clearly(self):
+        from django.core.exceptions import ImproperlyConfigured
+
+        with self.assertRaises(ImproperlyConfigured):
+            crypto.parse_keys("k1:c2hvcnQ=")

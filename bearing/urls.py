@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("bearing.accounts.urls")),
+    path("", include("bearing.engagements.urls")),
+    path("sponsor/", include("bearing.programs.urls")),
+]
+
+handler404 = "bearing.views.not_found"

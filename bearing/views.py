@@ -1,0 +1,53 @@
+"""The front door: home, the per-role dashboard, health."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from bearing.accounts.queries import roles_of
+from bearing.engagements import queries as eq
+
+
+@require_GET
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return redirect("accounts:login")
+
+
+@require_GET
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    user = request.user
+    roles = roles_of(user)
+    ctx = {"roles": roles}
+    if roles.is_coach:
+        ctx["coach_engagements"] = list(eq.engagements_coached_by(user))
+        ctx["coach_overdue"] = list(eq.overdue_actions_for_coach(user)[:20])
+    if roles.is_coach or roles.is_coachee:
+        ctx["upcoming"] = list(eq.upcoming_sessions_for(user))
+    if roles.is_coachee:
+        ctx["my_engagements"] = list(eq.engagements_of_coachee(user))
+        ctx["my_actions"] = list(eq.open_actions_for_coachee(user))
+        ctx["pending_agreements"] = eq.agreements_awaiting(user)
+    if roles.is_sponsor:
+        ctx["sponsor_rows"] = eq.sponsor_engagements(user)
+    if roles.is_staff:
+        from bearing.accounts import queries as aq
+
+        ctx["staff"] = aq.staff_overview()
+        ctx["staff_engagements"] = eq.staff_engagements()
+    return render(request, "dashboard.html", ctx)
+
+
+def not_found(request, exception=None):
+    return render(request, "404.html", status=404)

@@ -1,0 +1,15 @@
+"""Test-wide settings that keep the suite fast and self-contained.
+
+Set here (after Django is configured, before anything reads them) so that
+Bearing keeps one settings module.
+"""
+
+from django.conf import settings
+
+from bearing.lib import crypto
+
+settings.ENCRYPTION_KEYS = "ktest1:" + "dGVzdC1rZXktbm90LWZvci1wcm9kdWN0aW9uLXVzZSE="
+settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+settings.SITE_URL = "http://testserver"
+crypto.reset_keyring()
