@@ -133,9 +133,17 @@ class Membership(models.Model):
                 name="membership_scope_matches_role",
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "practice", "organization"],
-                name="membership_unique",
-                nulls_distinct=False,
+                fields=["user", "role", "practice"],
+                condition=Q(practice__isnull=False),
+                name="membership_unique_in_practice",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organization"],
+                condition=Q(organization__isnull=False),
+                name="membership_unique_in_organization",
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(role="staff"), name="membership_unique_staff"
             ),
         ]
 

@@ -114,7 +114,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'role', 'practice', 'organization'), name='membership_unique', nulls_distinct=False),
+            constraint=models.UniqueConstraint(condition=models.Q(('practice__isnull', False)), fields=('user', 'role', 'practice'), name='membership_unique_in_practice'),
+        ),
+        migrations.AddConstraint(
+            model_name='membership',
+            constraint=models.UniqueConstraint(condition=models.Q(('organization__isnull', False)), fields=('user', 'role', 'organization'), name='membership_unique_in_organization'),
+        ),
+        migrations.AddConstraint(
+            model_name='membership',
+            constraint=models.UniqueConstraint(condition=models.Q(('role', 'staff')), fields=('user',), name='membership_unique_staff'),
         ),
         migrations.AddConstraint(
             model_name='invitation',
