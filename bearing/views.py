@@ -45,7 +45,7 @@ def dashboard(request):
         from bearing.accounts import queries as aq
 
         ctx["staff"] = aq.staff_overview()
-        ctx["staff_engagements"] = eq.staff_engagements()
+        ctx["staff_counts"] = eq.engagement_counts_by_status()
     return render(request, "dashboard.html", ctx)
 
 

@@ -1,0 +1,95 @@
+"""Headless Chromium for end-to-end tests, driven by Playwright.
+
+Uses the system's Chromium (Debian's ``chromium`` package); Playwright never
+downloads a browser. Tests using this are marked ``browser`` and run in their own
+layer of ``make test``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("BEARING_TEST_ARTIFACTS", "test-artifacts"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.mark.browser
+class BrowserTestCase(StaticLiveServerTestCase):
+    """A live server plus one Chromium per class; a fresh context per test."""
+
+    host = "127.0.0.1"
+
+    @classmethod
+    def setUpClass(cls):
+        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        super().setUpClass()
+        from playwright.sync_api import sync_playwright
+
+        cls._pw = sync_playwright().start()
+        cls.browser = cls._pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls._pw.stop()
+        super().tearDownClass()
+
+    def setUp(self):
+        super().setUp()
+        self.csp_violations: list[str] = []
+        self.console_errors: list[str] = []
+        self._contexts = []
+
+    def tearDown(self):
+        for context in self._contexts:
+            context.close()
+        super().tearDown()
+
+    def new_page(self, *, mobile: bool = False):
+        viewport = {"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900}
+        context = self.browser.new_context(viewport=viewport)
+        self._contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+
+        def on_console(msg):
+            if msg.type == "error":
+                self.console_errors.append(msg.text)
+                if "Content Security Policy" in msg.text:
+                    self.csp_violations.append(msg.text)
+
+        page.on("console", on_console)
+        return page
+
+    def url(self, path: str) -> str:
+        return f"{self.live_server_url}{path}"
+
+    def sign_in(self, page, email: str, password: str):
+        page.goto(self.url("/login/"))
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/dashboard/")
+
+    def sign_out(self, page):
+        page.get_by_role("button", name="Sign out").click()
+        page.wait_for_url("**/login/**")
+
+    def screenshot(self, page, name: str):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

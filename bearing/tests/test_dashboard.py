@@ -1,0 +1,127 @@
+"""Dashboards: each role sees its own part, and the query count does not grow."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from bearing.accounts.models import Role
+from bearing.engagements.models import Action
+from bearing.lib.testing import (
+    CANARY,
+    WorldTestCase,
+    canary_strings,
+    grant,
+    make_engagement,
+    make_session,
+    make_user,
+)
+
+URL = reverse("dashboard")
+
+
+def _add_leaders(w, n: int, start: int = 0):
+    for i in range(start, start + n):
+        leader = make_user(f"extra{i}@example.com", f"Extra Leader {i}")
+        grant(leader, Role.COACHEE, organization=w.organization)
+        engagement = make_engagement(
+            coach=w.coach,
+            coachee=leader,
+            practice=w.practice,
+            organization=w.organization,
+            sponsor=w.sponsor,
+        )
+        make_session(engagement, days=2 + i)
+        make_session(engagement, days=-3, status="held")
+        Action.objects.create(
+            engagement=engagement,
+            owner=leader,
+            title="x",
+            due_on=timezone.localdate() - timedelta(days=1),
+            created_by=leader,
+        )
+
+
+class DashboardTests(WorldTestCase):
+    def get(self, user):
+        self.login(user)
+        return self.client.get(URL)
+
+    def test_anonymous_is_sent_to_login(self):
+        self.login(None)
+        response = self.client.get(URL)
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(reverse("accounts:login"), response["Location"])
+
+    def test_post_is_not_allowed(self):
+        self.login(self.w.coach)
+        self.assertEqual(self.client.post(URL).status_code, 405)
+
+    def test_coach_sees_coachees_upcoming_sessions_and_overdue_actions(self):
+        response = self.get(self.w.coach)
+        self.assertContains(response, "Your coachees")
+        self.assertContains(response, self.w.coachee.name)
+        self.assertContains(
+            response, reverse("engagements:session_detail", args=[self.w.next_session.code])
+        )
+        self.assertEqual(list(response.context["coach_overdue"]), [self.w.action])
+        self.assertNotContains(response, "Engagements you sponsor")
+
+    def test_other_coach_sees_none_of_the_first_coachs_leaders(self):
+        response = self.get(self.w.other_coach)
+        self.assertNotContains(response, self.w.coachee.name)
+        self.assertEqual(response.context["coach_engagements"], [])
+        for tag in canary_strings():
+            self.assertNotContains(response, tag)
+
+    def test_coachee_sees_next_session_and_actions(self):
+        response = self.get(self.w.coachee)
+        self.assertContains(response, "Next coaching session")
+        self.assertContains(response, "Your agenda is ready")
+        self.assertContains(response, CANARY.action)  # their own action
+        self.assertNotContains(response, CANARY.private_note.split()[0])
+        self.assertNotContains(response, "Your coachees")
+
+    def test_sponsor_sees_status_and_attendance_only(self):
+        response = self.get(self.w.sponsor)
+        self.assertContains(response, "Engagements you sponsor")
+        self.assertContains(response, self.w.coachee.name)
+        self.assertContains(response, "Active")
+        for tag in canary_strings():
+            self.assertNotContains(response, tag)
+
+    def test_staff_sees_counts_and_no_content(self):
+        response = self.get(self.w.staff)
+        self.assertContains(response, "Installation")
+        for tag in canary_strings():
+            self.assertNotContains(response, tag)
+
+
+class DashboardQueryCountTests(WorldTestCase):
+    """Pinned counts; adding leaders must not add queries."""
+
+    PINNED = {"coach": 10, "coachee": 10, "sponsor": 8, "staff": 10}
+
+    def _count(self, user) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            response = self.client.get(URL)
+        self.assertEqual(response.status_code, 200)
+        return len(ctx.captured_queries)
+
+    def test_query_counts_are_pinned_and_flat(self):
+        personas = {
+            "coach": self.w.coach,
+            "coachee": self.w.coachee,
+            "sponsor": self.w.sponsor,
+            "staff": self.w.staff,
+        }
+        before = {name: self._count(user) for name, user in personas.items()}
+        _add_leaders(self.w, 6)
+        after = {name: self._count(user) for name, user in personas.items()}
+        self.assertEqual(before, after)
+        for name, count in after.items():
+            self.assertLessEqual(count, self.PINNED[name], f"{name} dashboard: {count} queries")
