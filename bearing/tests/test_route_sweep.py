@@ -1,0 +1,151 @@
+"""The route sweep: every URL pattern, requested by every persona, against a
+declared policy. Default deny: a route missing from POLICY fails the build.
+
+For each route the policy says which personas may use it; everyone else must
+get 404 (signed in) or be sent to the login page (anonymous) — unless the route
+is public. It also says which methods the route answers; any other gets 405.
+Pages that an outsider reaches must never carry a canary string.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from bearing.lib.testing import CANARY, WorldTestCase, canary_strings
+
+ANON = "anonymous"
+COACH = "coach"
+COACHEE = "coachee"
+SPONSOR = "sponsor"
+OTHER_COACH = "other_coach"
+OTHER_SPONSOR = "other_sponsor"
+STAFF = "staff"
+PERSONAS = [ANON, OTHER_COACH, OTHER_SPONSOR, STAFF, SPONSOR, COACHEE, COACH]
+SIGNED_IN = [p for p in PERSONAS if p != ANON]
+EVERYONE = set(PERSONAS)
+
+# Who may see which canaries at all.
+MAY_SEE_CANARY = {
+    COACH: set(canary_strings()),
+    COACHEE: set(canary_strings()) - {CANARY.private_note.split()[0]},
+}
+
+
+@dataclass
+class Route:
+    allow: set[str]
+    methods: tuple[str, ...] = ("GET",)
+    kwargs: Callable = field(default=lambda w: {})
+    public: bool = False  # anonymous is not sent to login (token links, login page)
+    # What a denied persona gets; public token routes answer 404 to everyone without the token.
+    denied_status: int = 404
+
+
+def _session(w):
+    return {"code": w.next_session.code}
+
+
+def _past(w):
+    return {"code": w.past_session.code}
+
+
+def _engagement(w):
+    return {"code": w.engagement.code}
+
+
+def _action(w):
+    return {"code": w.action.code}
+
+
+PAIR = {COACH, COACHEE}
+
+POLICY: dict[str, Route] = {
+    "home": Route(allow=EVERYONE, public=True),
+    "healthz": Route(allow=EVERYONE, public=True),
+    "dashboard": Route(allow=set(SIGNED_IN)),
+}
+
+
+def all_route_names() -> list[str]:
+    names: list[str] = []
+
+    def walk(patterns, prefix: str = ""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+                walk(p.url_patterns, ns)
+            elif isinstance(p, URLPattern) and p.name:
+                names.append(prefix + p.name)
+            elif isinstance(p, URLPattern):
+                names.append(f"<unnamed {p.pattern}>")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+class RouteSweepTests(WorldTestCase):
+    def test_every_route_is_in_the_policy_table(self):
+        missing = sorted(set(all_route_names()) - set(POLICY))
+        self.assertEqual(missing, [], "Add these routes to POLICY in test_route_sweep.py")
+        stale = sorted(set(POLICY) - set(all_route_names()))
+        self.assertEqual(stale, [], "These POLICY entries have no route")
+
+    def user_for(self, persona: str):
+        return None if persona == ANON else getattr(self.w, persona)
+
+    def check(self, name: str, route: Route):
+        url = reverse(name, kwargs=route.kwargs(self.w))
+        for persona in PERSONAS:
+            self.login(self.user_for(persona))
+            for method in ("GET", "POST"):
+                with self.subTest(route=name, persona=persona, method=method):
+                    response = getattr(self.client, method.lower())(url)
+                    status = response.status_code
+                    if persona == ANON and not route.public:
+                        self.assertEqual(status, 302, f"{name} should send anonymous to login")
+                        self.assertIn(reverse("accounts:login"), response["Location"])
+                        continue
+                    if persona not in route.allow:
+                        self.assertIn(
+                            status,
+                            {route.denied_status, 405},
+                            f"{persona} {method} {name} answered {status}",
+                        )
+                        if status == 405:
+                            # A 405 is fine for the wrong method, but only if the right
+                            # method is refused too; checked by the other method.
+                            self.assertNotIn(method, route.methods)
+                        continue
+                    if method not in route.methods:
+                        self.assertEqual(status, 405, f"{method} {name} should be 405")
+                        continue
+                    if method == "GET":
+                        self.assertLess(status, 400, f"{persona} GET {name} answered {status}")
+                    else:  # an empty POST: refused as bad input at worst, never as denied
+                        self.assertNotIn(status, {403, 404, 405}, f"{persona} POST {name}")
+                        self.assertLess(status, 500)
+                    if persona != ANON and status == 302 and route.public is False:
+                        self.assertNotIn(reverse("accounts:login"), response["Location"])
+                    body = b"".join(response) if response.streaming else response.content
+                    visible = MAY_SEE_CANARY.get(persona, set())
+                    for tag in canary_strings():
+                        if tag not in visible:
+                            self.assertNotIn(
+                                tag.encode(), body, f"{tag} leaked to {persona} on {name}"
+                            )
+
+
+def _make_route_test(name: str):
+    def test(self):
+        self.check(name, POLICY[name])
+
+    test.__name__ = f"test_route_{name.replace(':', '_')}"
+    test.__doc__ = f"{name} answers every persona as declared"
+    return test
+
+
+for _name in POLICY:
+    setattr(RouteSweepTests, f"test_route_{_name.replace(':', '_')}", _make_route_test(_name))
