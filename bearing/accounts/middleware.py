@@ -4,6 +4,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.utils import timezone
 
 
 class SessionLimitsMiddleware:
@@ -27,3 +28,21 @@ class SessionLimitsMiddleware:
                 if now - seen_at >= 60 or "bearing_seen_at" not in request.session:
                     request.session["bearing_seen_at"] = now
         return self.get_response(request)
+
+
+class TimeZoneMiddleware:
+    """Show and read times in the signed-in person's own time zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            timezone.activate(user.tz)
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

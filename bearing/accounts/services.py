@@ -180,3 +180,28 @@ def membership_grant(
         user=user, role=role, practice=practice, organization=organization
     )
     return membership
+
+
+@transaction.atomic
+def account_update(*, user: User, name: str, time_zone: str) -> User:
+    user.name = name.strip()
+    user.time_zone = time_zone
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["name", "time_zone"])
+    return user
+
+
+@transaction.atomic
+def organization_create(*, name: str) -> Organization:
+    organization = Organization(name=name.strip())
+    organization.full_clean()
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def practice_create(*, name: str) -> Practice:
+    practice = Practice(name=name.strip())
+    practice.full_clean()
+    practice.save()
+    return practice

@@ -1,7 +1,37 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "accounts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/complete/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("account/", views.account_settings, name="settings"),
+    path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("account/calendar/", views.calendar, name="calendar"),
+    path("account/calendar/replace/", views.calendar_reset, name="calendar_reset"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation"),
+    path("staff/", views.staff, name="staff"),
+    path("staff/organizations/", views.staff_organization_create, name="staff_organization"),
+    path("staff/practices/", views.staff_practice_create, name="staff_practice"),
+    path("staff/invitations/", views.staff_invite, name="staff_invite"),
+    path(
+        "staff/invitations/<uuid:code>/revoke/",
+        views.staff_invitation_revoke,
+        name="staff_invitation_revoke",
+    ),
+]

@@ -1,7 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "programs"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("engagements/<uuid:code>/", views.engagement, name="engagement"),
+    path("engagements/<uuid:code>/acknowledge/", views.acknowledge, name="acknowledge"),
+]
