@@ -12,7 +12,10 @@ class AgreementFieldsMixin(forms.Form):
     objectives = forms.CharField(
         label="Objectives",
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What the coachee wants from coaching, in their words. Only you and the coachee see this.",
+        help_text=(
+            "What the coachee wants from coaching, in their words. "
+            "Only you and the coachee see this."
+        ),
         max_length=20_000,
     )
     cadence = forms.CharField(label="Cadence", max_length=100, initial="Every two weeks")

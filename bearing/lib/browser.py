@@ -53,6 +53,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
         super().setUp()
         self.csp_violations: list[str] = []
         self.console_errors: list[str] = []
+        self.failed_requests: list[str] = []
         self._contexts = []
 
     def tearDown(self):
@@ -73,7 +74,12 @@ class BrowserTestCase(StaticLiveServerTestCase):
                 if "Content Security Policy" in msg.text:
                     self.csp_violations.append(msg.text)
 
+        def on_response(response):
+            if response.status >= 400 and response.url.startswith(self.live_server_url):
+                self.failed_requests.append(f"{response.status} {response.url}")
+
         page.on("console", on_console)
+        page.on("response", on_response)
         return page
 
     def url(self, path: str) -> str:

@@ -56,7 +56,7 @@ class EngagementFlowTests(BrowserTestCase):
         leader = self.new_page(mobile=True)
         leader.goto(link)
         leader.get_by_label("Your name").fill("Nadia Noor")
-        leader.get_by_label("Password", exact=True).fill("a-long-enough-passphrase-1")
+        leader.get_by_label(re.compile(r"^Password")).fill("a-long-enough-passphrase-1")
         leader.get_by_label(re.compile("Confirm|again", re.I)).fill("a-long-enough-passphrase-1")
         leader.get_by_role("button", name=re.compile("Accept|Create", re.I)).click()
         leader.wait_for_url("**/dashboard/")
@@ -88,7 +88,7 @@ class EngagementFlowTests(BrowserTestCase):
 
         # The leader writes the agenda.
         leader.goto(self.url(f"/sessions/{session.code}/"))
-        leader.get_by_label(re.compile("outcome", re.I)).fill(OUTCOME)
+        leader.get_by_label(re.compile("leave this session with", re.I)).fill(OUTCOME)
         leader.get_by_label(re.compile("know", re.I)).fill("I can say it in two minutes")
         leader.get_by_label(re.compile("matter", re.I)).fill("The reorg is announced next week")
         leader.get_by_role("button", name=re.compile("Save agenda", re.I)).click()
@@ -99,10 +99,10 @@ class EngagementFlowTests(BrowserTestCase):
         # The coach reads the agenda and writes shared and private notes.
         coach.goto(self.url(f"/sessions/{session.code}/"))
         coach.get_by_text(OUTCOME).first.wait_for()
-        coach.get_by_label(re.compile("Shared notes", re.I)).fill(SHARED)
+        coach.get_by_role("textbox", name=re.compile("Shared notes", re.I)).fill(SHARED)
         coach.get_by_role("button", name=re.compile("Save shared notes", re.I)).click()
         coach.get_by_text(SHARED).first.wait_for()
-        coach.get_by_label(re.compile("Private notes", re.I)).fill(PRIVATE)
+        coach.get_by_role("textbox", name=re.compile("Private notes", re.I)).fill(PRIVATE)
         coach.get_by_role("button", name=re.compile("Save private notes", re.I)).click()
         coach.get_by_text(PRIVATE).first.wait_for()
         self.screenshot(coach, "03-coach-session-notes")
@@ -128,5 +128,10 @@ class EngagementFlowTests(BrowserTestCase):
             self.assertNotIn(secret, body)
         self.screenshot(sponsor, "05-sponsor-view")
 
-        # No page broke the Content Security Policy.
+        # No page broke the Content Security Policy, and every asset loaded.
         self.assertEqual(self.csp_violations, [])
+        self.assertEqual(self.failed_requests, [])
+        self.assertEqual(
+            sponsor.evaluate("getComputedStyle(document.querySelector('.site-header')).display"),
+            "flex",
+        )

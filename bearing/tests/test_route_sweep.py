@@ -69,6 +69,7 @@ def _action(w):
 
 PAIR = {COACH, COACHEE}
 
+
 def _token(w):
     return {"token": w.coachee.calendar_token}
 
@@ -126,14 +127,10 @@ POLICY: dict[str, Route] = {
     "engagements:agreement": Route(
         allow=PAIR, methods=("GET", "POST"), kwargs=_engagement, post_allow=COACHES
     ),
-    "engagements:agreement_accept": Route(
-        allow={COACHEE}, methods=("POST",), kwargs=_engagement
-    ),
+    "engagements:agreement_accept": Route(allow={COACHEE}, methods=("POST",), kwargs=_engagement),
     "engagements:session_new": Route(allow=PAIR, methods=("GET", "POST"), kwargs=_engagement),
     "engagements:session_detail": Route(allow=PAIR, kwargs=_past),
-    "engagements:session_reschedule": Route(
-        allow=PAIR, methods=("GET", "POST"), kwargs=_session
-    ),
+    "engagements:session_reschedule": Route(allow=PAIR, methods=("GET", "POST"), kwargs=_session),
     "engagements:session_cancel": Route(allow=PAIR, methods=("POST",), kwargs=_session),
     "engagements:session_attendance": Route(allow=COACHES, methods=("POST",), kwargs=_past),
     "engagements:agenda": Route(allow={COACHEE}, methods=("POST",), kwargs=_session),
