@@ -1,0 +1,283 @@
+"""Demo data that tells a story a coach recognises.
+
+Northstar Coaching has two coaches. Halcyon Logistics sponsors three leaders
+with Clara Okafor, at different stages, and one with Marcus Lindqvist — who
+must see nothing of Clara's leaders. Times are relative to now.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from bearing.accounts.models import Membership, Organization, Practice, Role, User
+from bearing.engagements.models import (
+    Action,
+    Agreement,
+    CoachingSession,
+    Engagement,
+    EngagementStatus,
+    PrivateNote,
+    SessionStatus,
+)
+
+DEMO_PASSWORD = "bearing-demo-2026"
+
+DEMO_LOGINS = [
+    ("coach", "coach@demo.bearing", "Clara Okafor: three coachees at different stages"),
+    ("second coach", "coach2@demo.bearing", "Marcus Lindqvist: his own coachee only"),
+    ("coachee", "leader@demo.bearing", "Daniel Mensah: next session, agenda, actions"),
+    ("sponsor", "sponsor@demo.bearing", "Priya Raman: status and attendance only"),
+    ("staff", "staff@demo.bearing", "people and organizations, no confidential content"),
+]
+
+DANIEL_SESSIONS = [
+    # (days from now, agenda outcome, measure, why, shared notes, private note)
+    (
+        -98,
+        "Get clear on what the new VP Operations role needs from me that the director role did not.",
+        "Three things I will stop doing, written down.",
+        "I start the role on Monday and I am still doing my old job.",
+        "Daniel named three things to let go of: approving every overtime request, the weekly "
+        "depot walk-round, and writing the monthly ops report himself. First step: talk to Aisha "
+        "about owning the report.",
+        "Strong self-awareness, quick to see the pattern. Watch: he frames letting go as losing "
+        "control. Come back to what 'control' means to him.",
+    ),
+    (
+        -70,
+        "Prepare the conversation with Aisha about owning the monthly report.",
+        "I can open the conversation in two sentences without apologising.",
+        "The first report under her name is due at month end.",
+        "Rehearsed the opening. Daniel noticed he over-explains when he feels guilty about "
+        "delegating. Agreed he will ask Aisha what support she wants rather than offering it all.",
+        "He laughed when he caught himself apologising — good sign. Energy higher than last time.",
+    ),
+    (
+        -42,
+        "Decide how to handle the conflict between the Leeds and Bristol depot managers.",
+        "A plan I would be comfortable explaining to both of them.",
+        "It is starting to affect delivery times and people are taking sides.",
+        "Explored what each manager needs. Daniel chose to meet them together, with a clear "
+        "shared measure (on-time dispatch), instead of deciding for them.",
+        "Noticed a rescuer pattern: he wants to fix it for them. Named it gently; he took it well. "
+        "Possible theme for the 360 later.",
+    ),
+    (
+        -14,
+        "Look back at the first 90 days and choose the focus for the next quarter.",
+        "One focus area and one measure I will track.",
+        "The mid-point review with Priya and the COO is next month.",
+        "Wins: the report handover worked, the depot meeting happened. Next focus: executive "
+        "presence in the leadership team — speaking first on strategic items.",
+        "He undersells the wins. Next time: ask him to say them out loud before anything else.",
+    ),
+]
+
+
+def _user(email: str, name: str, tz: str = "Europe/London") -> User:
+    return User.objects.create_user(email, DEMO_PASSWORD, name=name, time_zone=tz)
+
+
+def _session(engagement, *, days: float, status, hour: int = 9, **fields) -> CoachingSession:
+    when = (timezone.now() + timedelta(days=days)).replace(
+        hour=hour, minute=0, second=0, microsecond=0
+    )
+    return CoachingSession.objects.create(
+        engagement=engagement,
+        scheduled_for=when,
+        status=status,
+        duration_minutes=60,
+        location="Video call",
+        attendance_marked_at=when + timedelta(hours=1)
+        if status != SessionStatus.SCHEDULED
+        else None,
+        **fields,
+    )
+
+
+def _engagement(
+    *,
+    coach,
+    coachee,
+    practice,
+    org,
+    sponsor,
+    title,
+    status,
+    started_days,
+    objectives,
+    accepted=True,
+    **agreement,
+) -> Engagement:
+    now = timezone.now()
+    engagement = Engagement.objects.create(
+        practice=practice,
+        organization=org,
+        coach=coach,
+        coachee=coachee,
+        sponsor=sponsor,
+        title=title,
+        status=status,
+        created_at=now - timedelta(days=started_days + 7),
+        started_at=now - timedelta(days=started_days)
+        if status != EngagementStatus.PROPOSED
+        else None,
+    )
+    Agreement.objects.create(
+        engagement=engagement,
+        version=1,
+        objectives=objectives,
+        created_by=coach,
+        created_at=now - timedelta(days=started_days + 7),
+        accepted_at=now - timedelta(days=started_days + 1) if accepted else None,
+        accepted_by=coachee if accepted else None,
+        sponsor_acknowledged_at=now - timedelta(days=started_days) if accepted else None,
+        **agreement,
+    )
+    return engagement
+
+
+@transaction.atomic
+def build_demo() -> dict:
+    today = timezone.localdate()
+    practice = Practice.objects.create(name="Northstar Coaching")
+    org = Organization.objects.create(name="Halcyon Logistics")
+
+    clara = _user("coach@demo.bearing", "Clara Okafor")
+    marcus = _user("coach2@demo.bearing", "Marcus Lindqvist", "Europe/Stockholm")
+    priya = _user("sponsor@demo.bearing", "Priya Raman")
+    daniel = _user("leader@demo.bearing", "Daniel Mensah")
+    sofia = _user("sofia@demo.bearing", "Sofia Almeida", "Europe/Lisbon")
+    tom = _user("tom@demo.bearing", "Tom Becker", "Europe/Berlin")
+    hannah = _user("hannah@demo.bearing", "Hannah Osei")
+    staff = _user("staff@demo.bearing", "Sam Operator")
+
+    for coach in (clara, marcus):
+        Membership.objects.create(user=coach, role=Role.COACH, practice=practice)
+    Membership.objects.create(user=priya, role=Role.SPONSOR, organization=org)
+    for leader in (daniel, sofia, tom, hannah):
+        Membership.objects.create(user=leader, role=Role.COACHEE, organization=org)
+    Membership.objects.create(user=staff, role=Role.STAFF)
+
+    # (a) Daniel: active, month four.
+    daniel_e = _engagement(
+        coach=clara,
+        coachee=daniel,
+        practice=practice,
+        org=org,
+        sponsor=priya,
+        title="Stepping up to VP Operations",
+        status=EngagementStatus.ACTIVE,
+        started_days=112,
+        objectives="Lead through others rather than doing it myself; build presence in the "
+        "executive team; keep the depots aligned through the network redesign.",
+        cadence="Every two weeks",
+        session_count=12,
+    )
+    for days, outcome, measure, why, shared, private in DANIEL_SESSIONS:
+        session = _session(
+            daniel_e,
+            days=days,
+            status=SessionStatus.HELD,
+            agenda_outcome=outcome,
+            agenda_measure=measure,
+            agenda_why=why,
+            agenda_updated_at=timezone.now() + timedelta(days=days - 2),
+            shared_notes=shared,
+            shared_notes_updated_by=clara,
+            shared_notes_updated_at=timezone.now() + timedelta(days=days),
+        )
+        PrivateNote.objects.create(session=session, author=clara, body=private)
+    _session(daniel_e, days=-28, status=SessionStatus.NO_SHOW)
+    upcoming = _session(
+        daniel_e,
+        days=3,
+        status=SessionStatus.SCHEDULED,
+        hour=10,
+        agenda_outcome="A way to speak first on strategic items in the Monday leadership meeting.",
+        agenda_measure="I speak in the first ten minutes on the network redesign item.",
+        agenda_why="The network redesign is decided in three weeks and my depots carry the risk.",
+        agenda_updated_at=timezone.now() - timedelta(hours=20),
+    )
+    last = daniel_e.sessions.filter(status=SessionStatus.HELD).order_by("-scheduled_for").first()
+    actions = [
+        ("Ask Aisha what support she wants for the monthly report", -60, True),
+        ("Meet the Leeds and Bristol managers together about on-time dispatch", -30, True),
+        ("Write down three wins from the first 90 days and send them to Clara", -4, False),
+        ("Prepare one question to open the network redesign item", 2, False),
+        ("Ask the COO for feedback after the leadership meeting", 9, False),
+    ]
+    for title, due_days, done in actions:
+        Action.objects.create(
+            engagement=daniel_e,
+            session=last,
+            owner=daniel,
+            title=title,
+            due_on=today + timedelta(days=due_days),
+            created_by=daniel,
+            completed_at=timezone.now() + timedelta(days=due_days) if done else None,
+        )
+
+    # (b) Sofia: just started; first session upcoming, no agenda yet.
+    sofia_e = _engagement(
+        coach=clara,
+        coachee=sofia,
+        practice=practice,
+        org=org,
+        sponsor=priya,
+        title="First 90 days as Head of Customer Experience",
+        status=EngagementStatus.ACTIVE,
+        started_days=5,
+        objectives="Build trust with a team that was not expecting an outside hire; "
+        "decide what to change and what to leave alone in the first quarter.",
+        cadence="Weekly for the first month, then every two weeks",
+        session_count=10,
+        sponsor_sees_goal_progress=True,
+    )
+    _session(sofia_e, days=6, status=SessionStatus.SCHEDULED, hour=14)
+
+    # (c) Tom: proposed; the agreement waits for his acceptance.
+    _engagement(
+        coach=clara,
+        coachee=tom,
+        practice=practice,
+        org=org,
+        sponsor=priya,
+        title="Leading the warehouse automation programme",
+        status=EngagementStatus.PROPOSED,
+        started_days=0,
+        accepted=False,
+        objectives="Lead a large change programme with people who fear for their jobs; "
+        "communicate clearly and honestly about what is and is not decided.",
+        session_count=8,
+    )
+
+    # Marcus's own coachee, in the same organization.
+    hannah_e = _engagement(
+        coach=marcus,
+        coachee=hannah,
+        practice=practice,
+        org=org,
+        sponsor=priya,
+        title="Finance leadership: from expert to leader",
+        status=EngagementStatus.ACTIVE,
+        started_days=40,
+        objectives="Delegate the technical work; lead the finance team through the ERP migration.",
+    )
+    held = _session(
+        hannah_e,
+        days=-12,
+        status=SessionStatus.HELD,
+        agenda_outcome="Decide which month-end tasks to hand to the team.",
+        agenda_updated_at=timezone.now() - timedelta(days=14),
+        shared_notes="Hannah chose to hand over the reconciliations first.",
+        shared_notes_updated_by=marcus,
+        shared_notes_updated_at=timezone.now() - timedelta(days=12),
+    )
+    PrivateNote.objects.create(session=held, author=marcus, body="Perfectionism is the theme.")
+    _session(hannah_e, days=16, status=SessionStatus.SCHEDULED, hour=11)
+
+    return {"upcoming_session": upcoming.code, "engagements": 4}
