@@ -37,7 +37,8 @@ DANIEL_SESSIONS = [
     # (days from now, agenda outcome, measure, why, shared notes, private note)
     (
         -98,
-        "Get clear on what the new VP Operations role needs from me that the director role did not.",
+        "Get clear on what the new VP Operations role needs from me "
+        "that the director role did not.",
         "Three things I will stop doing, written down.",
         "I start the role on Monday and I am still doing my old job.",
         "Daniel named three things to let go of: approving every overtime request, the weekly "
