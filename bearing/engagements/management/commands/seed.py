@@ -38,7 +38,10 @@ AGENDAS = [
 
 
 class Command(BaseCommand):
-    help = "Build a large deterministic data set (N=1: 1,000 coaches, 20,000 coachees, 200,000 sessions)."
+    help = (
+        "Build a large deterministic data set "
+        "(N=1: 1,000 coaches, 20,000 coachees, 200,000 coaching sessions)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=float, default=0.01)
@@ -182,7 +185,7 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
     sessions = []
     per = max(1, n_sessions // len(eng_rows))
     extra = n_sessions - per * len(eng_rows)
-    for j, (eid, status, started, _) in enumerate(eng_rows):
+    for j, (eid, _status, started, _) in enumerate(eng_rows):
         start = started or base
         for k in range(per + (1 if j < extra else 0)):
             when = start + timedelta(days=14 * k, hours=rng.randint(8, 17))
@@ -210,7 +213,7 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
     _bulk(CoachingSession, sessions, batch)
 
     actions = []
-    for eid, status, started, coachee_id in eng_rows:
+    for eid, _status, started, coachee_id in eng_rows:
         for k in range(2):
             due = ((started or base) + timedelta(days=30 + 45 * k)).date()
             actions.append(
