@@ -194,7 +194,9 @@ def agreement_propose(
 @transaction.atomic
 def agreement_accept(*, agreement: Agreement, by: User, request=None) -> Agreement:
     agreement = (
-        Agreement.objects.select_for_update().select_related("engagement").get(pk=agreement.pk)
+        Agreement.objects.select_for_update(of=("self",))
+        .select_related("engagement")
+        .get(pk=agreement.pk)
     )
     engagement = agreement.engagement
     if by.id != engagement.coachee_id:
@@ -227,7 +229,9 @@ def agreement_accept(*, agreement: Agreement, by: User, request=None) -> Agreeme
 @transaction.atomic
 def agreement_acknowledge(*, agreement: Agreement, by: User, request=None) -> Agreement:
     agreement = (
-        Agreement.objects.select_for_update().select_related("engagement").get(pk=agreement.pk)
+        Agreement.objects.select_for_update(of=("self",))
+        .select_related("engagement")
+        .get(pk=agreement.pk)
     )
     engagement = agreement.engagement
     if not by.memberships.filter(
@@ -329,7 +333,7 @@ def session_schedule(
 
 def _locked_session(session: CoachingSession) -> CoachingSession:
     return (
-        CoachingSession.objects.select_for_update()
+        CoachingSession.objects.select_for_update(of=("self",))
         .select_related("engagement", "engagement__coach", "engagement__coachee")
         .get(pk=session.pk)
     )
@@ -503,7 +507,11 @@ def action_create(
 
 @transaction.atomic
 def action_update(*, action: Action, by: User, title: str, due_on: date) -> Action:
-    action = Action.objects.select_for_update().select_related("engagement").get(pk=action.pk)
+    action = (
+        Action.objects.select_for_update(of=("self",))
+        .select_related("engagement")
+        .get(pk=action.pk)
+    )
     if by.id not in {action.engagement.coach_id, action.engagement.coachee_id}:
         raise ValidationError("Only the coach or the coachee can change actions.")
     title = _check_length("title", title, 500)
@@ -518,7 +526,11 @@ def action_update(*, action: Action, by: User, title: str, due_on: date) -> Acti
 
 @transaction.atomic
 def action_set_done(*, action: Action, by: User, done: bool) -> Action:
-    action = Action.objects.select_for_update().select_related("engagement").get(pk=action.pk)
+    action = (
+        Action.objects.select_for_update(of=("self",))
+        .select_related("engagement")
+        .get(pk=action.pk)
+    )
     if by.id not in {action.engagement.coach_id, action.engagement.coachee_id}:
         raise ValidationError("Only the coach or the coachee can complete actions.")
     action.completed_at = timezone.now() if done else None
