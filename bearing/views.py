@@ -44,7 +44,7 @@ def dashboard(request):
     if roles.is_staff:
         from bearing.accounts import queries as aq
 
-        ctx["staff"] = aq.staff_overview()
+        ctx["staff"] = aq.installation_counts()
         ctx["staff_counts"] = eq.engagement_counts_by_status()
     return render(request, "dashboard.html", ctx)
 

@@ -105,3 +105,19 @@ def models_q_coach():
     from django.db.models import Q
 
     return Q(memberships__role=Role.COACH)
+
+
+def installation_counts() -> dict[str, int]:
+    """Headline counts for the staff dashboard."""
+    from django.utils import timezone
+
+    from .models import Invitation
+
+    return {
+        "people": User.objects.count(),
+        "organizations": Organization.objects.count(),
+        "practices": Practice.objects.count(),
+        "pending_invitations": Invitation.objects.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).count(),
+    }

@@ -87,8 +87,13 @@ def engagements_coached_by(user: User):
         Engagement.objects.filter(coach=user)
         .select_related("coachee", "organization", "sponsor")
         .annotate(
-            held_count=Count("sessions", filter=Q(sessions__status=SessionStatus.HELD)),
-            open_actions=Count("actions", filter=Q(actions__completed_at__isnull=True)),
+            # distinct: two joins in one query would otherwise multiply each other.
+            held_count=Count(
+                "sessions", filter=Q(sessions__status=SessionStatus.HELD), distinct=True
+            ),
+            open_actions=Count(
+                "actions", filter=Q(actions__completed_at__isnull=True), distinct=True
+            ),
         )
         .order_by("status", "coachee__name", "invited_name")
     )

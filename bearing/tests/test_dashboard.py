@@ -100,7 +100,7 @@ class DashboardTests(WorldTestCase):
 class DashboardQueryCountTests(WorldTestCase):
     """Pinned counts; adding leaders must not add queries."""
 
-    PINNED = {"coach": 9, "coachee": 10, "sponsor": 8, "staff": 12}
+    PINNED = {"coach": 9, "coachee": 10, "sponsor": 8, "staff": 11}
 
     def _count(self, user) -> int:
         from django.db import connection
@@ -124,3 +124,20 @@ class DashboardQueryCountTests(WorldTestCase):
         after = {name: self._count(user) for name, user in personas.items()}
         self.assertEqual(before, after)
         self.assertEqual(after, self.PINNED)
+
+
+class DashboardCountsTests(WorldTestCase):
+    def test_counts_are_not_multiplied_by_joins(self):
+        for _ in range(3):
+            Action.objects.create(
+                engagement=self.w.engagement,
+                owner=self.w.coachee,
+                title="x",
+                due_on=timezone.localdate(),
+                created_by=self.w.coachee,
+            )
+        make_session(self.w.engagement, days=-20, status="held")
+        self.login(self.w.coach)
+        row = self.client.get(URL).context["coach_engagements"][0]
+        self.assertEqual(row.held_count, 2)
+        self.assertEqual(row.open_actions, 4)
