@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from bearing.accounts.queries import roles_of
+from bearing.audit.models import AuditAction
+from bearing.audit.services import audit_record
 from bearing.engagements import queries as eq
 
 
@@ -33,6 +35,16 @@ def dashboard(request):
     if roles.is_coach:
         ctx["coach_engagements"] = list(eq.engagements_coached_by(user))
         ctx["coach_overdue"] = list(eq.overdue_actions_for_coach(user)[:20])
+        if any(a.created_by_id != user.id for a in ctx["coach_overdue"]):
+            # Action titles are the coachee's words: the read is audited, never the text.
+            audit_record(
+                action=AuditAction.READ,
+                actor=user,
+                request=request,
+                field="actions",
+                target_type="engagements.action",
+                target_code="overdue-list",
+            )
     if roles.is_coach or roles.is_coachee:
         ctx["upcoming"] = list(eq.upcoming_sessions_for(user))
     if roles.is_coachee:

@@ -108,6 +108,14 @@ def engagement_detail(request, code):
         )
     )
     actions = list(q.actions_of(engagement))
+    if any(a.created_by_id not in (None, request.user.id) for a in actions):
+        audit_record(
+            action=AuditAction.READ,
+            actor=request.user,
+            target=engagement,
+            request=request,
+            field="actions",
+        )
     now = timezone.now()
     return render(
         request,
