@@ -57,6 +57,7 @@ def invitation_create(
     invitation.save()
     if send:
         send_after_commit(
+            direct=True,  # the link is a credential: never stored in the task table
             to=[invitation.email],
             template="invitation",
             context={

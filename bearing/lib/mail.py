@@ -1,7 +1,9 @@
 """Sending email from templates: a text part and an HTML part, never confidential text.
 
-Mail is sent after the surrounding transaction commits, so a rolled-back change
-never emails anyone.
+Mail leaves after the surrounding transaction commits, so a rolled-back change
+never emails anyone. Ordinary notifications go through the background task
+worker; a message that carries a credential (an invitation link) is sent
+directly, so the credential never rests in the task table.
 """
 
 from __future__ import annotations
@@ -34,8 +36,21 @@ def build_message(
     return msg
 
 
-def send_after_commit(**kwargs) -> None:
+def send_after_commit(*, direct: bool = False, **kwargs) -> None:
     msg = build_message(**kwargs)
+    if not direct:
+        from .tasks import deliver_email
+
+        payload = {
+            "to": list(msg.to),
+            "subject": msg.subject,
+            "text": msg.body,
+            "html": msg.alternatives[0][0] if msg.alternatives else "",
+            "attachments": [list(a) for a in kwargs.get("attachments") or []],
+            "template": kwargs.get("template", ""),
+        }
+        transaction.on_commit(lambda: deliver_email.enqueue(**payload))
+        return
 
     def _send():
         try:
