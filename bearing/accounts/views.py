@@ -234,16 +234,18 @@ def _staff_only(request):
 @require_GET
 def staff(request):
     _staff_only(request)
-    return render(
-        request,
-        "accounts/staff.html",
-        {
-            "overview": queries.staff_overview(),
-            "org_form": OrganizationForm(prefix="org"),
-            "practice_form": PracticeForm(prefix="practice"),
-            "invite_form": StaffInviteForm(prefix="invite"),
-        },
-    )
+    return _staff_page(request)
+
+
+def _staff_page(request, status: int = 200, **forms):
+    ctx = {
+        "overview": queries.staff_overview(),
+        "org_form": OrganizationForm(prefix="org"),
+        "practice_form": PracticeForm(prefix="practice"),
+        "invite_form": StaffInviteForm(prefix="invite"),
+        **forms,
+    }
+    return render(request, "accounts/staff.html", ctx, status=status)
 
 
 @login_required
@@ -255,7 +257,7 @@ def staff_organization_create(request):
         services.organization_create(name=form.cleaned_data["name"])
         messages.success(request, "Organization added.")
         return redirect("accounts:staff")
-    return _staff_with_errors(request, org_form=form)
+    return _staff_page(request, 400, org_form=form)
 
 
 @login_required
@@ -267,7 +269,7 @@ def staff_practice_create(request):
         services.practice_create(name=form.cleaned_data["name"])
         messages.success(request, "Practice added.")
         return redirect("accounts:staff")
-    return _staff_with_errors(request, practice_form=form)
+    return _staff_page(request, 400, practice_form=form)
 
 
 @login_required
@@ -290,7 +292,7 @@ def staff_invite(request):
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("accounts:staff")
-    return _staff_with_errors(request, invite_form=form)
+    return _staff_page(request, 400, invite_form=form)
 
 
 @login_required
@@ -301,14 +303,3 @@ def staff_invitation_revoke(request, code):
     services.invitation_revoke(invitation=invitation, by=request.user)
     messages.success(request, f"The invitation to {invitation.email} is revoked.")
     return redirect("accounts:staff")
-
-
-def _staff_with_errors(request, **forms):
-    ctx = {
-        "overview": queries.staff_overview(),
-        "org_form": OrganizationForm(prefix="org"),
-        "practice_form": PracticeForm(prefix="practice"),
-        "invite_form": StaffInviteForm(prefix="invite"),
-        **forms,
-    }
-    return render(request, "accounts/staff.html", ctx, status=400)
