@@ -82,10 +82,25 @@ class EncryptedTextField(models.TextField):
             "not QuerySet.update()"
         )
 
+    def to_python(self, value):
+        # A ciphertext coming back from a dump (loaddata) stays sealed as it is.
+        if (
+            isinstance(value, str)
+            and not isinstance(value, Sealed)
+            and value.startswith(crypto.PREFIX + "$")
+        ):
+            return Sealed(value)
+        return super().to_python(value)
+
     def value_to_string(self, obj):
-        # Serialisation (dumpdata) never emits plaintext.
+        # Serialisation (dumpdata) never emits plaintext: the stored ciphertext,
+        # or a fresh one bound to the same row and field.
         raw = obj.__dict__.get(self.attname)
-        return str(raw) if isinstance(raw, Sealed) else ""
+        if not raw:
+            return ""
+        if isinstance(raw, Sealed):
+            return str(raw)
+        return crypto.encrypt(str(raw), associated_data(obj, self.name))
 
     def reencrypt(self, instance: models.Model) -> bool:
         """Decrypt and re-encrypt under the current key. True if the row changed."""

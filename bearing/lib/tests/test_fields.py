@@ -42,3 +42,16 @@ class KeyringTests(TestCase):
 
         with self.assertRaises(ImproperlyConfigured):
             crypto.parse_keys("k1:c2hvcnQ=")
+
+
+class SerializationTests(WorldTestCase):
+    def test_dump_carries_ciphertext_and_load_keeps_it_readable(self):
+        from django.core import serializers
+
+        dumped = serializers.serialize("json", PrivateNote.objects.all())
+        self.assertNotIn("CANARY", dumped)
+        self.assertIn("bx1$", dumped)
+        PrivateNote.objects.all().delete()
+        for obj in serializers.deserialize("json", dumped):
+            obj.save()
+        self.assertEqual(PrivateNote.objects.get().body, CANARY.private_note)
