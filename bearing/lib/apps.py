@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class LibConfig(AppConfig):
     name = "bearing.lib"
     label = "lib"
+
+    def ready(self):
+        from django.db.models.signals import post_save, pre_save
+
+        from .fields import clear_raw_save, mark_raw_save
+
+        pre_save.connect(mark_raw_save, dispatch_uid="bearing-encrypted-raw-save")
+        post_save.connect(clear_raw_save, dispatch_uid="bearing-encrypted-raw-save-done")

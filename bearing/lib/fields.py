@@ -33,6 +33,19 @@ def associated_data(instance: models.Model, field_name: str) -> str:
     return f"{instance._meta.label_lower}.{field_name}.{code}"
 
 
+RAW_SAVE_FLAG = "_bearing_raw_save"
+
+
+def mark_raw_save(sender, instance, raw=False, **kwargs):
+    """pre_save: loaddata saves 'raw', reading attributes instead of pre_save()."""
+    if raw and encrypted_fields(sender):
+        instance.__dict__[RAW_SAVE_FLAG] = True
+
+
+def clear_raw_save(sender, instance, **kwargs):
+    instance.__dict__.pop(RAW_SAVE_FLAG, None)
+
+
 class EncryptedDescriptor(DeferredAttribute):
     """A data descriptor (it defines __set__), so every read passes through
     __get__ and a sealed value is decrypted on first use."""
@@ -44,6 +57,8 @@ class EncryptedDescriptor(DeferredAttribute):
         value = super().__get__(instance, cls)
         if instance is None:
             return self
+        if isinstance(value, Sealed) and instance.__dict__.get(RAW_SAVE_FLAG):
+            return value  # a raw save (loaddata) stores the ciphertext as it came
         if isinstance(value, Sealed):
             value = crypto.decrypt(str(value), associated_data(instance, self.field.name))
             instance.__dict__[self.field.attname] = value
