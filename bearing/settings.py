@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "bearing.accounts",
     "bearing.audit",
     "bearing.engagements",
+    "bearing.growth",
     "bearing.programs",
 ]
 

@@ -10,6 +10,7 @@ from bearing.accounts.queries import roles_of
 from bearing.audit.models import AuditAction
 from bearing.audit.services import audit_record
 from bearing.engagements import queries as eq
+from bearing.growth.queries import attention_list
 
 
 @require_GET
@@ -34,6 +35,7 @@ def dashboard(request):
     ctx = {"roles": roles}
     if roles.is_coach:
         ctx["coach_engagements"] = list(eq.engagements_coached_by(user))
+        ctx["attention"] = attention_list(user)
         ctx["coach_overdue"] = list(eq.overdue_actions_for_coach(user)[:20])
         if any(a.created_by_id != user.id for a in ctx["coach_overdue"]):
             # Action titles are the coachee's words: the read is audited, never the text.

@@ -40,6 +40,9 @@ CANARY = SimpleNamespace(
     agenda_why="CANARY-AGENDA-WHY-c3b55 the reorg lands in May",
     action="CANARY-ACTION-5e6f0 talk to Priya about delegation",
     objectives="CANARY-OBJECTIVES-d00d1 grow executive presence",
+    goal="CANARY-GOAL-6a7b8 speak first in the exec meeting",
+    key_result="CANARY-KR-1c2d3 meetings where I speak first",
+    check_in="CANARY-CHECKIN-9e8f7 the CFO talked over me again",
 )
 
 
@@ -160,6 +163,17 @@ def make_world() -> SimpleNamespace:
         title=CANARY.action,
         due_on=timezone.localdate() - timedelta(days=2),
         created_by=w.coachee,
+    )
+    from bearing.growth.models import CheckIn, Goal, KeyResult
+
+    w.goal = Goal.objects.create(
+        engagement=w.engagement, title=CANARY.goal, focus_area="presence", kind="measurable"
+    )
+    w.key_result = KeyResult.objects.create(
+        goal=w.goal, metric=CANARY.key_result, unit="per week", baseline=0, target=3, current=1
+    )
+    w.check_in = CheckIn.objects.create(
+        engagement=w.engagement, confidence=6, energy=5, obstacles=CANARY.check_in
     )
     return w
 

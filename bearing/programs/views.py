@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bearing.engagements import queries as eq
 from bearing.engagements import services as es
+from bearing.engagements.models import Engagement
+from bearing.growth.queries import sponsor_goal_progress
 
 
 def _sponsor_terms(agreement):
@@ -31,10 +33,19 @@ def _sponsor_terms(agreement):
 @require_GET
 def engagement(request, code):
     row, latest = eq.sponsor_engagement_get(request.user, code)
+    goals = []
+    if row.agreement_accepted:
+        engagement_id = Engagement.objects.filter(code=row.code).values_list("id", flat=True)[0]
+        goals = sponsor_goal_progress([engagement_id]).get(engagement_id, [])
     return render(
         request,
         "programs/engagement.html",
-        {"row": row, "terms": _sponsor_terms(latest), "signal_labels": dict(SIGNAL_LABELS)},
+        {
+            "row": row,
+            "goals": goals,
+            "terms": _sponsor_terms(latest),
+            "signal_labels": dict(SIGNAL_LABELS),
+        },
     )
 
 

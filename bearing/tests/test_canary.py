@@ -51,6 +51,10 @@ class CanaryTests(WorldTestCase):
             reverse("engagements:session_detail", args=[self.w.next_session.code]),
             reverse("engagements:action_edit", args=[self.w.action.code]),
             reverse("programs:engagement", args=[self.w.engagement.code]),
+            reverse("growth:plan", args=[self.w.engagement.code]),
+            reverse("growth:check_ins", args=[self.w.engagement.code]),
+            reverse("growth:wins", args=[self.w.engagement.code]),
+            reverse("growth:goal", args=[self.w.goal.code]),
         ]
         while queue and len(seen) < limit:
             url = queue.pop()

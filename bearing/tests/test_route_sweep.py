@@ -70,6 +70,14 @@ def _action(w):
 PAIR = {COACH, COACHEE}
 
 
+def _goal(w):
+    return {"code": w.goal.code}
+
+
+def _milestone(w):
+    return {"code": w.milestone.code}
+
+
 def _token(w):
     return {"token": w.coachee.calendar_token}
 
@@ -139,6 +147,17 @@ POLICY: dict[str, Route] = {
     "engagements:commitments": Route(allow={COACHEE}, methods=("POST",), kwargs=_past),
     "engagements:action_edit": Route(allow=PAIR, methods=("GET", "POST"), kwargs=_action),
     "engagements:action_done": Route(allow=PAIR, methods=("POST",), kwargs=_action),
+    # growth: the coachee writes, the coach reads (and may suggest goals)
+    "growth:plan": Route(allow=PAIR, methods=("GET", "POST"), kwargs=_engagement),
+    "growth:check_in": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_engagement),
+    "growth:check_ins": Route(allow=PAIR, kwargs=_engagement),
+    "growth:wins": Route(allow=PAIR, kwargs=_engagement),
+    "growth:rhythm": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_engagement),
+    "growth:goal": Route(allow=PAIR, kwargs=_goal),
+    "growth:goal_accept": Route(allow={COACHEE}, methods=("POST",), kwargs=_goal),
+    "growth:goal_share": Route(allow={COACHEE}, methods=("POST",), kwargs=_goal),
+    "growth:goal_status": Route(allow={COACHEE}, methods=("POST",), kwargs=_goal),
+    "growth:milestone_reached": Route(allow={COACHEE}, methods=("POST",), kwargs=_milestone),
     # sponsor pages: the sponsor of the engagement's organization only
     "programs:engagement": Route(allow={SPONSOR}, kwargs=_engagement),
     "programs:acknowledge": Route(allow={SPONSOR}, methods=("POST",), kwargs=_engagement),
@@ -167,7 +186,11 @@ class RouteSweepTests(WorldTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         from bearing.accounts.services import invitation_create
+        from bearing.growth.models import Milestone
 
+        cls.w.milestone = Milestone.objects.create(
+            goal=cls.w.goal, title="First time speaking first", due_on="2026-12-01"
+        )
         cls.w.invitation, cls.w.invitation_token = invitation_create(
             invited_by=None, email="new.person@example.com", role="staff", send=False
         )

@@ -1,0 +1,156 @@
+from django import forms
+
+from bearing.accounts.forms import time_zone_choices
+
+from .models import Direction, FocusArea, GoalKind, Weekday
+
+
+class GoalForm(forms.Form):
+    title = forms.CharField(label="Your goal, in your words", max_length=300)
+    focus_area = forms.ChoiceField(label="Focus area", choices=FocusArea.choices)
+    custom_focus = forms.CharField(
+        label="Name the focus area",
+        max_length=100,
+        required=False,
+        help_text="Only if you chose 'Something else'.",
+    )
+    kind = forms.ChoiceField(
+        label="How will you track it?",
+        choices=GoalKind.choices,
+        widget=forms.RadioSelect,
+        initial=GoalKind.MEASURABLE,
+    )
+    metric = forms.CharField(
+        label="Key result: what will you measure?",
+        max_length=300,
+        required=False,
+        help_text="For example: meetings I chair where I speak first.",
+    )
+    unit = forms.CharField(
+        label="Unit", max_length=40, required=False, help_text="For example: per week, %, hours."
+    )
+    baseline = forms.DecimalField(
+        label="Where you are now", required=False, max_digits=12, decimal_places=2
+    )
+    target = forms.DecimalField(label="Target", required=False, max_digits=12, decimal_places=2)
+    direction = forms.ChoiceField(
+        label="Which way is better?", choices=Direction.choices, initial=Direction.UP
+    )
+    baseline_rating = forms.IntegerField(
+        label="Today, from 1 to 10", min_value=1, max_value=10, required=False
+    )
+    target_rating = forms.IntegerField(
+        label="Where you want to be, from 1 to 10", min_value=1, max_value=10, required=False
+    )
+    milestone = forms.CharField(
+        label="A milestone on the way (optional)", max_length=300, required=False
+    )
+    milestone_due = forms.DateField(
+        label="Milestone date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == GoalKind.MEASURABLE:
+            for name in ("metric", "baseline", "target"):
+                if data.get(name) in (None, ""):
+                    self.add_error(name, "Needed for a measurable goal.")
+        elif data.get("kind") == GoalKind.QUALITATIVE:
+            for name in ("baseline_rating", "target_rating"):
+                if data.get(name) is None:
+                    self.add_error(name, "Needed for a qualitative goal.")
+        if data.get("milestone") and not data.get("milestone_due"):
+            self.add_error("milestone_due", "When do you expect to reach it?")
+        return data
+
+
+SCALE = [(i, str(i)) for i in range(1, 11)]
+
+
+class CheckInForm(forms.Form):
+    """Built per plan: one field per key result and per qualitative goal."""
+
+    confidence = forms.TypedChoiceField(
+        label="How confident are you that you will reach your goals? (1–10)",
+        choices=SCALE,
+        coerce=int,
+    )
+    energy = forms.TypedChoiceField(label="Your energy this week (1–10)", choices=SCALE, coerce=int)
+    wins = forms.CharField(
+        label="Wins — what went well?",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    obstacles = forms.CharField(
+        label="What got in the way?",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    support_needed = forms.CharField(
+        label="What support would help?",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    next_commitment = forms.CharField(label="Your next commitment", required=False, max_length=500)
+    next_commitment_due = forms.DateField(
+        label="By when?", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, goals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.value_fields = []
+        for goal in goals:
+            if goal.kind == GoalKind.QUALITATIVE:
+                name = f"rating_{goal.id}"
+                self.fields[name] = forms.TypedChoiceField(
+                    label=f"{goal.title} — your rating today (1–10)",
+                    choices=SCALE,
+                    coerce=int,
+                    initial=goal.current_rating,
+                )
+                self.value_fields.append((name, goal, None))
+            for kr in goal.key_results.all():
+                name = f"kr_{kr.id}"
+                unit = f" ({kr.unit})" if kr.unit else ""
+                self.fields[name] = forms.DecimalField(
+                    label=f"{kr.metric}{unit}",
+                    max_digits=12,
+                    decimal_places=2,
+                    initial=kr.current,
+                    help_text=f"Target {kr.target:g}{unit}.",
+                )
+                self.value_fields.append((name, goal, kr))
+        self.order_fields([name for name, _, _ in self.value_fields])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("next_commitment") and not data.get("next_commitment_due"):
+            self.add_error("next_commitment_due", "By when will you do it?")
+        return data
+
+    def values(self) -> dict:
+        return {kr.id: self.cleaned_data[name] for name, _, kr in self.value_fields if kr}
+
+    def ratings(self) -> dict:
+        return {g.id: self.cleaned_data[name] for name, g, kr in self.value_fields if kr is None}
+
+
+class RhythmForm(forms.Form):
+    every_weeks = forms.TypedChoiceField(
+        label="How often?",
+        coerce=int,
+        choices=[
+            (1, "Every week"),
+            (2, "Every two weeks"),
+            (3, "Every three weeks"),
+            (4, "Every four weeks"),
+        ],
+    )
+    weekday = forms.TypedChoiceField(label="On", choices=Weekday.choices, coerce=int)
+    time_of_day = forms.TimeField(
+        label="At", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    time_zone = forms.ChoiceField(label="Time zone", choices=time_zone_choices)

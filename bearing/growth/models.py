@@ -1,0 +1,288 @@
+"""The development plan: goals with key results and milestones, check-ins, wins.
+
+The coachee owns the plan. The coach may suggest a goal; it becomes part of the
+plan only when the coachee accepts it. Free text is encrypted at rest.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from bearing.engagements.models import Engagement
+from bearing.lib.fields import EncryptedTextField
+
+
+class FocusArea(models.TextChoices):
+    SELF_AWARENESS = "self_awareness", "Self-awareness"
+    DECISION_MAKING = "decision_making", "Decision-making"
+    DELEGATION = "delegation", "Delegation"
+    CONFLICT = "conflict", "Conflict resolution"
+    COMMUNICATION = "communication", "Communication and public speaking"
+    PRIORITIES = "priorities", "Managing priorities"
+    CHANGE = "change", "Leading through change and transitions"
+    PRESENCE = "presence", "Executive presence"
+    CUSTOM = "custom", "Something else"
+
+
+class GoalKind(models.TextChoices):
+    MEASURABLE = "measurable", "Measurable (key results)"
+    QUALITATIVE = "qualitative", "Qualitative (a 1–10 self-rating)"
+
+
+class GoalStatus(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested by your coach"
+    ACTIVE = "active", "Active"
+    ACHIEVED = "achieved", "Achieved"
+    DROPPED = "dropped", "Set aside"
+
+
+class Goal(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="goals")
+    title = EncryptedTextField()
+    focus_area = models.CharField(max_length=32, choices=FocusArea.choices)
+    custom_focus = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=16, choices=GoalKind.choices, default=GoalKind.MEASURABLE)
+    status = models.CharField(max_length=16, choices=GoalStatus.choices, default=GoalStatus.ACTIVE)
+    # Qualitative goals: the coachee's own 1–10 rating.
+    baseline_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    current_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    share_with_sponsor = models.BooleanField(default=False)
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    achieved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focus_area__in=FocusArea.values), name="goal_focus_area_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(focus_area="custom") | ~Q(custom_focus=""),
+                name="goal_custom_focus_named",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(baseline_rating__isnull=True)
+                    | Q(baseline_rating__gte=1, baseline_rating__lte=10)
+                )
+                & (Q(target_rating__isnull=True) | Q(target_rating__gte=1, target_rating__lte=10))
+                & (
+                    Q(current_rating__isnull=True)
+                    | Q(current_rating__gte=1, current_rating__lte=10)
+                ),
+                name="goal_ratings_1_to_10",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="qualitative")
+                | Q(baseline_rating__isnull=False, target_rating__isnull=False),
+                name="goal_qualitative_has_ratings",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="suggested") | Q(share_with_sponsor=False),
+                name="goal_suggestion_not_shared",
+            ),
+        ]
+        indexes = [models.Index(fields=["engagement", "status"], name="goal_eng_status_idx")]
+
+    def __str__(self):
+        return f"Goal {self.code}"
+
+    @property
+    def focus_label(self) -> str:
+        return (
+            self.custom_focus
+            if self.focus_area == FocusArea.CUSTOM
+            else self.get_focus_area_display()
+        )
+
+
+class Direction(models.TextChoices):
+    UP = "up", "Higher is better"
+    DOWN = "down", "Lower is better"
+
+
+class KeyResult(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="key_results")
+    metric = EncryptedTextField()
+    unit = models.CharField(max_length=40, blank=True)
+    baseline = models.DecimalField(max_digits=12, decimal_places=2)
+    target = models.DecimalField(max_digits=12, decimal_places=2)
+    current = models.DecimalField(max_digits=12, decimal_places=2)
+    direction = models.CharField(max_length=4, choices=Direction.choices, default=Direction.UP)
+    created_at = models.DateTimeField(default=timezone.now)
+    target_hit_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(direction="up") & Q(target__gt=models.F("baseline")))
+                | (Q(direction="down") & Q(target__lt=models.F("baseline"))),
+                name="key_result_target_beyond_baseline",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Key result {self.code}"
+
+    @property
+    def progress(self) -> int:
+        return progress_percent(self.baseline, self.target, self.current)
+
+    @property
+    def target_reached(self) -> bool:
+        if self.direction == Direction.UP:
+            return self.current >= self.target
+        return self.current <= self.target
+
+
+def progress_percent(baseline, target, current) -> int:
+    """How far from baseline to target, 0–100, whichever way is better."""
+    span = float(target) - float(baseline)
+    if span == 0:
+        return 100
+    done = (float(current) - float(baseline)) / span
+    return max(0, min(100, round(done * 100)))
+
+
+class Milestone(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
+    title = EncryptedTextField()
+    due_on = models.DateField()
+    reached_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on"]
+
+    def __str__(self):
+        return f"Milestone {self.code}"
+
+
+class CheckIn(models.Model):
+    """The coachee's periodic progress update."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="check_ins")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    confidence = models.PositiveSmallIntegerField()
+    energy = models.PositiveSmallIntegerField()
+    wins = EncryptedTextField()
+    obstacles = EncryptedTextField()
+    support_needed = EncryptedTextField()
+    next_commitment = EncryptedTextField()
+    shared_with_coach = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confidence__gte=1, confidence__lte=10, energy__gte=1, energy__lte=10),
+                name="check_in_scales_1_to_10",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["engagement", "-submitted_at"], name="check_in_eng_when_idx")
+        ]
+
+    def __str__(self):
+        return f"Check-in {self.submitted_at:%Y-%m-%d}"
+
+
+class Reading(models.Model):
+    """One value recorded in a check-in: a key result's value or a goal's rating."""
+
+    check_in = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="readings")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="readings")
+    key_result = models.ForeignKey(
+        KeyResult, null=True, blank=True, on_delete=models.CASCADE, related_name="readings"
+    )
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["check_in", "key_result"],
+                name="reading_one_per_key_result",
+                condition=Q(key_result__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["check_in", "goal"],
+                name="reading_one_rating_per_goal",
+                condition=Q(key_result__isnull=True),
+            ),
+        ]
+        indexes = [models.Index(fields=["key_result", "check_in"], name="reading_kr_idx")]
+
+    def __str__(self):
+        return f"Reading {self.value}"
+
+
+class WinSource(models.TextChoices):
+    CHECK_IN = "check_in", "From a check-in"
+    MILESTONE = "milestone", "Milestone reached"
+    TARGET = "target", "Target hit"
+    ACTION = "action", "Action completed"
+    GOAL = "goal", "Goal achieved"
+
+
+class Win(models.Model):
+    """A recorded success, celebrated to the coachee and shown to the coach."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="wins")
+    source = models.CharField(max_length=16, choices=WinSource.choices)
+    text = EncryptedTextField()
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+
+    def __str__(self):
+        return f"Win {self.occurred_at:%Y-%m-%d}"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class CheckInRhythm(models.Model):
+    """When the coachee wants to check in: weekly by default, in their time zone."""
+
+    engagement = models.OneToOneField(
+        Engagement, on_delete=models.CASCADE, related_name="check_in_rhythm"
+    )
+    every_weeks = models.PositiveSmallIntegerField(default=1)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.FRIDAY)
+    time_of_day = models.TimeField(default="16:00")
+    time_zone = models.CharField(max_length=64, default="UTC")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(every_weeks__gte=1, every_weeks__lte=4),
+                name="rhythm_every_1_to_4_weeks",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Check-in rhythm for {self.engagement_id}"

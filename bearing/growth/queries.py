@@ -1,0 +1,218 @@
+"""Reads of the development plan, through the engagements door."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Max, Prefetch
+from django.utils import timezone
+
+from bearing.accounts.models import User
+from bearing.engagements.models import Action, CoachingSession, Engagement, SessionStatus
+from bearing.engagements.queries import Relation, _deny, agreements_in_force_for, relation_to
+
+from .models import CheckIn, CheckInRhythm, Goal, GoalStatus, KeyResult, Milestone, Reading
+
+
+def plan_goals(engagement: Engagement):
+    return list(
+        engagement.goals.exclude(status=GoalStatus.DROPPED)
+        .prefetch_related(
+            Prefetch("key_results", queryset=KeyResult.objects.order_by("created_at")),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_on")),
+        )
+        .order_by("status", "created_at")
+    )
+
+
+def goal_get_for(user: User, code) -> tuple[Goal, Relation]:
+    goal = (
+        Goal.objects.select_related("engagement", "engagement__coach", "engagement__coachee")
+        .filter(code=code)
+        .first()
+    )
+    relation = relation_to(user, goal.engagement) if goal else None
+    if goal is None or relation not in {Relation.COACH, Relation.COACHEE}:
+        raise _deny(user, "growth.goal", code)
+    return goal, relation
+
+
+def milestone_get_for(user: User, code) -> tuple[Milestone, Relation]:
+    milestone = (
+        Milestone.objects.select_related("goal", "goal__engagement").filter(code=code).first()
+    )
+    relation = relation_to(user, milestone.goal.engagement) if milestone else None
+    if milestone is None or relation not in {Relation.COACH, Relation.COACHEE}:
+        raise _deny(user, "growth.milestone", code)
+    return milestone, relation
+
+
+@dataclass(frozen=True)
+class Point:
+    when: datetime
+    value: float
+
+
+def series_for_goal(goal: Goal) -> dict[int | None, list[Point]]:
+    """Readings per key result (None: the goal's own rating), oldest first, one query."""
+    series: dict[int | None, list[Point]] = {}
+    rows = (
+        Reading.objects.filter(goal=goal)
+        .select_related("check_in")
+        .only("key_result_id", "value", "check_in__submitted_at")
+        .order_by("check_in__submitted_at")
+    )
+    for row in rows:
+        series.setdefault(row.key_result_id, []).append(
+            Point(row.check_in.submitted_at, float(row.value))
+        )
+    return series
+
+
+def check_ins_of(engagement: Engagement, limit: int = 50):
+    return list(engagement.check_ins.order_by("-submitted_at")[:limit])
+
+
+def wins_of(engagement: Engagement, limit: int = 100) -> list[dict]:
+    """Wins recorded, plus actions completed, newest first."""
+    items = [
+        {"when": w.occurred_at, "text": w.text, "source": w.get_source_display()}
+        for w in engagement.wins.order_by("-occurred_at")[:limit]
+    ]
+    done = engagement.actions.filter(completed_at__isnull=False).order_by("-completed_at")[:limit]
+    items += [{"when": a.completed_at, "text": a.title, "source": "Action completed"} for a in done]
+    return sorted(items, key=lambda i: i["when"], reverse=True)[:limit]
+
+
+def rhythm_of(engagement: Engagement) -> CheckInRhythm:
+    rhythm = CheckInRhythm.objects.filter(engagement=engagement).first()
+    if rhythm is None:
+        tz = engagement.coachee.time_zone if engagement.coachee_id else "UTC"
+        rhythm = CheckInRhythm(engagement=engagement, time_zone=tz)
+    return rhythm
+
+
+# --- The sponsor: progress % of shared goals, where the agreement allows ---------
+
+
+def sponsor_goal_progress(engagement_ids) -> dict[int, list[dict]]:
+    """Per engagement: focus area and progress % of each goal the coachee shares,
+    only where the agreement in force shares goal progress. Never titles or text."""
+    engagement_ids = list(engagement_ids)
+    agreements = agreements_in_force_for(engagement_ids)
+    allowed = [eid for eid, a in agreements.items() if a.sponsor_sees_goal_progress]
+    result: dict[int, list[dict]] = {}
+    goals = (
+        Goal.objects.filter(
+            engagement_id__in=allowed,
+            share_with_sponsor=True,
+            status__in=[GoalStatus.ACTIVE, GoalStatus.ACHIEVED],
+        )
+        .defer("title")
+        .prefetch_related(Prefetch("key_results", queryset=KeyResult.objects.defer("metric")))
+        .order_by("created_at")
+    )
+    for goal in goals:
+        result.setdefault(goal.engagement_id, []).append(
+            {"focus": goal.focus_label, "progress": goal_progress(goal)}
+        )
+    return result
+
+
+def goal_progress(goal: Goal) -> int:
+    from .models import GoalKind, progress_percent
+
+    if goal.status == GoalStatus.ACHIEVED:
+        return 100
+    if goal.kind == GoalKind.QUALITATIVE:
+        return progress_percent(
+            goal.baseline_rating, goal.target_rating, goal.current_rating or goal.baseline_rating
+        )
+    krs = list(goal.key_results.all())
+    if not krs:
+        return 0
+    return round(sum(kr.progress for kr in krs) / len(krs))
+
+
+# --- The coach's attention list -------------------------------------------------------
+
+
+@dataclass
+class Attention:
+    engagement: Engagement
+    reasons: list[str]
+
+
+def attention_list(coach: User, *, now: datetime | None = None) -> list[Attention]:
+    """Coachees who may need the coach's attention, each with the reasons shown.
+    A fixed number of queries however many coachees there are."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    engagements = list(
+        Engagement.objects.filter(coach=coach, status="active")
+        .select_related("coachee")
+        .annotate(
+            last_check_in=Max("check_ins__submitted_at"),
+        )
+        .order_by("coachee__name")
+    )
+    ids = [e.id for e in engagements]
+    overdue = dict(
+        Action.objects.filter(engagement_id__in=ids, completed_at__isnull=True, due_on__lt=today)
+        .values("engagement_id")
+        .annotate(n=Count("id"))
+        .values_list("engagement_id", "n")
+    )
+    last_session = dict(
+        CoachingSession.objects.filter(engagement_id__in=ids, status=SessionStatus.HELD)
+        .values("engagement_id")
+        .annotate(last=Max("scheduled_for"))
+        .values_list("engagement_id", "last")
+    )
+    upcoming = set(
+        CoachingSession.objects.filter(
+            engagement_id__in=ids, status=SessionStatus.SCHEDULED, scheduled_for__gte=now
+        ).values_list("engagement_id", flat=True)
+    )
+    rhythms = {r.engagement_id: r for r in CheckInRhythm.objects.filter(engagement_id__in=ids)}
+    recent: dict[int, list[int]] = {}
+    for row in (
+        CheckIn.objects.filter(engagement_id__in=ids, submitted_at__gte=now - timedelta(days=120))
+        .order_by("engagement_id", "-submitted_at")
+        .values_list("engagement_id", "confidence")
+    ):
+        if len(recent.setdefault(row[0], [])) < 3:
+            recent[row[0]].append(row[1])
+    has_goals = set(
+        Goal.objects.filter(engagement_id__in=ids, status=GoalStatus.ACTIVE).values_list(
+            "engagement_id", flat=True
+        )
+    )
+    result = []
+    for e in engagements:
+        reasons = []
+        weeks = rhythms[e.id].every_weeks if e.id in rhythms else 1
+        grace = timedelta(weeks=weeks, days=3)
+        since = e.last_check_in or e.started_at
+        if e.id in has_goals and since and now - since > grace:
+            reasons.append(f"No check-in for {(now - since).days} days")
+        confidences = recent.get(e.id, [])
+        if len(confidences) == 3 and confidences[0] < confidences[1] < confidences[2]:
+            reasons.append(
+                "Confidence falling over the last three check-ins "
+                f"({confidences[2]} → {confidences[0]})"
+            )
+        if overdue.get(e.id):
+            n = overdue[e.id]
+            reasons.append(f"{n} overdue action{'s' if n != 1 else ''}")
+        last = last_session.get(e.id)
+        if e.id not in upcoming and (last is None or now - last > timedelta(days=30)):
+            reasons.append(
+                "No coaching session for over 30 days and none scheduled"
+                if last
+                else "No coaching session held yet and none scheduled"
+            )
+        if reasons:
+            result.append(Attention(e, reasons))
+    return result

@@ -1,0 +1,296 @@
+"""Writes to the development plan, check-ins and wins. The coachee owns the plan;
+the coach may suggest goals, which the coachee accepts or not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bearing.accounts.models import User
+from bearing.engagements import services as engagement_services
+from bearing.engagements.models import Engagement
+from bearing.engagements.queries import agreement_in_force
+
+from .models import (
+    CheckIn,
+    CheckInRhythm,
+    Direction,
+    FocusArea,
+    Goal,
+    GoalKind,
+    GoalStatus,
+    KeyResult,
+    Milestone,
+    Reading,
+    Win,
+    WinSource,
+)
+
+
+@dataclass(frozen=True)
+class KeyResultInput:
+    metric: str
+    baseline: Decimal
+    target: Decimal
+    unit: str = ""
+    direction: str = Direction.UP
+
+
+def _text(field: str, value: str, limit: int, *, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError({field: "This is needed."})
+    if len(value) > limit:
+        raise ValidationError({field: f"Please keep this under {limit:,} characters."})
+    return value
+
+
+def _check_rating(field: str, value) -> None:
+    if value is not None and not 1 <= int(value) <= 10:
+        raise ValidationError({field: "Choose a number from 1 to 10."})
+
+
+def _check_key_result(kr: KeyResultInput) -> None:
+    _text("metric", kr.metric, 300, required=True)
+    if kr.direction not in Direction.values:
+        raise ValidationError({"direction": "Choose whether higher or lower is better."})
+    if kr.direction == Direction.UP and kr.target <= kr.baseline:
+        raise ValidationError(
+            {"target": "For 'higher is better', the target must be above the baseline."}
+        )
+    if kr.direction == Direction.DOWN and kr.target >= kr.baseline:
+        raise ValidationError(
+            {"target": "For 'lower is better', the target must be below the baseline."}
+        )
+
+
+@transaction.atomic
+def goal_create(
+    *,
+    engagement: Engagement,
+    by: User,
+    title: str,
+    focus_area: str,
+    custom_focus: str = "",
+    kind: str = GoalKind.MEASURABLE,
+    key_results: list[KeyResultInput] = (),
+    baseline_rating: int | None = None,
+    target_rating: int | None = None,
+    milestones: list[tuple[str, date]] = (),
+) -> Goal:
+    """The coachee adds a goal to their plan; a coach's goal is a suggestion."""
+    if by.id not in {engagement.coach_id, engagement.coachee_id}:
+        raise ValidationError("Only the coachee or their coach can add goals.")
+    if not engagement.is_open:
+        raise ValidationError("This engagement has ended.")
+    if focus_area not in FocusArea.values:
+        raise ValidationError({"focus_area": "Choose a focus area."})
+    if focus_area == FocusArea.CUSTOM and not custom_focus.strip():
+        raise ValidationError({"custom_focus": "Name the focus area."})
+    if kind == GoalKind.MEASURABLE and not key_results:
+        raise ValidationError({"metric": "A measurable goal needs at least one key result."})
+    if kind == GoalKind.QUALITATIVE:
+        if baseline_rating is None or target_rating is None:
+            raise ValidationError(
+                {"target_rating": "Rate where you are now and where you want to be."}
+            )
+        _check_rating("baseline_rating", baseline_rating)
+        _check_rating("target_rating", target_rating)
+        if target_rating <= baseline_rating:
+            raise ValidationError({"target_rating": "The target rating should be above today's."})
+    for kr in key_results:
+        _check_key_result(kr)
+    is_coach = by.id == engagement.coach_id
+    goal = Goal(
+        engagement=engagement,
+        title=_text("title", title, 300, required=True),
+        focus_area=focus_area,
+        custom_focus=_text("custom_focus", custom_focus, 100)
+        if focus_area == FocusArea.CUSTOM
+        else "",
+        kind=kind,
+        status=GoalStatus.SUGGESTED if is_coach else GoalStatus.ACTIVE,
+        suggested_by=by if is_coach else None,
+        baseline_rating=baseline_rating if kind == GoalKind.QUALITATIVE else None,
+        target_rating=target_rating if kind == GoalKind.QUALITATIVE else None,
+        current_rating=baseline_rating if kind == GoalKind.QUALITATIVE else None,
+    )
+    goal.full_clean()
+    goal.save()
+    if kind == GoalKind.MEASURABLE:
+        for kr in key_results:
+            KeyResult.objects.create(
+                goal=goal,
+                metric=kr.metric.strip(),
+                unit=kr.unit.strip()[:40],
+                baseline=kr.baseline,
+                target=kr.target,
+                current=kr.baseline,
+                direction=kr.direction,
+            )
+    for title_, due_on in milestones:
+        Milestone.objects.create(
+            goal=goal, title=_text("milestone", title_, 300, required=True), due_on=due_on
+        )
+    return goal
+
+
+def _owned(goal: Goal, by: User) -> None:
+    if by.id != goal.engagement.coachee_id:
+        raise ValidationError("Only the coachee changes their plan.")
+
+
+@transaction.atomic
+def goal_accept(*, goal: Goal, by: User) -> Goal:
+    _owned(goal, by)
+    if goal.status != GoalStatus.SUGGESTED:
+        raise ValidationError("This goal is already in your plan.")
+    goal.status = GoalStatus.ACTIVE
+    goal.save(update_fields=["status"])
+    return goal
+
+
+@transaction.atomic
+def goal_set_sharing(*, goal: Goal, by: User, share: bool) -> Goal:
+    """Share a goal's progress (as a percentage) with the sponsor — only where the
+    coaching agreement in force allows that signal."""
+    _owned(goal, by)
+    if share:
+        agreement = agreement_in_force(goal.engagement)
+        if agreement is None or not agreement.sponsor_sees_goal_progress:
+            raise ValidationError(
+                "Your coaching agreement does not share goal progress with your sponsor."
+            )
+        if goal.status == GoalStatus.SUGGESTED:
+            raise ValidationError("Accept the goal into your plan first.")
+    goal.share_with_sponsor = share
+    goal.save(update_fields=["share_with_sponsor"])
+    return goal
+
+
+@transaction.atomic
+def goal_set_status(*, goal: Goal, by: User, status: str) -> Goal:
+    _owned(goal, by)
+    if status not in {GoalStatus.ACTIVE, GoalStatus.ACHIEVED, GoalStatus.DROPPED}:
+        raise ValidationError("Choose active, achieved or set aside.")
+    goal.status = status
+    goal.achieved_at = timezone.now() if status == GoalStatus.ACHIEVED else None
+    goal.save(update_fields=["status", "achieved_at"])
+    if status == GoalStatus.ACHIEVED:
+        Win.objects.create(
+            engagement=goal.engagement, source=WinSource.GOAL, text=f"Goal achieved: {goal.title}"
+        )
+    return goal
+
+
+@transaction.atomic
+def milestone_reach(*, milestone: Milestone, by: User) -> Milestone:
+    _owned(milestone.goal, by)
+    if milestone.reached_at is None:
+        milestone.reached_at = timezone.now()
+        milestone.save(update_fields=["reached_at"])
+        Win.objects.create(
+            engagement=milestone.goal.engagement,
+            source=WinSource.MILESTONE,
+            text=f"Milestone reached: {milestone.title}",
+        )
+    return milestone
+
+
+@transaction.atomic
+def check_in_submit(
+    *,
+    engagement: Engagement,
+    by: User,
+    values: dict[int, Decimal],
+    ratings: dict[int, int],
+    confidence: int,
+    energy: int,
+    wins: str = "",
+    obstacles: str = "",
+    support_needed: str = "",
+    next_commitment: str = "",
+    next_commitment_due: date | None = None,
+) -> CheckIn:
+    """Record a check-in: each key result's value and each qualitative goal's rating,
+    confidence, energy, wins, obstacles, support needed and the next commitment."""
+    if by.id != engagement.coachee_id:
+        raise ValidationError("Only the coachee checks in.")
+    _check_rating("confidence", confidence)
+    _check_rating("energy", energy)
+    for goal_id, rating in ratings.items():
+        _check_rating(f"rating_{goal_id}", rating)
+    if next_commitment.strip() and next_commitment_due is None:
+        raise ValidationError({"next_commitment_due": "By when will you do it?"})
+    goals = {g.id: g for g in engagement.goals.filter(status=GoalStatus.ACTIVE)}
+    key_results = {
+        kr.id: kr for kr in KeyResult.objects.filter(goal__in=goals.values()).select_related("goal")
+    }
+    unknown = (set(values) - set(key_results)) | (set(ratings) - set(goals))
+    if unknown:
+        raise ValidationError("Some of these goals are no longer in your plan; please reload.")
+    check_in = CheckIn(
+        engagement=engagement,
+        confidence=confidence,
+        energy=energy,
+        wins=_text("wins", wins, 4000),
+        obstacles=_text("obstacles", obstacles, 4000),
+        support_needed=_text("support_needed", support_needed, 4000),
+        next_commitment=_text("next_commitment", next_commitment, 500),
+    )
+    check_in.full_clean()
+    check_in.save()
+    readings = []
+    for kr_id, value in values.items():
+        kr = key_results[kr_id]
+        was_reached = kr.target_reached
+        kr.current = value
+        if kr.target_reached and not was_reached and kr.target_hit_at is None:
+            kr.target_hit_at = timezone.now()
+            Win.objects.create(
+                engagement=engagement,
+                source=WinSource.TARGET,
+                text=f"Target hit: {kr.metric} reached {kr.target} {kr.unit}".strip(),
+            )
+        kr.save(update_fields=["current", "target_hit_at"])
+        readings.append(Reading(check_in=check_in, goal=kr.goal, key_result=kr, value=value))
+    for goal_id, rating in ratings.items():
+        goal = goals[goal_id]
+        goal.current_rating = rating
+        goal.save(update_fields=["current_rating"])
+        readings.append(Reading(check_in=check_in, goal=goal, value=Decimal(rating)))
+    Reading.objects.bulk_create(readings)
+    if check_in.wins:
+        Win.objects.create(engagement=engagement, source=WinSource.CHECK_IN, text=check_in.wins)
+    if check_in.next_commitment:
+        engagement_services.action_create(
+            engagement=engagement, by=by, title=check_in.next_commitment, due_on=next_commitment_due
+        )
+    return check_in
+
+
+@transaction.atomic
+def rhythm_set(
+    *,
+    engagement: Engagement,
+    by: User,
+    every_weeks: int,
+    weekday: int,
+    time_of_day: time,
+    time_zone: str,
+) -> CheckInRhythm:
+    if by.id != engagement.coachee_id:
+        raise ValidationError("The coachee chooses their check-in rhythm.")
+    rhythm, _ = CheckInRhythm.objects.get_or_create(engagement=engagement)
+    rhythm.every_weeks = every_weeks
+    rhythm.weekday = weekday
+    rhythm.time_of_day = time_of_day
+    rhythm.time_zone = time_zone
+    rhythm.full_clean()
+    rhythm.save()
+    return rhythm

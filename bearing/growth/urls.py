@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "growth"
+
+urlpatterns = [
+    path("engagements/<uuid:code>/plan/", views.plan, name="plan"),
+    path("engagements/<uuid:code>/check-in/", views.check_in, name="check_in"),
+    path("engagements/<uuid:code>/check-ins/", views.check_ins, name="check_ins"),
+    path("engagements/<uuid:code>/wins/", views.wins, name="wins"),
+    path("engagements/<uuid:code>/rhythm/", views.rhythm, name="rhythm"),
+    path("goals/<uuid:code>/", views.goal_detail, name="goal"),
+    path("goals/<uuid:code>/accept/", views.goal_accept, name="goal_accept"),
+    path("goals/<uuid:code>/share/", views.goal_share, name="goal_share"),
+    path("goals/<uuid:code>/status/", views.goal_status, name="goal_status"),
+    path("milestones/<uuid:code>/reached/", views.milestone_reached, name="milestone_reached"),
+]

@@ -1,0 +1,321 @@
+"""The development plan, check-ins and wins. The coachee writes; the coach reads
+and may suggest goals. Sponsors and everyone else get 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bearing.audit.models import AuditAction
+from bearing.audit.services import audit_record
+from bearing.engagements.queries import Relation, agreement_in_force, engagement_get_for
+
+from . import queries as q
+from . import services as s
+from .charts import line_chart
+from .forms import CheckInForm, GoalForm, RhythmForm
+from .models import GoalKind
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _audit_coach_read(request, relation, target, field: str) -> None:
+    if relation == Relation.COACH:
+        audit_record(
+            action=AuditAction.READ, actor=request.user, target=target, request=request, field=field
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan(request, code):
+    engagement, relation = engagement_get_for(request.user, code)
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        key_results = []
+        if d["kind"] == GoalKind.MEASURABLE:
+            key_results = [
+                s.KeyResultInput(
+                    metric=d["metric"],
+                    baseline=d["baseline"],
+                    target=d["target"],
+                    unit=d["unit"],
+                    direction=d["direction"],
+                )
+            ]
+        try:
+            s.goal_create(
+                engagement=engagement,
+                by=request.user,
+                title=d["title"],
+                focus_area=d["focus_area"],
+                custom_focus=d["custom_focus"],
+                kind=d["kind"],
+                key_results=key_results,
+                baseline_rating=d["baseline_rating"],
+                target_rating=d["target_rating"],
+                milestones=[(d["milestone"], d["milestone_due"])] if d["milestone"] else [],
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                "Goal added to your plan."
+                if relation == Relation.COACHEE
+                else "Goal suggested. It joins the plan when your coachee accepts it.",
+            )
+            return redirect("growth:plan", code=engagement.code)
+    goals = q.plan_goals(engagement)
+    for goal in goals:
+        goal.progress = q.goal_progress(goal)
+        goal.bar = goal.progress // 10 * 10  # a CSS width class: no inline styles
+    _audit_coach_read(request, relation, engagement, "plan")
+    agreement = agreement_in_force(engagement)
+    return render(
+        request,
+        "growth/plan.html",
+        {
+            "engagement": engagement,
+            "relation": relation,
+            "goals": goals,
+            "form": form,
+            "is_coachee": relation == Relation.COACHEE,
+            "sponsor_may_see_progress": bool(agreement and agreement.sponsor_sees_goal_progress),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def goal_detail(request, code):
+    goal, relation = q.goal_get_for(request.user, code)
+    series = q.series_for_goal(goal)
+    tz = timezone.get_current_timezone()
+    charts = []
+    for kr in goal.key_results.all():
+        points = [
+            (p.when.astimezone(tz).strftime("%-d %b"), p.value) for p in series.get(kr.id, [])
+        ]
+        charts.append(
+            {
+                "title": kr.metric,
+                "unit": kr.unit,
+                "kr": kr,
+                "svg": (
+                    line_chart(
+                        title=kr.metric,
+                        points=points,
+                        baseline=float(kr.baseline),
+                        target=float(kr.target),
+                        unit=kr.unit,
+                    )
+                ),
+                "points": points,
+            }
+        )
+    if goal.kind == GoalKind.QUALITATIVE:
+        points = [(p.when.astimezone(tz).strftime("%-d %b"), p.value) for p in series.get(None, [])]
+        charts.append(
+            {
+                "title": "Your rating",
+                "unit": "/10",
+                "kr": None,
+                "svg": (
+                    line_chart(
+                        title=f"Self-rating: {goal.title}",
+                        points=points,
+                        baseline=float(goal.baseline_rating),
+                        target=float(goal.target_rating),
+                    )
+                ),
+                "points": points,
+            }
+        )
+    _audit_coach_read(request, relation, goal, "goal")
+    return render(
+        request,
+        "growth/goal_detail.html",
+        {
+            "goal": goal,
+            "engagement": goal.engagement,
+            "relation": relation,
+            "charts": charts,
+            "is_coachee": relation == Relation.COACHEE,
+            "progress": q.goal_progress(goal),
+            "milestones": list(goal.milestones.all()),
+        },
+    )
+
+
+def _goal_action(request, code, act, success: str):
+    goal, relation = q.goal_get_for(request.user, code)
+    if relation != Relation.COACHEE:
+        raise Http404("Not found")
+    try:
+        act(goal)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    if request.POST.get("next") == "goal":
+        return redirect("growth:goal", code=goal.code)
+    return redirect("growth:plan", code=goal.engagement.code)
+
+
+@login_required
+@require_POST
+def goal_accept(request, code):
+    return _goal_action(
+        request,
+        code,
+        lambda g: s.goal_accept(goal=g, by=request.user),
+        "The goal is now part of your plan.",
+    )
+
+
+@login_required
+@require_POST
+def goal_share(request, code):
+    share = request.POST.get("share") == "1"
+    return _goal_action(
+        request,
+        code,
+        lambda g: s.goal_set_sharing(goal=g, by=request.user, share=share),
+        "Your sponsor now sees this goal's progress as a percentage."
+        if share
+        else "This goal's progress is no longer shared with your sponsor.",
+    )
+
+
+@login_required
+@require_POST
+def goal_status(request, code):
+    status = request.POST.get("status", "")
+    return _goal_action(
+        request,
+        code,
+        lambda g: s.goal_set_status(goal=g, by=request.user, status=status),
+        "Well done — goal achieved!" if status == "achieved" else "Goal updated.",
+    )
+
+
+@login_required
+@require_POST
+def milestone_reached(request, code):
+    milestone, relation = q.milestone_get_for(request.user, code)
+    if relation != Relation.COACHEE:
+        raise Http404("Not found")
+    s.milestone_reach(milestone=milestone, by=request.user)
+    messages.success(request, "Milestone reached — that is worth celebrating.")
+    return redirect("growth:goal", code=milestone.goal.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_in(request, code):
+    engagement, relation = engagement_get_for(request.user, code)
+    if relation != Relation.COACHEE:
+        raise Http404("Not found")
+    goals = [g for g in q.plan_goals(engagement) if g.status == "active"]
+    form = CheckInForm(request.POST or None, goals=goals)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            s.check_in_submit(
+                engagement=engagement,
+                by=request.user,
+                values=form.values(),
+                ratings=form.ratings(),
+                confidence=d["confidence"],
+                energy=d["energy"],
+                wins=d["wins"],
+                obstacles=d["obstacles"],
+                support_needed=d["support_needed"],
+                next_commitment=d["next_commitment"],
+                next_commitment_due=d["next_commitment_due"],
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Check-in saved. Thank you — small steps add up.")
+            return redirect("growth:wins", code=engagement.code)
+    return render(
+        request,
+        "growth/check_in.html",
+        {"engagement": engagement, "form": form, "goals": goals},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def check_ins(request, code):
+    engagement, relation = engagement_get_for(request.user, code)
+    _audit_coach_read(request, relation, engagement, "check_ins")
+    return render(
+        request,
+        "growth/check_ins.html",
+        {
+            "engagement": engagement,
+            "relation": relation,
+            "check_ins": q.check_ins_of(engagement),
+        },
+    )
+
+
+@login_required
+@require_GET
+def wins(request, code):
+    engagement, relation = engagement_get_for(request.user, code)
+    _audit_coach_read(request, relation, engagement, "wins")
+    return render(
+        request,
+        "growth/wins.html",
+        {
+            "engagement": engagement,
+            "relation": relation,
+            "wins": q.wins_of(engagement),
+            "is_coachee": relation == Relation.COACHEE,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rhythm(request, code):
+    engagement, relation = engagement_get_for(request.user, code)
+    if relation != Relation.COACHEE:
+        raise Http404("Not found")
+    current = q.rhythm_of(engagement)
+    form = RhythmForm(
+        request.POST or None,
+        initial={
+            "every_weeks": current.every_weeks,
+            "weekday": current.weekday,
+            "time_of_day": current.time_of_day,
+            "time_zone": current.time_zone,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            s.rhythm_set(engagement=engagement, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Your check-in rhythm is saved.")
+            return redirect("growth:plan", code=engagement.code)
+    return render(request, "growth/rhythm.html", {"engagement": engagement, "form": form})
