@@ -207,6 +207,8 @@ MAILERS = {
                 "timeout": 20,
             }
             if env("EMAIL_BACKEND", "").endswith("smtp.EmailBackend")
+            else {"file_path": env("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))}
+            if env("EMAIL_BACKEND", "").endswith("filebased.EmailBackend")
             else {}
         ),
     }

@@ -121,3 +121,40 @@ def installation_counts() -> dict[str, int]:
             accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
         ).count(),
     }
+
+
+# --- Added for the accounts pages ---------------------------------------------------
+
+
+def user_for_calendar_token(token: str) -> User | None:
+    """The active person whose private calendar link this is, or None.
+
+    The token is the credential, so anything that is not shaped like one is
+    refused before it reaches the database.
+    """
+    if not token or len(token) < 20 or len(token) > 64:
+        return None
+    return (
+        User.objects.filter(calendar_token=token, is_active=True)
+        .only("id", "name", "email", "calendar_token")
+        .first()
+    )
+
+
+def account_exists(email: str) -> bool:
+    return User.objects.filter(email=email.strip().lower()).exists()
+
+
+def pending_invitation_get(code):
+    """A pending (not accepted, not revoked, not expired) invitation for staff, or 404."""
+    from django.http import Http404
+    from django.utils import timezone
+
+    from .models import Invitation
+
+    invitation = Invitation.objects.filter(
+        code=code, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).first()
+    if invitation is None:
+        raise Http404("Not found")
+    return invitation

@@ -9,7 +9,7 @@ signed-in person are written to the audit log.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from django.db.models import Count, Prefetch, Q
@@ -382,3 +382,104 @@ def agreements_awaiting(user: User) -> list[Agreement]:
         .defer("objectives")
         .order_by("created_at")
     )
+
+
+# --- Sponsor pages: the agreement's terms, as an allow-list -------------------------
+
+
+@dataclass(frozen=True)
+class SponsorAgreementTerms:
+    """The terms of the agreement in force that a sponsor may read.
+
+    Built field by field: never the objectives, never anything said in coaching.
+    """
+
+    version: int
+    cadence: str
+    session_minutes: int
+    session_count: int
+    confidentiality_limits: str
+    signals: tuple[str, ...]  # SponsorSignal values, in their fixed order
+    accepted_at: datetime
+    acknowledged_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SponsorEngagementDetail:
+    row: SponsorEngagementRow
+    terms: SponsorAgreementTerms | None  # None until the coachee accepts an agreement
+    newer_version_waiting: bool  # a newer version awaits the coachee's acceptance
+    engagement_id: int | None  # for sponsor-side queries in other apps (goal progress)
+
+
+_SPONSOR_TERMS_FIELDS = (
+    "id",
+    "engagement_id",
+    "version",
+    "cadence",
+    "session_minutes",
+    "session_count",
+    "confidentiality_limits",
+    "sponsor_sees_status",
+    "sponsor_sees_attendance",
+    "sponsor_sees_goal_progress",
+    "sponsor_sees_summaries",
+    "accepted_at",
+    "sponsor_acknowledged_at",
+    "superseded_at",
+)
+
+
+def _sponsor_terms(agreement: Agreement) -> SponsorAgreementTerms:
+    from .models import SponsorSignal
+
+    signals = agreement.sponsor_signals
+    return SponsorAgreementTerms(
+        version=agreement.version,
+        cadence=agreement.cadence,
+        session_minutes=agreement.session_minutes,
+        session_count=agreement.session_count,
+        confidentiality_limits=agreement.confidentiality_limits,
+        signals=tuple(s.value for s in SponsorSignal if s in signals),
+        accepted_at=agreement.accepted_at,
+        acknowledged_at=agreement.sponsor_acknowledged_at,
+    )
+
+
+def _sponsor_agreement_versions(user: User, code) -> tuple[SponsorEngagementRow, list[Agreement]]:
+    row, latest = sponsor_engagement_get(user, code)  # the door: 404 for anyone else
+    if latest is None:
+        return row, []
+    versions = list(
+        Agreement.objects.filter(engagement_id=latest.engagement_id)
+        .only(*_SPONSOR_TERMS_FIELDS)
+        .order_by("-version")
+    )
+    return row, versions
+
+
+def sponsor_engagement_detail(user: User, code) -> SponsorEngagementDetail:
+    """What the sponsor's engagement page may show: the allow-listed row and the
+    non-confidential terms of the agreement in force. 404 for anyone but a
+    sponsor in the engagement's organization."""
+    row, versions = _sponsor_agreement_versions(user, code)
+    in_force = next((a for a in versions if a.accepted_at is not None), None)
+    waiting = any(
+        a.accepted_at is None
+        and a.superseded_at is None
+        and (in_force is None or a.version > in_force.version)
+        for a in versions
+    )
+    return SponsorEngagementDetail(
+        row=row,
+        terms=_sponsor_terms(in_force) if in_force else None,
+        newer_version_waiting=waiting and in_force is not None,
+        engagement_id=versions[0].engagement_id if versions else None,
+    )
+
+
+def sponsor_agreement_to_acknowledge(user: User, code) -> Agreement | None:
+    """The agreement in force, for a sponsor to acknowledge (never rendered);
+    None while the coachee has accepted none. 404 for anyone but a sponsor."""
+    _row, versions = _sponsor_agreement_versions(user, code)
+    return next((a for a in versions if a.accepted_at is not None), None)

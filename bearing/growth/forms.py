@@ -2,7 +2,7 @@ from django import forms
 
 from bearing.accounts.forms import time_zone_choices
 
-from .models import Direction, FocusArea, GoalKind, Weekday
+from .models import Direction, FocusArea, GoalKind, ReminderKind, Weekday
 
 
 class GoalForm(forms.Form):
@@ -154,3 +154,21 @@ class RhythmForm(forms.Form):
         label="At", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     time_zone = forms.ChoiceField(label="Time zone", choices=time_zone_choices)
+
+
+class ReminderPreferenceForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label="Remind me about",
+        choices=ReminderKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    quiet_start = forms.TimeField(
+        label="Quiet hours start", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    quiet_end = forms.TimeField(
+        label="Quiet hours end", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    daily_cap = forms.IntegerField(
+        label="At most this many reminders a day", min_value=1, max_value=20
+    )

@@ -5,6 +5,7 @@ plan only when the coachee accepts it. Free text is encrypted at rest.
 """
 
 import uuid
+from datetime import time
 
 from django.conf import settings
 from django.db import models
@@ -273,7 +274,7 @@ class CheckInRhythm(models.Model):
     )
     every_weeks = models.PositiveSmallIntegerField(default=1)
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.FRIDAY)
-    time_of_day = models.TimeField(default="16:00")
+    time_of_day = models.TimeField(default=time(16))
     time_zone = models.CharField(max_length=64, default="UTC")
 
     class Meta:
@@ -286,3 +287,75 @@ class CheckInRhythm(models.Model):
 
     def __str__(self):
         return f"Check-in rhythm for {self.engagement_id}"
+
+
+class ReminderKind(models.TextChoices):
+    CHECK_IN_DUE = "check_in_due", "Check-in due"
+    ACTION_DUE = "action_due", "Action due"
+    SESSION_TOMORROW = "session_tomorrow", "Coaching session tomorrow"
+    AGENDA_MISSING = "agenda_missing", "Agenda not yet written"
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Skipped"
+
+
+class Reminder(models.Model):
+    """One planned reminder. The unique key means it is planned once; the claim
+    (claimed_by, claimed_until) means one worker sends it; a claim that runs out
+    (a worker killed mid-batch) lets the next run send it."""
+
+    kind = models.CharField(max_length=24, choices=ReminderKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    subject_key = models.CharField(max_length=120)
+    due_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=8, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skip_reason = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "user", "subject_key"], name="reminder_planned_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="reminder_sent_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_at"], name="reminder_due_idx")]
+
+    def __str__(self):
+        return f"{self.kind} for {self.user_id} at {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class NotificationPreference(models.Model):
+    """How a person wants to be reminded: quiet hours in their time zone, a daily
+    cap, and an opt-out per kind."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    quiet_start = models.TimeField(default=time(21))
+    quiet_end = models.TimeField(default=time(8))
+    daily_cap = models.PositiveSmallIntegerField(default=3)
+    opted_out = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(daily_cap__gte=1, daily_cap__lte=20), name="preference_cap_1_to_20"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Notification preference of {self.user_id}"

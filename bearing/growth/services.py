@@ -294,3 +294,19 @@ def rhythm_set(
     rhythm.full_clean()
     rhythm.save()
     return rhythm
+
+
+@transaction.atomic
+def preference_set(
+    *, user: User, kinds: list[str], quiet_start: time, quiet_end: time, daily_cap: int
+):
+    from .models import NotificationPreference, ReminderKind
+
+    pref, _ = NotificationPreference.objects.get_or_create(user=user)
+    pref.opted_out = [k for k in ReminderKind.values if k not in kinds]
+    pref.quiet_start = quiet_start
+    pref.quiet_end = quiet_end
+    pref.daily_cap = daily_cap
+    pref.full_clean()
+    pref.save()
+    return pref

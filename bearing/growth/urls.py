@@ -15,4 +15,6 @@ urlpatterns = [
     path("goals/<uuid:code>/share/", views.goal_share, name="goal_share"),
     path("goals/<uuid:code>/status/", views.goal_status, name="goal_status"),
     path("milestones/<uuid:code>/reached/", views.milestone_reached, name="milestone_reached"),
+    path("account/reminders/", views.reminder_settings, name="reminder_settings"),
+    path("reminders/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

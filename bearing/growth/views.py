@@ -319,3 +319,54 @@ def rhythm(request, code):
             messages.success(request, "Your check-in rhythm is saved.")
             return redirect("growth:plan", code=engagement.code)
     return render(request, "growth/rhythm.html", {"engagement": engagement, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """A signed one-click link in every reminder. GET asks; POST (also the
+    mail client's one-click) stops that kind of reminder."""
+    from .models import ReminderKind
+    from .reminders import opt_out, read_unsubscribe_token
+
+    found = read_unsubscribe_token(token)
+    if found is None:
+        return render(request, "growth/unsubscribe.html", {"invalid": True}, status=404)
+    user, kind = found
+    done = False
+    if request.method == "POST":
+        opt_out(user=user, kind=kind)
+        done = True
+    return render(
+        request,
+        "growth/unsubscribe.html",
+        {"kind_label": ReminderKind(kind).label, "done": done, "token": token},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reminder_settings(request):
+    from .forms import ReminderPreferenceForm
+    from .reminders import preference_for
+
+    pref = preference_for(request.user)
+    form = ReminderPreferenceForm(
+        request.POST or None,
+        initial={
+            "quiet_start": pref.quiet_start,
+            "quiet_end": pref.quiet_end,
+            "daily_cap": pref.daily_cap,
+            "kinds": [k for k in form_kinds() if k not in pref.opted_out],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        s.preference_set(user=request.user, **form.cleaned_data)
+        messages.success(request, "Your reminder settings are saved.")
+        return redirect("growth:reminder_settings")
+    return render(request, "growth/reminder_settings.html", {"form": form})
+
+
+def form_kinds():
+    from .models import ReminderKind
+
+    return list(ReminderKind.values)

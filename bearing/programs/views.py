@@ -1,4 +1,6 @@
-"""The sponsor's pages. Built only from the allow-list in engagements.queries."""
+"""The sponsor's pages. Built only from the allow-lists in engagements.queries:
+the sponsor's row (names, and the signals the agreement shares) and the
+agreement's non-confidential terms. Never objectives, notes, agendas or actions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,43 +10,31 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bearing.engagements import queries as eq
 from bearing.engagements import services as es
-from bearing.engagements.models import Engagement
+from bearing.engagements.models import SponsorSignal
 from bearing.growth.queries import sponsor_goal_progress
-
-
-def _sponsor_terms(agreement):
-    """The agreement's terms a sponsor may read: never its objectives."""
-    if agreement is None:
-        return None
-    return {
-        "version": agreement.version,
-        "cadence": agreement.cadence,
-        "session_minutes": agreement.session_minutes,
-        "session_count": agreement.session_count,
-        "confidentiality_limits": agreement.confidentiality_limits,
-        "signals": sorted(agreement.sponsor_signals),
-        "accepted_at": agreement.accepted_at,
-        "acknowledged_at": agreement.sponsor_acknowledged_at,
-        "awaiting_acceptance": agreement.accepted_at is None,
-    }
 
 
 @login_required
 @require_GET
 def engagement(request, code):
-    row, latest = eq.sponsor_engagement_get(request.user, code)
+    detail = eq.sponsor_engagement_detail(request.user, code)
     goals = []
-    if row.agreement_accepted:
-        engagement_id = Engagement.objects.filter(code=row.code).values_list("id", flat=True)[0]
-        goals = sponsor_goal_progress([engagement_id]).get(engagement_id, [])
+    if detail.terms is not None and SponsorSignal.GOAL_PROGRESS in detail.terms.signals:
+        # sponsor_goal_progress checks the agreement in force again, and shares
+        # only goals the coachee marked as shared, as a percentage.
+        goals = sponsor_goal_progress([detail.engagement_id]).get(detail.engagement_id, [])
+    shared = []
+    if detail.terms is not None:
+        shared = [s.label for s in SponsorSignal if s.value in detail.terms.signals]
     return render(
         request,
         "programs/engagement.html",
         {
-            "row": row,
+            "row": detail.row,
+            "terms": detail.terms,
+            "newer_version_waiting": detail.newer_version_waiting,
+            "shared_signals": shared,
             "goals": goals,
-            "terms": _sponsor_terms(latest),
-            "signal_labels": dict(SIGNAL_LABELS),
         },
     )
 
@@ -52,19 +42,14 @@ def engagement(request, code):
 @login_required
 @require_POST
 def acknowledge(request, code):
-    row, latest = eq.sponsor_engagement_get(request.user, code)
+    agreement = eq.sponsor_agreement_to_acknowledge(request.user, code)
+    if agreement is None:
+        messages.error(request, "There is nothing to acknowledge until the coachee accepts.")
+        return redirect("programs:engagement", code=code)
     try:
-        es.agreement_acknowledge(agreement=latest, by=request.user, request=request)
+        es.agreement_acknowledge(agreement=agreement, by=request.user, request=request)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, "You have acknowledged the coaching agreement.")
-    return redirect("programs:engagement", code=row.code)
-
-
-SIGNAL_LABELS = [
-    ("status", "Engagement status"),
-    ("attendance", "Session attendance"),
-    ("goal_progress", "Progress on goals the coachee marks as shared"),
-    ("summaries", "Progress summaries the coachee has approved"),
-]
+    return redirect("programs:engagement", code=code)

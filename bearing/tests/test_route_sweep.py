@@ -78,6 +78,12 @@ def _milestone(w):
     return {"code": w.milestone.code}
 
 
+def _unsubscribe(w):
+    from bearing.growth.reminders import unsubscribe_token
+
+    return {"token": unsubscribe_token(w.coachee, "action_due")}
+
+
 def _token(w):
     return {"token": w.coachee.calendar_token}
 
@@ -158,6 +164,11 @@ POLICY: dict[str, Route] = {
     "growth:goal_share": Route(allow={COACHEE}, methods=("POST",), kwargs=_goal),
     "growth:goal_status": Route(allow={COACHEE}, methods=("POST",), kwargs=_goal),
     "growth:milestone_reached": Route(allow={COACHEE}, methods=("POST",), kwargs=_milestone),
+    "growth:reminder_settings": Route(allow=ANYONE_SIGNED_IN, methods=("GET", "POST")),
+    # The signed token is the credential (one-click unsubscribe needs no login).
+    "growth:unsubscribe": Route(
+        allow=EVERYONE, methods=("GET", "POST"), kwargs=_unsubscribe, public=True
+    ),
     # sponsor pages: the sponsor of the engagement's organization only
     "programs:engagement": Route(allow={SPONSOR}, kwargs=_engagement),
     "programs:acknowledge": Route(allow={SPONSOR}, methods=("POST",), kwargs=_engagement),

@@ -68,8 +68,18 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         exit_code = 0
+        next_tick = time.monotonic() + 5
         try:
             while not stopping:
+                if time.monotonic() >= next_tick:
+                    # Reminders: planned and sent by whichever worker picks this up.
+                    from bearing.growth.tasks import reminders_tick
+
+                    try:
+                        reminders_tick.enqueue()
+                    except Exception as exc:  # noqa: BLE001 - keep serving
+                        self.stderr.write(f"Could not queue the reminders tick: {exc}")
+                    next_tick = time.monotonic() + 60
                 for name, proc in children:
                     if proc.poll() is not None:
                         self.stderr.write(f"The {name} process stopped (exit {proc.returncode}).")
