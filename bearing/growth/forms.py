@@ -172,3 +172,13 @@ class ReminderPreferenceForm(forms.Form):
     daily_cap = forms.IntegerField(
         label="At most this many reminders a day", min_value=1, max_value=20
     )
+
+
+class SummaryForm(forms.Form):
+    body = forms.CharField(
+        label="Progress summary for the sponsor",
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Write about progress, not about what was said in coaching. "
+        "Your coachee reads it and decides whether the sponsor sees it.",
+    )

@@ -359,3 +359,37 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"Notification preference of {self.user_id}"
+
+
+class SummaryStatus(models.TextChoices):
+    DRAFT = "draft", "Draft, with the coachee for approval"
+    APPROVED = "approved", "Approved by the coachee"
+    RETURNED = "returned", "Returned by the coachee"
+
+
+class ProgressSummary(models.Model):
+    """A progress summary the coach drafts for the sponsor. The sponsor sees it only
+    after the coachee approves it, and only if the agreement shares summaries. Its
+    figures come only from goals the coachee shares."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="summaries")
+    body = EncryptedTextField()
+    status = models.CharField(
+        max_length=10, choices=SummaryStatus.choices, default=SummaryStatus.DRAFT
+    )
+    coachee_comment = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_at__isnull=False),
+                name="summary_approved_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Progress summary {self.created_at:%Y-%m-%d}"

@@ -216,3 +216,103 @@ def attention_list(coach: User, *, now: datetime | None = None) -> list[Attentio
         if reasons:
             result.append(Attention(e, reasons))
     return result
+
+
+def shared_goal_progress(engagement: Engagement) -> list[dict]:
+    """What a progress summary may draw on: the goals the coachee shares."""
+    return (
+        sponsor_goal_progress([engagement.id]).get(engagement.id, [])
+        if _shares_progress(engagement)
+        else []
+    )
+
+
+def _shares_progress(engagement: Engagement) -> bool:
+    from bearing.engagements.queries import agreement_in_force
+
+    agreement = agreement_in_force(engagement)
+    return bool(agreement and agreement.sponsor_sees_goal_progress)
+
+
+def summary_get_for(user: User, code):
+    from .models import ProgressSummary
+
+    summary = ProgressSummary.objects.select_related("engagement").filter(code=code).first()
+    relation = relation_to(user, summary.engagement) if summary else None
+    if summary is None or relation not in {Relation.COACH, Relation.COACHEE}:
+        raise _deny(user, "growth.progresssummary", code)
+    return summary, relation
+
+
+def sponsor_summaries(engagement_id: int) -> list:
+    """Approved summaries, only where the agreement in force shares summaries."""
+    from .models import ProgressSummary, SummaryStatus
+
+    agreement = agreements_in_force_for([engagement_id]).get(engagement_id)
+    if agreement is None or not agreement.sponsor_sees_summaries:
+        return []
+    return list(
+        ProgressSummary.objects.filter(engagement_id=engagement_id, status=SummaryStatus.APPROVED)
+        .only("code", "body", "approved_at", "engagement_id")
+        .order_by("-approved_at")
+    )
+
+
+@dataclass
+class Brief:
+    since: datetime
+    check_ins: list
+    changes: list[dict]
+    wins: list
+    actions_done: list
+    actions_overdue: list
+
+
+def session_brief(session: CoachingSession) -> Brief:
+    """What happened since the last coaching session: one page for the coach."""
+    engagement = session.engagement
+    previous = (
+        engagement.sessions.filter(
+            status=SessionStatus.HELD, scheduled_for__lt=session.scheduled_for
+        )
+        .order_by("-scheduled_for")
+        .values_list("scheduled_for", flat=True)
+        .first()
+    )
+    since = previous or engagement.started_at or engagement.created_at
+    check_ins = list(engagement.check_ins.filter(submitted_at__gte=since).order_by("submitted_at"))
+    changes = []
+    readings = (
+        Reading.objects.filter(
+            check_in__engagement=engagement,
+            check_in__submitted_at__gte=since,
+            key_result__isnull=False,
+        )
+        .select_related("key_result")
+        .order_by("key_result_id", "check_in__submitted_at")
+    )
+    by_kr: dict[int, list] = {}
+    for r in readings:
+        by_kr.setdefault(r.key_result_id, []).append(r)
+    for rows in by_kr.values():
+        kr = rows[0].key_result
+        changes.append(
+            {
+                "metric": kr.metric,
+                "unit": kr.unit,
+                "first": rows[0].value,
+                "last": rows[-1].value,
+                "target": kr.target,
+            }
+        )
+    today = timezone.localdate()
+    return Brief(
+        since=since,
+        check_ins=check_ins,
+        changes=changes,
+        wins=list(engagement.wins.filter(occurred_at__gte=since).order_by("-occurred_at")),
+        actions_done=list(engagement.actions.filter(completed_at__gte=since)),
+        actions_overdue=list(
+            engagement.actions.filter(completed_at__isnull=True, due_on__lt=today)
+        ),
+    )

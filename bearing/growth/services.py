@@ -310,3 +310,30 @@ def preference_set(
     pref.full_clean()
     pref.save()
     return pref
+
+
+@transaction.atomic
+def summary_draft(*, engagement: Engagement, by: User, body: str):
+    from .models import ProgressSummary
+
+    if by.id != engagement.coach_id:
+        raise ValidationError("The coach drafts progress summaries.")
+    summary = ProgressSummary(engagement=engagement, body=_text("body", body, 6000, required=True))
+    summary.full_clean()
+    summary.save()
+    return summary
+
+
+@transaction.atomic
+def summary_decide(*, summary, by: User, approve: bool, comment: str = ""):
+    from .models import SummaryStatus
+
+    if by.id != summary.engagement.coachee_id:
+        raise ValidationError("Only the coachee approves a summary about them.")
+    if summary.status != SummaryStatus.DRAFT:
+        raise ValidationError("This summary has been decided already.")
+    summary.status = SummaryStatus.APPROVED if approve else SummaryStatus.RETURNED
+    summary.approved_at = timezone.now() if approve else None
+    summary.coachee_comment = _text("comment", comment, 2000)
+    summary.save(update_fields=["status", "approved_at", "coachee_comment"])
+    return summary

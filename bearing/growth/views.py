@@ -370,3 +370,91 @@ def form_kinds():
     from .models import ReminderKind
 
     return list(ReminderKind.values)
+
+
+@login_required
+@require_GET
+def session_brief(request, code):
+    """The coach's one-page brief before a coaching session. Printable."""
+    from bearing.engagements.queries import session_get_for
+
+    session, relation = session_get_for(request.user, code)
+    if relation != Relation.COACH:
+        raise Http404("Not found")
+    brief = q.session_brief(session)
+    audit_record(
+        action=AuditAction.READ, actor=request.user, target=session, request=request, field="brief"
+    )
+    return render(
+        request,
+        "growth/brief.html",
+        {
+            "session": session,
+            "engagement": session.engagement,
+            "brief": brief,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def summaries(request, code):
+    from .forms import SummaryForm
+
+    engagement, relation = engagement_get_for(request.user, code)
+    form = SummaryForm(request.POST or None) if relation == Relation.COACH else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("Not found")
+        if form.is_valid():
+            try:
+                s.summary_draft(
+                    engagement=engagement, by=request.user, body=form.cleaned_data["body"]
+                )
+            except ValidationError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(request, "Draft sent to your coachee for approval.")
+                return redirect("growth:summaries", code=engagement.code)
+    agreement = agreement_in_force(engagement)
+    return render(
+        request,
+        "growth/summaries.html",
+        {
+            "engagement": engagement,
+            "relation": relation,
+            "form": form,
+            "is_coachee": relation == Relation.COACHEE,
+            "summaries": list(engagement.summaries.order_by("-created_at")),
+            "shared_goals": q.shared_goal_progress(engagement),
+            "sponsor_sees_summaries": bool(agreement and agreement.sponsor_sees_summaries),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def summary_decide(request, code):
+    summary, relation = q.summary_get_for(request.user, code)
+    if relation != Relation.COACHEE:
+        raise Http404("Not found")
+    approve = request.POST.get("decision") == "approve"
+    try:
+        s.summary_decide(
+            summary=summary,
+            by=request.user,
+            approve=approve,
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            "Approved: your sponsor can now read it."
+            if approve
+            else "Returned to your coach with your comment.",
+        )
+    return redirect("growth:summaries", code=summary.engagement.code)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bearing.engagements import queries as eq
 from bearing.engagements import services as es
 from bearing.engagements.models import SponsorSignal
-from bearing.growth.queries import sponsor_goal_progress
+from bearing.growth.queries import sponsor_goal_progress, sponsor_summaries
 
 
 @login_required
@@ -23,6 +23,9 @@ def engagement(request, code):
         # sponsor_goal_progress checks the agreement in force again, and shares
         # only goals the coachee marked as shared, as a percentage.
         goals = sponsor_goal_progress([detail.engagement_id]).get(detail.engagement_id, [])
+    summaries = []
+    if detail.terms is not None and SponsorSignal.SUMMARIES in detail.terms.signals:
+        summaries = sponsor_summaries(detail.engagement_id)
     shared = []
     if detail.terms is not None:
         shared = [s.label for s in SponsorSignal if s.value in detail.terms.signals]
@@ -35,6 +38,7 @@ def engagement(request, code):
             "newer_version_waiting": detail.newer_version_waiting,
             "shared_signals": shared,
             "goals": goals,
+            "summaries": summaries,
         },
     )
 

@@ -78,6 +78,10 @@ def _milestone(w):
     return {"code": w.milestone.code}
 
 
+def _summary(w):
+    return {"code": w.summary.code}
+
+
 def _unsubscribe(w):
     from bearing.growth.reminders import unsubscribe_token
 
@@ -164,6 +168,11 @@ POLICY: dict[str, Route] = {
     "growth:goal_share": Route(allow={COACHEE}, methods=("POST",), kwargs=_goal),
     "growth:goal_status": Route(allow={COACHEE}, methods=("POST",), kwargs=_goal),
     "growth:milestone_reached": Route(allow={COACHEE}, methods=("POST",), kwargs=_milestone),
+    "growth:summaries": Route(
+        allow=PAIR, methods=("GET", "POST"), kwargs=_engagement, post_allow=COACHES
+    ),
+    "growth:summary_decide": Route(allow={COACHEE}, methods=("POST",), kwargs=_summary),
+    "growth:brief": Route(allow=COACHES, kwargs=_session),
     "growth:reminder_settings": Route(allow=ANYONE_SIGNED_IN, methods=("GET", "POST")),
     # The signed token is the credential (one-click unsubscribe needs no login).
     "growth:unsubscribe": Route(
@@ -201,6 +210,11 @@ class RouteSweepTests(WorldTestCase):
 
         cls.w.milestone = Milestone.objects.create(
             goal=cls.w.goal, title="First time speaking first", due_on="2026-12-01"
+        )
+        from bearing.growth.models import ProgressSummary
+
+        cls.w.summary = ProgressSummary.objects.create(
+            engagement=cls.w.engagement, body="Lena is progressing well on presence."
         )
         cls.w.invitation, cls.w.invitation_token = invitation_create(
             invited_by=None, email="new.person@example.com", role="staff", send=False

@@ -274,3 +274,53 @@ class ChartTests(WorldTestCase):
         self.assertIn('class="chart-target"', svg)
         self.assertNotIn("style=", svg)
         self.assertIn(CANARY.goal, Goal.objects.get(pk=self.w.goal.pk).title)
+
+
+class BriefAndSummaryTests(WorldTestCase):
+    def test_brief_shows_what_happened_since_the_last_session(self):
+        s.check_in_submit(
+            engagement=self.w.engagement,
+            by=self.w.coachee,
+            values={self.w.key_result.id: Decimal(2)},
+            ratings={},
+            confidence=4,
+            energy=3,
+            obstacles="Board prep ate the week",
+        )
+        self.login(self.w.coach)
+        response = self.client.get(reverse("growth:brief", args=[self.w.next_session.code]))
+        self.assertContains(response, "Board prep ate the week")
+        self.assertContains(response, CANARY.action)  # overdue
+        self.assertContains(response, "→ 2")
+        self.login(self.w.coachee)
+        self.assertEqual(
+            self.client.get(reverse("growth:brief", args=[self.w.next_session.code])).status_code,
+            404,
+        )
+
+    def test_summary_reaches_the_sponsor_only_after_approval_and_if_agreed(self):
+        self.login(self.w.coach)
+        url = reverse("growth:summaries", args=[self.w.engagement.code])
+        self.client.post(url, {"body": "SUMMARY-77 steady progress on presence"})
+        summary = self.w.engagement.summaries.order_by("-created_at").first()
+        sponsor_url = reverse("programs:engagement", args=[self.w.engagement.code])
+        self.w.agreement.sponsor_sees_summaries = True
+        self.w.agreement.save()
+        self.login(self.w.sponsor)
+        self.assertNotContains(self.client.get(sponsor_url), "SUMMARY-77")  # not yet approved
+        self.login(self.w.coachee)
+        self.client.post(
+            reverse("growth:summary_decide", args=[summary.code]), {"decision": "approve"}
+        )
+        self.login(self.w.sponsor)
+        self.assertContains(self.client.get(sponsor_url), "SUMMARY-77")
+        self.w.agreement.sponsor_sees_summaries = False
+        self.w.agreement.save()
+        self.assertNotContains(self.client.get(sponsor_url), "SUMMARY-77")
+
+    def test_only_the_coachee_approves(self):
+        summary = s.summary_draft(engagement=self.w.engagement, by=self.w.coach, body="x")
+        with self.assertRaises(ValidationError):
+            s.summary_decide(summary=summary, by=self.w.coach, approve=True)
+        with self.assertRaises(ValidationError):
+            s.summary_draft(engagement=self.w.engagement, by=self.w.coachee, body="x")
