@@ -27,6 +27,11 @@ class SeedTests(TestCase):
         self.assertEqual(Engagement.objects.count(), 20)
         self.assertEqual(CoachingSession.objects.count(), 200)
         self.assertEqual(Action.objects.count(), 40)
+        from bearing.growth.models import CheckIn, KeyResult, Reading
+
+        self.assertEqual(KeyResult.objects.count(), 20)
+        self.assertEqual(CheckIn.objects.count(), 1000)
+        self.assertEqual(Reading.objects.count(), 1000)
         raw = CoachingSession.objects.exclude(agenda_outcome="").values_list(
             "agenda_outcome", flat=True
         )
@@ -38,6 +43,9 @@ class SeedTests(TestCase):
     def test_same_scale_and_date_give_the_same_data(self):
         call_command("seed", "--scale", "0.001", stdout=StringIO())
         first = _digest()
+        from bearing.growth.models import Goal
+
+        Goal.objects.all().delete()
         for model in (Action, CoachingSession, Engagement):
             model.objects.all().delete()
         from bearing.accounts.models import Membership, Organization, Practice

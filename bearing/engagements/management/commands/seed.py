@@ -231,6 +231,9 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
                 )
             )
     _bulk(Action, actions, batch)
+    from bearing.growth.seed import seed_growth
+
+    growth = seed_growth(engagement_rows=eng_rows, rng=rng, base=base, batch=batch, uuid=_uuid)
     return {
         "practices": n_practices,
         "organizations": n_orgs,
@@ -242,4 +245,5 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
             engagement__title__startswith="Leadership coaching "
         ).count(),
         "actions": len(actions),
+        **growth,
     }
