@@ -281,4 +281,103 @@ def build_demo() -> dict:
     PrivateNote.objects.create(session=held, author=marcus, body="Perfectionism is the theme.")
     _session(hannah_e, days=16, status=SessionStatus.SCHEDULED, hour=11)
 
+    _demo_growth(daniel_e, sofia_e, clara)
     return {"upcoming_session": upcoming.code, "engagements": 4}
+
+
+def _demo_growth(daniel_e, sofia_e, clara) -> None:
+    """Daniel's plan with measurable and qualitative goals, weekly check-ins and wins;
+    a goal Clara suggested to Sofia, waiting for her."""
+    from decimal import Decimal
+
+    from bearing.growth.models import (
+        CheckIn,
+        CheckInRhythm,
+        Goal,
+        KeyResult,
+        Milestone,
+        ProgressSummary,
+        Reading,
+        Win,
+    )
+
+    now = timezone.now()
+    CheckInRhythm.objects.create(
+        engagement=daniel_e, weekday=4, time_of_day="16:00", time_zone="Europe/London"
+    )
+    speak = Goal.objects.create(
+        engagement=daniel_e,
+        title="Speak first on strategic items in the leadership meeting",
+        focus_area="presence",
+        kind="measurable",
+        share_with_sponsor=True,
+        created_at=now - timedelta(days=84),
+    )
+    kr = KeyResult.objects.create(
+        goal=speak,
+        metric="Leadership meetings where I speak in the first ten minutes",
+        unit="per month",
+        baseline=Decimal(0),
+        target=Decimal(4),
+        current=Decimal(0),
+    )
+    Milestone.objects.create(
+        goal=speak,
+        title="Open the network redesign item",
+        due_on=timezone.localdate() + timedelta(days=10),
+    )
+    delegate = Goal.objects.create(
+        engagement=daniel_e,
+        title="Feel at ease handing work to my managers",
+        focus_area="delegation",
+        kind="qualitative",
+        baseline_rating=3,
+        target_rating=8,
+        current_rating=3,
+        created_at=now - timedelta(days=84),
+    )
+    weekly = [
+        (0, 3, 5, 6, ""),
+        (1, 4, 6, 6, "Aisha owned the monthly report end to end."),
+        (1, 5, 6, 5, ""),
+        (2, 5, 7, 7, "Leeds and Bristol agreed a shared dispatch target."),
+        (2, 6, 7, 6, ""),
+        (3, 6, 8, 7, "Spoke first on the budget item — and it landed."),
+    ]
+    for week, (value, rating, confidence, energy, win) in enumerate(weekly):
+        when = now - timedelta(days=7 * (len(weekly) - week))
+        check_in = CheckIn.objects.create(
+            engagement=daniel_e,
+            submitted_at=when,
+            confidence=confidence,
+            energy=energy,
+            wins=win,
+            obstacles="Back-to-back depot visits left no time to prepare." if week == 2 else "",
+        )
+        Reading.objects.create(check_in=check_in, goal=speak, key_result=kr, value=Decimal(value))
+        Reading.objects.create(check_in=check_in, goal=delegate, value=Decimal(rating))
+        if win:
+            Win.objects.create(engagement=daniel_e, source="check_in", text=win, occurred_at=when)
+    kr.current = Decimal(3)
+    kr.save()
+    delegate.current_rating = 6
+    delegate.save()
+    ProgressSummary.objects.create(
+        engagement=daniel_e,
+        status="approved",
+        approved_at=now - timedelta(days=10),
+        body="Daniel has moved from doing the work himself to leading through his managers: "
+        "the monthly report and the depot dispatch target are now owned by his team. He is "
+        "building presence in the leadership team and is on track on the goal he shares.",
+    )
+    Goal.objects.create(
+        engagement=sofia_e,
+        title="Meet each team lead one to one in the first month",
+        focus_area="change",
+        kind="qualitative",
+        baseline_rating=2,
+        target_rating=7,
+        current_rating=2,
+        status="suggested",
+        suggested_by=clara,
+    )
