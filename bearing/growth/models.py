@@ -185,7 +185,6 @@ class CheckIn(models.Model):
     obstacles = EncryptedTextField()
     support_needed = EncryptedTextField()
     next_commitment = EncryptedTextField()
-    shared_with_coach = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-submitted_at"]
