@@ -3,14 +3,31 @@ from functools import lru_cache
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.password_validation import (
+    password_validators_help_texts,
+    validate_password,
+)
+from django.core.exceptions import ValidationError
 
-from .models import Organization, Practice, Role
+from .models import Organization, Practice, Role, User
+
+# Names in the time zone database that are not places a person lives in.
+_NOT_PLACES = {"Factory", "localtime", "posixrules"}
 
 
 @lru_cache(maxsize=1)
 def time_zone_choices() -> list[tuple[str, str]]:
-    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
+    zones = sorted(zoneinfo.available_timezones() - _NOT_PLACES)
     return [(z, z.replace("_", " ")) for z in zones]
+
+
+def add_service_error(form: forms.Form, exc: ValidationError, default_field: str | None = None):
+    """Show a service's ValidationError next to the field it names (or on the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else default_field, errors)
+    else:
+        form.add_error(default_field, exc.messages)
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -22,6 +39,10 @@ class EmailLoginForm(AuthenticationForm):
         "invalid_login": "That email and password do not match an account.",
     }
 
+    def clean_username(self):
+        # Emails are stored in lower case; people do not always type them so.
+        return self.cleaned_data["username"].strip().lower()
+
 
 class InvitationAcceptForm(forms.Form):
     name = forms.CharField(label="Your name", max_length=150)
@@ -29,9 +50,7 @@ class InvitationAcceptForm(forms.Form):
     password = forms.CharField(
         label="Password",
         strip=False,
-        min_length=12,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters; a phrase of several words is easy to remember.",
     )
     password_again = forms.CharField(
         label="Confirm password",
@@ -39,10 +58,23 @@ class InvitationAcceptForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.fields["password"].help_text = " ".join(password_validators_help_texts())
+
     def clean(self):
         data = super().clean()
-        if data.get("password") and data.get("password") != data.get("password_again"):
+        password = data.get("password")
+        if password and password != data.get("password_again"):
             self.add_error("password_again", "The two passwords differ.")
+        elif password:
+            # The same validators the service runs, here so errors sit by the field.
+            probe = User(email=self.email, name=data.get("name", ""))
+            try:
+                validate_password(password, probe)
+            except ValidationError as exc:
+                self.add_error("password", exc)
         return data
 
 
@@ -92,6 +124,18 @@ class StaffInviteForm(forms.Form):
         required=False,
         help_text="For a sponsor.",
     )
+
+    def __init__(self, *args, practices=None, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Reuse lists the page has already loaded, so the selects cost no queries.
+        if practices is not None:
+            self.fields["practice"].choices = [("", "---------")] + [
+                (p.pk, p.name) for p in practices
+            ]
+        if organizations is not None:
+            self.fields["organization"].choices = [("", "---------")] + [
+                (o.pk, o.name) for o in organizations
+            ]
 
     def clean(self):
         data = super().clean()

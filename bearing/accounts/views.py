@@ -7,11 +7,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bearing.engagements.queries import calendar_sessions_for
+from bearing.audit.models import AuditAction
+from bearing.audit.services import audit_record
+from bearing.engagements.models import SessionStatus
+from bearing.engagements.queries import calendar_sessions_for, staff_engagements
 from bearing.lib import ics
 
 from . import queries, services, throttle
@@ -22,22 +27,31 @@ from .forms import (
     OrganizationForm,
     PracticeForm,
     StaffInviteForm,
+    add_service_error,
 )
-from .models import Invitation, User
+from .models import Invitation, Role, User
 
 # --- Sign in and out ---------------------------------------------------------------
 
 
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
 class LoginView(auth_views.LoginView):
+    """Email and password. Ten failures for one email from one address within
+    fifteen minutes pause sign-in for that pair (failures are audited by signals)."""
+
     template_name = "accounts/login.html"
     form_class = EmailLoginForm
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
         email = request.POST.get("username", "")
-        ip = request.META.get("REMOTE_ADDR")
+        ip = _client_ip(request)
         if throttle.is_throttled(email, ip):
-            context = self.get_context_data(form=self.form_class(request), throttled=True)
+            form = self.get_form()
+            context = self.get_context_data(form=form, throttled=True)
             return self.render_to_response(context, status=429)
         response = super().post(request, *args, **kwargs)
         if request.user.is_authenticated:
@@ -51,22 +65,49 @@ class LogoutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+def reset_link_lifetime() -> str:
+    """PASSWORD_RESET_TIMEOUT in words, for the email and the pages."""
+    seconds = settings.PASSWORD_RESET_TIMEOUT
+    if seconds % 86400 == 0:
+        n, unit = seconds // 86400, "day"
+    elif seconds % 3600 == 0:
+        n, unit = seconds // 3600, "hour"
+    else:
+        n, unit = max(1, seconds // 60), "minute"
+    return f"one {unit}" if n == 1 else f"{n} {unit}s"
+
+
+class ResetLifetimeMixin:
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(valid_for=reset_link_lifetime(), **kwargs)
+
+
+class PasswordResetView(ResetLifetimeMixin, auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     subject_template_name = "email/password_reset_subject.txt"
     email_template_name = "email/password_reset.txt"
     html_email_template_name = "email/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
-    extra_email_context = {"site_url": settings.SITE_URL}
+
+    @property
+    def extra_email_context(self):
+        return {"site_url": settings.SITE_URL, "valid_for": reset_link_lifetime()}
 
 
-class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+class PasswordResetDoneView(ResetLifetimeMixin, auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(ResetLifetimeMixin, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(
+            action=AuditAction.PASSWORD_RESET, actor=form.user, request=self.request, via="email"
+        )
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
@@ -78,80 +119,79 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:settings")
 
     def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(
+            action=AuditAction.PASSWORD_RESET, actor=form.user, request=self.request, via="change"
+        )
         messages.success(self.request, "Your password is changed.")
-        return super().form_valid(form)
+        return response
 
 
 # --- Invitations -----------------------------------------------------------------
 
 
 def _role_phrase(invitation: Invitation) -> str:
-    if invitation.role == "coach":
+    if invitation.role == Role.COACH:
         return f"a coach in {invitation.practice.name}"
-    if invitation.role == "coachee":
-        return f"a coachee with {invitation.organization.name}"
-    if invitation.role == "sponsor":
-        return f"a sponsor for {invitation.organization.name}"
+    if invitation.role == Role.COACHEE:
+        return f"a coachee in {invitation.organization.name}"
+    if invitation.role == Role.SPONSOR:
+        return f"a sponsor in {invitation.organization.name}"
     return "staff of this installation"
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token: str):
+    """The link is the credential: single use, expiring. Anything wrong with it
+    gets the same 404 page, which says no more than that it is no longer valid."""
     invitation = services.invitation_lookup(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
+    ctx = {"invitation": invitation, "role_phrase": _role_phrase(invitation)}
     signed_in = request.user if request.user.is_authenticated else None
     if signed_in is not None and signed_in.email != invitation.email:
-        return render(
-            request,
-            "accounts/invitation_other_account.html",
-            {"invitation": invitation},
-            status=404,
-        )
-    form = (
-        None
-        if signed_in
-        else InvitationAcceptForm(
-            request.POST or None, initial={"name": invitation.name, "time_zone": "UTC"}
-        )
-    )
-    if request.method == "POST":
-        try:
-            if signed_in is not None:
-                user = services.invitation_accept(
+        return render(request, "accounts/invitation_other_account.html", ctx, status=404)
+    if signed_in is None and queries.account_exists(invitation.email):
+        # They have an account already: sign in first, then accept with one button.
+        login_url = reverse("accounts:login") + "?" + urlencode({"next": request.path})
+        return render(request, "accounts/invitation_sign_in.html", {**ctx, "login_url": login_url})
+
+    if signed_in is not None:
+        if request.method == "POST":
+            try:
+                services.invitation_accept(
                     token=token, name="", password="", existing_user=signed_in, request=request
                 )
-            elif form.is_valid():
-                user = services.invitation_accept(
-                    token=token,
-                    name=form.cleaned_data["name"],
-                    password=form.cleaned_data["password"],
-                    time_zone=form.cleaned_data["time_zone"],
-                    request=request,
-                )
-            else:
-                user = None
-        except ValidationError as exc:
-            user = None
-            if form is None:
+            except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
-            elif hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
             else:
-                form.add_error("password", exc.messages)
-        if user is not None:
-            if signed_in is None:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request, f"Welcome to Bearing. You are now {_role_phrase(invitation)}."
-            )
-            return redirect("dashboard")
-    return render(
-        request,
-        "accounts/invitation_accept.html",
-        {"invitation": invitation, "form": form, "role_phrase": _role_phrase(invitation)},
+                messages.success(request, f"Welcome. You are now {ctx['role_phrase']}.")
+                return redirect("dashboard")
+        return render(request, "accounts/invitation_accept.html", {**ctx, "form": None})
+
+    form = InvitationAcceptForm(
+        request.POST or None,
+        email=invitation.email,
+        initial={"name": invitation.name, "time_zone": "UTC"},
     )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token,
+                name=form.cleaned_data["name"],
+                password=form.cleaned_data["password"],
+                time_zone=form.cleaned_data["time_zone"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc, default_field="password")
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to Bearing. You are now {ctx['role_phrase']}.")
+            return redirect("dashboard")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/invitation_accept.html", {**ctx, "form": form}, status=status)
 
 
 # --- Account settings and calendar -------------------------------------------------
@@ -165,18 +205,27 @@ def account_settings(request):
         request.POST or None, initial={"name": user.name, "time_zone": user.time_zone}
     )
     if request.method == "POST" and form.is_valid():
-        services.account_update(
-            user=user, name=form.cleaned_data["name"], time_zone=form.cleaned_data["time_zone"]
-        )
-        messages.success(request, "Your settings are saved.")
-        return redirect("accounts:settings")
-    return render(request, "accounts/settings.html", {"form": form})
+        try:
+            services.account_update(
+                user=user,
+                name=form.cleaned_data["name"],
+                time_zone=form.cleaned_data["time_zone"],
+            )
+        except ValidationError as exc:
+            user.refresh_from_db(fields=["name", "time_zone"])  # nothing half-applied
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Your settings are saved.")
+            return redirect("accounts:settings")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/settings.html", {"form": form}, status=status)
 
 
 def _feed_url(user: User) -> str:
     return f"{settings.SITE_URL}{reverse('accounts:calendar_feed', args=[user.calendar_token])}"
 
 
+@never_cache
 @login_required
 @require_GET
 def calendar(request):
@@ -193,15 +242,18 @@ def calendar_reset(request):
 
 @require_GET
 def calendar_feed(request, token: str):
-    user = User.objects.filter(calendar_token=token, is_active=True).first()
-    if user is None or len(token) < 20:
+    """A private iCalendar feed. No login: the token is the credential.
+    Times, names, place and status only — never agendas or notes."""
+    user = queries.user_for_calendar_token(token)
+    if user is None:
         raise Http404("Not found")
     events = []
     for session in calendar_sessions_for(user):
         engagement = session.engagement
-        other = (
-            engagement.coachee_display if engagement.coach_id == user.id else engagement.coach.name
-        )
+        if engagement.coach_id == user.id:
+            other = engagement.coachee_display
+        else:
+            other = engagement.coach.name
         events.append(
             ics.Event(
                 uid=f"session-{session.code}@bearing",
@@ -209,9 +261,9 @@ def calendar_feed(request, token: str):
                 end=session.ends_at,
                 summary=f"Coaching session with {other}",
                 sequence=session.sequence,
-                status="CANCELLED" if session.status == "cancelled" else "CONFIRMED",
+                status="CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED",
                 location=session.location,
-                url=f"{settings.SITE_URL}/sessions/{session.code}/",
+                url=settings.SITE_URL + reverse("engagements:session_detail", args=[session.code]),
                 stamp=session.created_at,
             )
         )
@@ -225,9 +277,29 @@ def calendar_feed(request, token: str):
 # --- Staff -------------------------------------------------------------------------
 
 
-def _staff_only(request):
+def _staff_only(request) -> None:
     if not queries.roles_of(request.user).is_staff:
         raise Http404("Not found")
+
+
+def _staff_page(request, status: int = 200, **forms):
+    """People, roles, organizations, practices, invitations and engagement status
+    with attendance counts. Never anything said or written in coaching."""
+    overview = queries.staff_overview()
+    ctx = {
+        "overview": overview,
+        "engagements": staff_engagements(),
+        "org_form": OrganizationForm(prefix="org"),
+        "practice_form": PracticeForm(prefix="practice"),
+        **forms,
+    }
+    if "invite_form" not in ctx:
+        ctx["invite_form"] = StaffInviteForm(
+            prefix="invite",
+            practices=overview.practices,
+            organizations=overview.organizations,
+        )
+    return render(request, "accounts/staff.html", ctx, status=status)
 
 
 @login_required
@@ -237,26 +309,19 @@ def staff(request):
     return _staff_page(request)
 
 
-def _staff_page(request, status: int = 200, **forms):
-    ctx = {
-        "overview": queries.staff_overview(),
-        "org_form": OrganizationForm(prefix="org"),
-        "practice_form": PracticeForm(prefix="practice"),
-        "invite_form": StaffInviteForm(prefix="invite"),
-        **forms,
-    }
-    return render(request, "accounts/staff.html", ctx, status=status)
-
-
 @login_required
 @require_POST
 def staff_organization_create(request):
     _staff_only(request)
     form = OrganizationForm(request.POST, prefix="org")
     if form.is_valid():
-        services.organization_create(name=form.cleaned_data["name"])
-        messages.success(request, "Organization added.")
-        return redirect("accounts:staff")
+        try:
+            organization = services.organization_create(name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_service_error(form, exc, default_field="name")
+        else:
+            messages.success(request, f"Organization “{organization.name}” added.")
+            return redirect("accounts:staff")
     return _staff_page(request, 400, org_form=form)
 
 
@@ -266,9 +331,13 @@ def staff_practice_create(request):
     _staff_only(request)
     form = PracticeForm(request.POST, prefix="practice")
     if form.is_valid():
-        services.practice_create(name=form.cleaned_data["name"])
-        messages.success(request, "Practice added.")
-        return redirect("accounts:staff")
+        try:
+            practice = services.practice_create(name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_service_error(form, exc, default_field="name")
+        else:
+            messages.success(request, f"Practice “{practice.name}” added.")
+            return redirect("accounts:staff")
     return _staff_page(request, 400, practice_form=form)
 
 
@@ -288,7 +357,7 @@ def staff_invite(request):
                 organization=form.cleaned_data["organization"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            add_service_error(form, exc)
         else:
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
             return redirect("accounts:staff")
@@ -299,7 +368,7 @@ def staff_invite(request):
 @require_POST
 def staff_invitation_revoke(request, code):
     _staff_only(request)
-    invitation = get_object_or_404(Invitation, code=code)
+    invitation = queries.pending_invitation_get(code)
     services.invitation_revoke(invitation=invitation, by=request.user)
     messages.success(request, f"The invitation to {invitation.email} is revoked.")
     return redirect("accounts:staff")

@@ -1,0 +1,127 @@
+from django.core.cache import cache
+from django.urls import reverse
+
+from bearing.audit.models import AuditAction, AuditEntry
+from bearing.audit.services import email_hash
+from bearing.lib.testing import PASSWORD, WorldTestCase
+
+
+class LoginTests(WorldTestCase):
+    def setUp(self):
+        cache.clear()  # the login throttle counts in the cache
+
+    def _post(self, email, password=PASSWORD, **extra):
+        return self.client.post(
+            reverse("accounts:login"), {"username": email, "password": password}, **extra
+        )
+
+    def test_login_page_asks_for_email(self):
+        response = self.client.get(reverse("accounts:login"))
+        self.assertContains(response, '<label for="id_username">Email:</label>', html=True)
+        self.assertContains(response, 'type="email"')
+
+    def test_sign_in_with_email_and_password(self):
+        response = self._post(self.w.coach.email)
+        self.assertRedirects(response, reverse("dashboard"))
+        self.assertTrue(
+            AuditEntry.objects.filter(action=AuditAction.LOGIN, actor_id=self.w.coach.pk).exists()
+        )
+
+    def test_email_is_case_insensitive(self):
+        response = self._post("  Coach@Example.COM ")
+        self.assertRedirects(response, reverse("dashboard"))
+
+    def test_signed_in_visitor_goes_to_the_dashboard(self):
+        self.login(self.w.coach)
+        self.assertRedirects(self.client.get(reverse("accounts:login")), reverse("dashboard"))
+
+    def test_next_parameter_is_honoured_for_local_paths_only(self):
+        url = reverse("accounts:login") + "?next=/account/"
+        response = self.client.post(url, {"username": self.w.coach.email, "password": PASSWORD})
+        self.assertRedirects(response, reverse("accounts:settings"))
+        self.client.logout()
+        url = reverse("accounts:login") + "?next=https://evil.example/"
+        response = self.client.post(url, {"username": self.w.coach.email, "password": PASSWORD})
+        self.assertRedirects(response, reverse("dashboard"))
+
+    def test_wrong_password_gets_a_clear_message_and_is_audited(self):
+        response = self._post(self.w.coach.email, "not-the-password")
+        self.assertContains(response, "do not match an account")
+        entry = AuditEntry.objects.get(action=AuditAction.LOGIN_FAILED)
+        self.assertEqual(entry.actor_email_hash, email_hash(self.w.coach.email))
+        self.assertNotIn(b"not-the-password", repr(entry.detail).encode())
+
+    def test_inactive_account_cannot_sign_in(self):
+        self.w.coach.is_active = False
+        self.w.coach.save()
+        response = self._post(self.w.coach.email)
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(response.wsgi_request.user.is_authenticated)
+
+
+class LoginThrottleTests(WorldTestCase):
+    def setUp(self):
+        cache.clear()
+
+    def _fail(self, email, n=1, ip="10.0.0.1"):
+        for _ in range(n):
+            response = self.client.post(
+                reverse("accounts:login"),
+                {"username": email, "password": "wrong-wrong"},
+                REMOTE_ADDR=ip,
+            )
+        return response
+
+    def test_ten_failures_pause_sign_in_for_that_email_and_address(self):
+        self.assertEqual(self._fail(self.w.coach.email, 10).status_code, 200)
+        response = self.client.post(
+            reverse("accounts:login"),
+            {"username": self.w.coach.email, "password": PASSWORD},
+            REMOTE_ADDR="10.0.0.1",
+        )
+        # Even the right password waits: the pause is the point.
+        self.assertContains(response, "Too many attempts", status_code=429)
+        self.assertFalse(response.wsgi_request.user.is_authenticated)
+
+    def test_pause_is_per_email_and_address(self):
+        self._fail(self.w.coach.email, 10)
+        other_ip = self.client.post(
+            reverse("accounts:login"),
+            {"username": self.w.coach.email, "password": PASSWORD},
+            REMOTE_ADDR="10.0.0.2",
+        )
+        self.assertRedirects(other_ip, reverse("dashboard"))
+        self.client.logout()
+        other_email = self.client.post(
+            reverse("accounts:login"),
+            {"username": self.w.coachee.email, "password": PASSWORD},
+            REMOTE_ADDR="10.0.0.1",
+        )
+        self.assertRedirects(other_email, reverse("dashboard"))
+
+    def test_success_clears_the_count(self):
+        self._fail(self.w.coach.email, 9)
+        ok = self.client.post(
+            reverse("accounts:login"),
+            {"username": self.w.coach.email, "password": PASSWORD},
+            REMOTE_ADDR="10.0.0.1",
+        )
+        self.assertRedirects(ok, reverse("dashboard"))
+        self.client.logout()
+        self.assertEqual(self._fail(self.w.coach.email, 9).status_code, 200)
+
+
+class LogoutTests(WorldTestCase):
+    def test_logout_needs_post(self):
+        self.login(self.w.coach)
+        self.assertEqual(self.client.get(reverse("accounts:logout")).status_code, 405)
+        self.assertEqual(self.client.get(reverse("dashboard")).status_code, 200)
+
+    def test_logout_ends_the_session_and_is_audited(self):
+        self.login(self.w.coach)
+        response = self.client.post(reverse("accounts:logout"))
+        self.assertRedirects(response, reverse("accounts:login"))
+        self.assertEqual(self.client.get(reverse("dashboard")).status_code, 302)
+        self.assertTrue(
+            AuditEntry.objects.filter(action=AuditAction.LOGOUT, actor_id=self.w.coach.pk).exists()
+        )
