@@ -332,12 +332,13 @@ class StaffEngagementRow:
     sessions_missed: int
 
 
-def staff_engagements() -> list[StaffEngagementRow]:
+def staff_engagements(limit: int = 200) -> list[StaffEngagementRow]:
+    """The most recent engagements, status and attendance only."""
     qs = _with_attendance_counts(
         Engagement.objects.select_related("organization", "practice").only(
             "code", "status", "organization__name", "practice__name", "created_at"
         )
-    ).order_by("organization__name", "-created_at")
+    ).order_by("-created_at")[:limit]
     return [
         StaffEngagementRow(
             code=str(e.code),
