@@ -261,6 +261,10 @@ class CoachingSession(models.Model):
         ]
         indexes = [
             models.Index(fields=["engagement", "scheduled_for"], name="session_eng_when_idx"),
+            # The attention list: last held coaching session per engagement.
+            models.Index(
+                fields=["engagement", "status", "scheduled_for"], name="session_eng_status_idx"
+            ),
             models.Index(fields=["status", "scheduled_for"], name="session_status_when_idx"),
         ]
 
