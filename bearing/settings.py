@@ -186,6 +186,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# How long a task worker holds a reminder it is sending before another may take it over.
+REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 300)
 
 # --- Confidential text at rest ------------------------------------------------
 # "kid:base64key,kid2:base64key" — the first is used to encrypt, all to decrypt.
@@ -208,7 +210,7 @@ MAILERS = {
             }
             if env("EMAIL_BACKEND", "").endswith("smtp.EmailBackend")
             else {"file_path": env("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))}
-            if env("EMAIL_BACKEND", "").endswith("filebased.EmailBackend")
+            if env("EMAIL_BACKEND", "").endswith(("filebased.EmailBackend", "FileEmailBackend"))
             else {}
         ),
     }

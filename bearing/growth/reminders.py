@@ -40,7 +40,11 @@ from .models import (
     ReminderStatus,
 )
 
-LEASE = timedelta(minutes=5)
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
+
+
 UNSUBSCRIBE_SALT = "bearing.reminders.unsubscribe"
 
 
@@ -258,7 +262,7 @@ def _claim_one(worker: str, now: datetime) -> Reminder | None:
         won = (
             Reminder.objects.filter(pk=candidate.pk, status=ReminderStatus.PENDING)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-            .update(claimed_by=worker, claimed_until=now + LEASE)
+            .update(claimed_by=worker, claimed_until=now + _lease())
         )
     if not won:
         return None

@@ -13,9 +13,12 @@ CANARY strings that must never reach the wrong person.
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import timedelta
 from types import SimpleNamespace
 
+from django.core.mail.backends.filebased import EmailBackend as FileEmailBackend
 from django.test import TestCase
 from django.utils import timezone
 
@@ -189,3 +192,12 @@ class WorldTestCase(TestCase):
         self.client.logout()
         if user is not None:
             self.client.force_login(user)
+
+
+class SlowFileEmailBackend(FileEmailBackend):
+    """For tests that kill a worker mid-batch: waits before writing each message
+    (as an SMTP server takes time to answer). Not for production."""
+
+    def send_messages(self, email_messages):
+        time.sleep(float(os.environ.get("SLOW_EMAIL_SECONDS", "0.3")))
+        return super().send_messages(email_messages)
