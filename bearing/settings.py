@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "bearing.audit",
     "bearing.engagements",
     "bearing.growth",
+    "bearing.companion",
     "bearing.programs",
 ]
 
