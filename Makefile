@@ -21,6 +21,7 @@ help:
 	@echo "make run    set up (first time) and serve Bearing on http://127.0.0.1:8000 with its task worker"
 	@echo "make test   lint, migrations check, the suite on SQLite, PostgreSQL and in Chromium"
 	@echo "make seed SCALE=0.01   build a large deterministic data set for benchmarks"
+	@echo "make eval-companion   measure the offline companion on the gold set"
 
 $(STAMP): pyproject.toml requirements.lock
 	@py=$$($(FIND_PYTHON)) || { \
@@ -52,6 +53,10 @@ run: demo
 .PHONY: seed
 seed: migrate
 	$(PY) manage.py seed --scale $(or $(SCALE),0.01)
+
+.PHONY: eval-companion
+eval-companion: install
+	$(PY) manage.py eval_companion
 
 .PHONY: lint
 lint: install
