@@ -190,6 +190,12 @@ INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 # How long a task worker holds a reminder it is sending before another may take it over.
 REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 300)
 
+# --- The companion's optional language model (OpenAI-compatible) ------------------
+COMPANION_MODEL_URL = env("COMPANION_MODEL_URL")
+COMPANION_MODEL_NAME = env("COMPANION_MODEL_NAME", "local")
+COMPANION_MODEL_KEY = env("COMPANION_MODEL_KEY")
+COMPANION_MODEL_TIMEOUT = float(env("COMPANION_MODEL_TIMEOUT", "15"))
+
 # --- Confidential text at rest ------------------------------------------------
 # "kid:base64key,kid2:base64key" — the first is used to encrypt, all to decrypt.
 # Kept apart from SECRET_KEY; see `manage.py encryption_keygen` and `rotate_encryption`.

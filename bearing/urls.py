@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("bearing.accounts.urls")),
     path("", include("bearing.engagements.urls")),
     path("", include("bearing.growth.urls")),
+    path("", include("bearing.companion.urls")),
     path("sponsor/", include("bearing.programs.urls")),
 ]
 

@@ -87,6 +87,9 @@ class Organization(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, unique=True)
+    # Staff switch: may the companion use the configured language model for this
+    # organization's coachees? Off by default; the offline engine always works.
+    companion_model_enabled = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -123,7 +123,9 @@ FEELINGS = {
 CRISIS_PATTERNS = [
     # self-harm and suicide
     r"\bkill(ing)? myself\b",
-    r"\bend (it all|my life)\b",
+    r"\bend(ing)? (it all|my life|my own life)\b",
+    r"\btak(e|ing) my (own )?life\b",
+    r"\b(want|wanting) to die\b",
     r"\bsuicid",
     r"\bself[- ]harm",
     r"\bhurt(ing)? myself\b",

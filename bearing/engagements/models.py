@@ -156,6 +156,8 @@ class Agreement(models.Model):
     sponsor_sees_attendance = models.BooleanField(default=True)
     sponsor_sees_goal_progress = models.BooleanField(default=False)
     sponsor_sees_summaries = models.BooleanField(default=False)
+    # Whether the Socratic companion is offered to the coachee between sessions.
+    companion_offered = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

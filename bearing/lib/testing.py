@@ -46,6 +46,7 @@ CANARY = SimpleNamespace(
     goal="CANARY-GOAL-6a7b8 speak first in the exec meeting",
     key_result="CANARY-KR-1c2d3 meetings where I speak first",
     check_in="CANARY-CHECKIN-9e8f7 the CFO talked over me again",
+    companion="CANARY-COMPANION-4b3a2 I am afraid I am not good enough",
 )
 
 
@@ -177,6 +178,13 @@ def make_world() -> SimpleNamespace:
     )
     w.check_in = CheckIn.objects.create(
         engagement=w.engagement, confidence=6, energy=5, obstacles=CANARY.check_in
+    )
+    from bearing.companion.models import CompanionConversation, CompanionMessage
+
+    # Not shared: even the coach must never see it.
+    w.conversation = CompanionConversation.objects.create(engagement=w.engagement)
+    CompanionMessage.objects.create(
+        conversation=w.conversation, speaker="leader", text=CANARY.companion
     )
     return w
 

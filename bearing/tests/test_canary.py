@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bearing.engagements import services
-from bearing.lib.testing import WorldTestCase, canary_strings
+from bearing.lib.testing import CANARY, WorldTestCase, canary_strings
 
 
 class _Links(HTMLParser):
@@ -55,6 +55,8 @@ class CanaryTests(WorldTestCase):
             reverse("growth:check_ins", args=[self.w.engagement.code]),
             reverse("growth:wins", args=[self.w.engagement.code]),
             reverse("growth:goal", args=[self.w.goal.code]),
+            reverse("companion:home", args=[self.w.engagement.code]),
+            reverse("companion:conversation", args=[self.w.conversation.code]),
         ]
         while queue and len(seen) < limit:
             url = queue.pop()
@@ -75,6 +77,16 @@ class CanaryTests(WorldTestCase):
         for user in (self.w.sponsor, self.w.other_coach, self.w.staff, self.w.other_sponsor):
             seen = self.crawl(user)
             self.assertGreater(len(seen), 5)
+
+    def test_the_coach_never_reaches_an_unshared_companion_conversation(self):
+        tag = CANARY.companion.split()[0]
+        self.login(self.w.coach)
+        for url in (
+            reverse("companion:home", args=[self.w.engagement.code]),
+            reverse("companion:conversation", args=[self.w.conversation.code]),
+            reverse("engagements:detail", args=[self.w.engagement.code]),
+        ):
+            self.assertNotIn(tag, self.client.get(url).content.decode())
 
     def test_sponsor_really_reaches_the_engagement_page(self):
         seen = self.crawl(self.w.sponsor)

@@ -29,7 +29,8 @@ EVERYONE = set(PERSONAS)
 
 # Who may see which canaries at all.
 MAY_SEE_CANARY = {
-    COACH: set(canary_strings()),
+    # The coach never sees a companion conversation the coachee has not shared.
+    COACH: set(canary_strings()) - {CANARY.companion.split()[0]},
     COACHEE: set(canary_strings()) - {CANARY.private_note.split()[0]},
 }
 
@@ -76,6 +77,10 @@ def _goal(w):
 
 def _milestone(w):
     return {"code": w.milestone.code}
+
+
+def _conversation(w):
+    return {"code": w.conversation.code}
 
 
 def _summary(w):
@@ -178,6 +183,14 @@ POLICY: dict[str, Route] = {
     "growth:unsubscribe": Route(
         allow=EVERYONE, methods=("GET", "POST"), kwargs=_unsubscribe, public=True
     ),
+    # companion: the coachee's own; the coach only what is shared (this one is not)
+    "companion:home": Route(
+        allow=PAIR, methods=("GET", "POST"), kwargs=_engagement, post_allow={COACHEE}
+    ),
+    "companion:conversation": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_conversation),
+    "companion:share": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
+    "companion:delete": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
+    "companion:to_action": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
     # sponsor pages: the sponsor of the engagement's organization only
     "programs:engagement": Route(allow={SPONSOR}, kwargs=_engagement),
     "programs:acknowledge": Route(allow={SPONSOR}, methods=("POST",), kwargs=_engagement),

@@ -1,0 +1,77 @@
+"""Companion conversations: the leader's own, encrypted, shared only by choice."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from bearing.engagements.models import Engagement
+from bearing.lib.fields import EncryptedTextField
+
+
+class CompanionConsent(models.Model):
+    """The leader's recorded consent to talk with the companion (versioned text)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="companion_consents"
+    )
+    version = models.PositiveSmallIntegerField()
+    given_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "version"], name="companion_consent_once"),
+        ]
+
+    def __str__(self):
+        return f"Companion consent v{self.version} by {self.user_id}"
+
+
+class CompanionConversation(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="companion_conversations"
+    )
+    # The engine's state (stage, questions asked): no free text of the leader's.
+    state = models.JSONField(default=dict)
+    title = EncryptedTextField()
+    shared_with_coach_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return f"Companion conversation {self.code}"
+
+
+class Speaker(models.TextChoices):
+    LEADER = "leader", "You"
+    COMPANION = "companion", "Companion"
+
+
+class CompanionMessage(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    conversation = models.ForeignKey(
+        CompanionConversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    speaker = models.CharField(max_length=10, choices=Speaker.choices)
+    text = EncryptedTextField()
+    stage = models.CharField(max_length=10, blank=True)
+    referred = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(speaker__in=["leader", "companion"]), name="companion_speaker_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.speaker} message {self.code}"

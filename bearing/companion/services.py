@@ -1,0 +1,169 @@
+"""Writes for companion conversations. Only the coachee writes; nothing reaches the
+coach unless the coachee shares it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bearing.accounts.models import User
+from bearing.audit.models import AuditAction
+from bearing.audit.services import audit_record
+from bearing.engagements import services as engagement_services
+from bearing.engagements.models import Engagement
+from bearing.engagements.queries import agreement_in_force
+
+from .engine import Conversation, respond
+from .models import CompanionConsent, CompanionConversation, CompanionMessage, Speaker
+
+CONSENT_VERSION = 1
+MAX_MESSAGE = 2000
+
+
+def has_consent(user: User) -> bool:
+    return CompanionConsent.objects.filter(
+        user=user, version=CONSENT_VERSION, withdrawn_at__isnull=True
+    ).exists()
+
+
+@transaction.atomic
+def consent_give(*, user: User, request=None) -> CompanionConsent:
+    consent, _ = CompanionConsent.objects.get_or_create(user=user, version=CONSENT_VERSION)
+    if consent.withdrawn_at:
+        consent.withdrawn_at = None
+        consent.given_at = timezone.now()
+        consent.save(update_fields=["withdrawn_at", "given_at"])
+    audit_record(
+        action=AuditAction.CONSENT,
+        actor=user,
+        target_type="companion",
+        target_code=str(user.code),
+        request=request,
+        version=CONSENT_VERSION,
+        kind="companion_consent",
+    )
+    return consent
+
+
+def companion_offered(engagement: Engagement) -> bool:
+    agreement = agreement_in_force(engagement)
+    return bool(agreement and agreement.companion_offered and engagement.status == "active")
+
+
+@transaction.atomic
+def conversation_start(*, engagement: Engagement, by: User) -> CompanionConversation:
+    if by.id != engagement.coachee_id:
+        raise ValidationError("Only the coachee talks with the companion.")
+    if not companion_offered(engagement):
+        raise ValidationError("The companion is not part of this coaching agreement.")
+    if not has_consent(by):
+        raise ValidationError("Please read and accept how the companion works first.")
+    conv = CompanionConversation(
+        engagement=engagement, state=Conversation(seed=str(engagement.code)).to_dict()
+    )
+    conv.save()
+    return conv
+
+
+def _engine_reply(conv: CompanionConversation, state: Conversation, text: str):
+    """The configured engine: a language model if staff switched it on for this
+    organization and one is configured; otherwise (and on any failure) offline."""
+    org = conv.engagement.organization
+    if org.companion_model_enabled and settings.COMPANION_MODEL_URL:
+        from .llm import ModelConfig, model_respond
+
+        history = [(m.speaker, m.text) for m in conv.messages.order_by("created_at", "id")]
+        coachee = conv.engagement.coachee
+        config = ModelConfig(
+            url=settings.COMPANION_MODEL_URL,
+            model=settings.COMPANION_MODEL_NAME,
+            key=settings.COMPANION_MODEL_KEY,
+            timeout=settings.COMPANION_MODEL_TIMEOUT,
+        )
+        names = [
+            coachee.name,
+            *coachee.name.split(),
+            coachee.email,
+            conv.engagement.coach.name,
+            *conv.engagement.coach.name.split(),
+        ]
+        turn, _source = model_respond(state, history, text, config, names=names)
+        return turn
+    return respond(state, text)
+
+
+@transaction.atomic
+def conversation_reply(*, conversation: CompanionConversation, by: User, text: str):
+    """Store the leader's message and the companion's reply. Returns the reply."""
+    conversation = (
+        CompanionConversation.objects.select_for_update(of=("self",))
+        .select_related(
+            "engagement", "engagement__organization", "engagement__coachee", "engagement__coach"
+        )
+        .get(pk=conversation.pk)
+    )
+    if by.id != conversation.engagement.coachee_id:
+        raise ValidationError("Only the coachee talks with the companion.")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Write something first."})
+    if len(text) > MAX_MESSAGE:
+        raise ValidationError({"text": f"Please keep a message under {MAX_MESSAGE:,} characters."})
+    state = Conversation.from_dict(conversation.state)
+    turn = _engine_reply(conversation, state, text)
+    now = timezone.now()
+    CompanionMessage.objects.create(
+        conversation=conversation, speaker=Speaker.LEADER, text=text, created_at=now
+    )
+    reply = CompanionMessage.objects.create(
+        conversation=conversation,
+        speaker=Speaker.COMPANION,
+        text=turn.reply,
+        stage=turn.stage,
+        referred=turn.referred,
+        created_at=now + timedelta(microseconds=1),
+    )
+    if not conversation.title:
+        conversation.title = text[:80]
+    conversation.state = state.to_dict()
+    conversation.updated_at = now
+    conversation.save(update_fields=["state", "title", "updated_at"])
+    return reply
+
+
+@transaction.atomic
+def conversation_share(*, conversation: CompanionConversation, by: User, share: bool):
+    if by.id != conversation.engagement.coachee_id:
+        raise ValidationError("Only the coachee decides what to share.")
+    conversation.shared_with_coach_at = timezone.now() if share else None
+    conversation.save(update_fields=["shared_with_coach_at"])
+    return conversation
+
+
+@transaction.atomic
+def conversation_delete(*, conversation: CompanionConversation, by: User) -> None:
+    if by.id != conversation.engagement.coachee_id:
+        raise ValidationError("Only the coachee deletes their conversations.")
+    conversation.delete()
+
+
+@transaction.atomic
+def commitment_to_action(*, conversation: CompanionConversation, by: User):
+    state = Conversation.from_dict(conversation.state)
+    if not state.commitment:
+        raise ValidationError("There is no commitment in this conversation yet.")
+    import re
+
+    title = re.sub(
+        r"^(i will|i'll|i am going to|i'm going to)\s+", "", state.commitment, flags=re.I
+    ).rstrip(".!")
+    return engagement_services.action_create(
+        engagement=conversation.engagement,
+        by=by,
+        title=title[:500],
+        due_on=timezone.localdate() + timedelta(days=7),
+    )

@@ -1,0 +1,112 @@
+from django.db import connection
+from django.urls import reverse
+
+from bearing.audit.models import AuditAction, AuditEntry
+from bearing.companion.models import CompanionConsent, CompanionConversation, CompanionMessage
+from bearing.engagements.models import Action
+from bearing.lib.testing import CANARY, WorldTestCase
+
+
+class ConversationTests(WorldTestCase):
+    def start(self):
+        self.login(self.w.coachee)
+        response = self.client.post(
+            reverse("companion:home", args=[self.w.engagement.code]), {"consent": "yes"}
+        )
+        conv = CompanionConversation.objects.exclude(pk=self.w.conversation.pk).get()
+        self.assertRedirects(response, reverse("companion:conversation", args=[conv.code]))
+        return conv
+
+    def test_consent_is_recorded_and_audited_before_the_first_conversation(self):
+        self.login(self.w.coachee)
+        page = self.client.get(reverse("companion:home", args=[self.w.engagement.code]))
+        self.assertContains(page, "software, not a person, and not therapy")
+        self.client.post(reverse("companion:home", args=[self.w.engagement.code]))
+        self.assertFalse(CompanionConsent.objects.exists())  # no consent box ticked
+        self.start()
+        self.assertTrue(CompanionConsent.objects.filter(user=self.w.coachee).exists())
+        self.assertTrue(
+            AuditEntry.objects.filter(
+                action=AuditAction.CONSENT, detail__kind="companion_consent"
+            ).exists()
+        )
+
+    def test_not_offered_when_the_agreement_says_no(self):
+        self.w.agreement.companion_offered = False
+        self.w.agreement.save()
+        self.login(self.w.coachee)
+        self.client.post(
+            reverse("companion:home", args=[self.w.engagement.code]), {"consent": "yes"}
+        )
+        self.assertEqual(CompanionConversation.objects.count(), 1)  # only the world's
+
+    def test_a_turn_stores_both_sides_encrypted_and_replies_with_one_question(self):
+        conv = self.start()
+        url = reverse("companion:conversation", args=[conv.code])
+        response = self.client.post(
+            url, {"text": "I want to delegate the board pack."}, headers={"HX-Request": "true"}
+        )
+        self.assertNotContains(response, "<html")
+        reply = CompanionMessage.objects.filter(conversation=conv, speaker="companion").get()
+        self.assertEqual(reply.text.count("?"), 1)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT text FROM companion_companionmessage")
+            self.assertTrue(all(row[0].startswith("bx1$") for row in cursor.fetchall()))
+
+    def test_empty_message_is_refused_and_nothing_saved(self):
+        conv = self.start()
+        response = self.client.post(
+            reverse("companion:conversation", args=[conv.code]), {"text": " "}
+        )
+        self.assertContains(response, "Write something first", status_code=400)
+        self.assertFalse(conv.messages.exists())
+
+    def test_coach_sees_it_only_when_shared_and_the_read_is_audited(self):
+        url = reverse("companion:conversation", args=[self.w.conversation.code])
+        self.login(self.w.coach)
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.login(self.w.coachee)
+        self.client.post(
+            reverse("companion:share", args=[self.w.conversation.code]), {"share": "1"}
+        )
+        self.login(self.w.coach)
+        self.assertContains(self.client.get(url), CANARY.companion)
+        self.assertTrue(
+            AuditEntry.objects.filter(
+                action=AuditAction.READ, detail__field="conversation"
+            ).exists()
+        )
+        self.assertEqual(self.client.post(url, {"text": "hi"}).status_code, 404)
+
+    def test_delete_removes_it(self):
+        self.login(self.w.coachee)
+        self.client.post(reverse("companion:delete", args=[self.w.conversation.code]))
+        self.assertFalse(CompanionConversation.objects.filter(pk=self.w.conversation.pk).exists())
+        self.assertFalse(CompanionMessage.objects.exists())
+
+    def test_commitment_becomes_an_action(self):
+        conv = self.start()
+        url = reverse("companion:conversation", args=[conv.code])
+        for text in (
+            "I want to delegate more.",
+            "I do everything myself now.",
+            "I could ask Aisha.",
+            "I will ask Aisha on Monday.",
+            "Eight out of ten.",
+        ):
+            self.client.post(url, {"text": text})
+        self.assertContains(self.client.get(url), "Add my commitment to my plan")
+        self.client.post(reverse("companion:to_action", args=[conv.code]))
+        self.assertTrue(
+            Action.objects.filter(owner=self.w.coachee).exclude(pk=self.w.action.pk).exists()
+        )
+
+    def test_crisis_message_is_referred_on_the_page(self):
+        conv = self.start()
+        self.client.post(
+            reverse("companion:conversation", args=[conv.code]),
+            {"text": "I keep thinking about ending my life."},
+        )
+        reply = conv.messages.get(speaker="companion")
+        self.assertTrue(reply.referred)
+        self.assertIn("your coach", reply.text)

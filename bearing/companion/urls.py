@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "companion"
+
+urlpatterns = [
+    path("engagements/<uuid:code>/companion/", views.home, name="home"),
+    path("companion/<uuid:code>/", views.conversation, name="conversation"),
+    path("companion/<uuid:code>/share/", views.share, name="share"),
+    path("companion/<uuid:code>/delete/", views.delete, name="delete"),
+    path("companion/<uuid:code>/action/", views.to_action, name="to_action"),
+]

@@ -1,0 +1,130 @@
+"""The companion's pages: the coachee talks; the coach reads only what is shared."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bearing.engagements.queries import Relation, engagement_get_for
+from bearing.lib.htmx import is_htmx
+
+from . import queries as q
+from . import services as s
+from .engine import OPENING
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def home(request, code):
+    """The coachee's companion page (disclosure, consent, conversations); the
+    coach's list of conversations the coachee shared."""
+    engagement, relation = engagement_get_for(request.user, code)
+    if request.method == "POST":
+        if relation != Relation.COACHEE:
+            raise Http404("Not found")
+        try:
+            if request.POST.get("consent") == "yes":
+                s.consent_give(user=request.user, request=request)
+            conversation = s.conversation_start(engagement=engagement, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("companion:home", code=engagement.code)
+        return redirect("companion:conversation", code=conversation.code)
+    return render(
+        request,
+        "companion/home.html",
+        {
+            "engagement": engagement,
+            "relation": relation,
+            "opening": OPENING,
+            "is_coachee": relation == Relation.COACHEE,
+            "offered": s.companion_offered(engagement),
+            "consented": s.has_consent(request.user) if relation == Relation.COACHEE else False,
+            "conversations": q.conversations_for(request.user, engagement, relation),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conversation(request, code):
+    conv, relation = q.conversation_get_for(request.user, code, request=request)
+    error = ""
+    if request.method == "POST":
+        if relation != Relation.COACHEE:
+            raise Http404("Not found")
+        try:
+            s.conversation_reply(
+                conversation=conv, by=request.user, text=request.POST.get("text", "")
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        if not is_htmx(request) and not error:
+            return redirect("companion:conversation", code=conv.code)
+    state = conv.state or {}
+    ctx = {
+        "conversation": conv,
+        "engagement": conv.engagement,
+        "relation": relation,
+        "is_coachee": relation == Relation.COACHEE,
+        "opening": OPENING,
+        "chat": list(conv.messages.order_by("created_at", "id")),
+        "error": error,
+        "offer_action": bool(state.get("offered_action") and state.get("commitment")),
+    }
+    template = (
+        "companion/conversation.html#chat" if is_htmx(request) else "companion/conversation.html"
+    )
+    return render(request, template, ctx, status=400 if error else 200)
+
+
+def _owner_action(request, code, act, message):
+    conv, relation = q.conversation_get_for(request.user, code, request=request)
+    if relation != Relation.COACHEE:
+        raise Http404("Not found")
+    try:
+        result = act(conv)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("companion:conversation", code=conv.code)
+    messages.success(request, message)
+    return result or redirect("companion:conversation", code=conv.code)
+
+
+@login_required
+@require_POST
+def share(request, code):
+    share_it = request.POST.get("share") == "1"
+    return _owner_action(
+        request,
+        code,
+        lambda c: s.conversation_share(conversation=c, by=request.user, share=share_it) and None,
+        "Your coach can now read this conversation."
+        if share_it
+        else "No longer shared with your coach.",
+    )
+
+
+@login_required
+@require_POST
+def delete(request, code):
+    conv, relation = q.conversation_get_for(request.user, code, request=request)
+    if relation != Relation.COACHEE:
+        raise Http404("Not found")
+    engagement_code = conv.engagement.code
+    s.conversation_delete(conversation=conv, by=request.user)
+    messages.success(request, "The conversation is deleted.")
+    return redirect("companion:home", code=engagement_code)
+
+
+@login_required
+@require_POST
+def to_action(request, code):
+    return _owner_action(
+        request,
+        code,
+        lambda c: s.commitment_to_action(conversation=c, by=request.user) and None,
+        "Added to your plan as an action, due in a week.",
+    )
