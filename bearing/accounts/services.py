@@ -206,3 +206,10 @@ def practice_create(*, name: str) -> Practice:
     practice.full_clean()
     practice.save()
     return practice
+
+
+@transaction.atomic
+def organization_set_companion_model(*, organization: Organization, enabled: bool) -> Organization:
+    organization.companion_model_enabled = enabled
+    organization.save(update_fields=["companion_model_enabled"])
+    return organization

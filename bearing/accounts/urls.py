@@ -27,6 +27,11 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_accept, name="invitation"),
     path("staff/", views.staff, name="staff"),
     path("staff/organizations/", views.staff_organization_create, name="staff_organization"),
+    path(
+        "staff/organizations/<uuid:code>/companion-model/",
+        views.staff_companion_model,
+        name="staff_companion_model",
+    ),
     path("staff/practices/", views.staff_practice_create, name="staff_practice"),
     path("staff/invitations/", views.staff_invite, name="staff_invite"),
     path(

@@ -7,7 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
@@ -29,7 +29,7 @@ from .forms import (
     StaffInviteForm,
     add_service_error,
 )
-from .models import Invitation, Role, User
+from .models import Invitation, Organization, Role, User
 
 # --- Sign in and out ---------------------------------------------------------------
 
@@ -307,6 +307,23 @@ def _staff_page(request, status: int = 200, **forms):
 def staff(request):
     _staff_only(request)
     return _staff_page(request)
+
+
+@login_required
+@require_POST
+def staff_companion_model(request, code):
+    """Staff switch: may the companion use the configured language model for this
+    organization's coachees? Off by default."""
+    _staff_only(request)
+    organization = get_object_or_404(Organization, code=code)
+    enabled = request.POST.get("enabled") == "1"
+    services.organization_set_companion_model(organization=organization, enabled=enabled)
+    messages.success(
+        request,
+        f"The companion for {organization.name} "
+        + ("may now use the language model." if enabled else "is offline only."),
+    )
+    return redirect("accounts:staff")
 
 
 @login_required

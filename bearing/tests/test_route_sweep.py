@@ -139,6 +139,9 @@ POLICY: dict[str, Route] = {
     "accounts:staff": Route(allow={STAFF}),
     "accounts:staff_organization": Route(allow={STAFF}, methods=("POST",)),
     "accounts:staff_practice": Route(allow={STAFF}, methods=("POST",)),
+    "accounts:staff_companion_model": Route(
+        allow={STAFF}, methods=("POST",), kwargs=lambda w: {"code": w.organization.code}
+    ),
     "accounts:staff_invite": Route(allow={STAFF}, methods=("POST",)),
     "accounts:staff_invitation_revoke": Route(
         allow={STAFF}, methods=("POST",), kwargs=_invitation_code

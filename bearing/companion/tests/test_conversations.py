@@ -110,3 +110,31 @@ class ConversationTests(WorldTestCase):
         reply = conv.messages.get(speaker="companion")
         self.assertTrue(reply.referred)
         self.assertIn("your coach", reply.text)
+
+
+class ModelSwitchTests(WorldTestCase):
+    def test_staff_switch_routes_the_organizations_coachees_through_the_model(self):
+        from django.test import override_settings
+
+        from bearing.companion.tests.test_llm import ScriptedModel
+
+        server = ScriptedModel(["It matters to you. What would good look like?"])
+        self.addCleanup(server.close)
+        self.login(self.w.staff)
+        self.client.post(
+            reverse("accounts:staff_companion_model", args=[self.w.organization.code]),
+            {"enabled": "1"},
+        )
+        self.w.organization.refresh_from_db()
+        self.assertTrue(self.w.organization.companion_model_enabled)
+        self.login(self.w.coachee)
+        with override_settings(COMPANION_MODEL_URL=server.url, COMPANION_MODEL_TIMEOUT=2):
+            self.client.post(
+                reverse("companion:conversation", args=[self.w.conversation.code]),
+                {"text": "Lena Leader wants to lead the merger well."},
+            )
+        reply = self.w.conversation.messages.filter(speaker="companion").get()
+        self.assertEqual(reply.text, "It matters to you. What would good look like?")
+        sent = str(server.requests[0])
+        self.assertNotIn("Lena", sent)
+        self.assertNotIn("Clara", sent)
