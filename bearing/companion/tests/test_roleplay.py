@@ -1,0 +1,63 @@
+from django.test import SimpleTestCase
+
+from bearing.companion.roleplay import RolePlay, analyse_turn, counterpart_reply, debrief, scenarios
+
+CALM = [
+    "I appreciate you making time. I noticed in Tuesday's review that Mia stopped talking.",
+    "I understand you get impatient. Help me understand what happens for you in those moments?",
+    "That sounds frustrating. What would you like the reviews to look like?",
+]
+HARSH = [
+    "You always interrupt people and it's your fault two people want to leave.",
+    "Calm down, obviously this is not a big deal for you, but it is for me.",
+    "Here's what we'll do: you need to stay quiet in the next review.",
+]
+
+
+class RolePlayTests(SimpleTestCase):
+    def test_there_are_at_least_eight_scenarios(self):
+        self.assertGreaterEqual(len(scenarios()), 8)
+        for s in scenarios().values():
+            self.assertEqual(set(s.lines), {"high", "mid", "low"})
+
+    def test_acknowledging_and_asking_lowers_tension(self):
+        play = RolePlay.start("feedback_high_performer")
+        start = play.tension
+        for line in CALM:
+            counterpart_reply(play, line)
+        self.assertLess(play.tension, start)
+        self.assertIn(play.turns[-1]["reply"], scenarios()["feedback_high_performer"].lines["low"])
+
+    def test_blaming_and_dismissing_raises_tension(self):
+        play = RolePlay.start("feedback_high_performer")
+        start = play.tension
+        for line in HARSH:
+            counterpart_reply(play, line)
+        self.assertGreater(play.tension, start)
+        self.assertEqual(play.tension, 10.0)
+
+    def test_turn_counts_match_hand_counts(self):
+        counts = analyse_turn(HARSH[1])
+        self.assertEqual(counts["dismissive"], 3)  # calm down, obviously, not a big deal
+        self.assertEqual(counts["but"], 1)
+        counts = analyse_turn(CALM[1])
+        self.assertEqual(
+            (counts["acknowledgement"], counts["listening"], counts["question"]), (1, 1, 1)
+        )
+        counts = analyse_turn(CALM[0])
+        self.assertEqual(
+            (counts["acknowledgement"], counts["i_statement"], counts["specific"]), (1, 1, 1)
+        )
+
+    def test_debrief_counts_match_hand_counts_and_quote_moments(self):
+        play = RolePlay.start("feedback_high_performer")
+        for line in CALM:
+            counterpart_reply(play, line)
+        d = debrief(play)
+        self.assertEqual(d.totals["acknowledgement"], 3)  # appreciate, understand, that sounds
+        self.assertEqual(d.totals["question"], 2)
+        self.assertEqual(d.totals["blame"], 0)
+        self.assertEqual(d.leader_words, sum(len(x.split()) for x in CALM))
+        self.assertTrue(d.moments and d.moments[0][1] in CALM)
+        self.assertEqual(len(d.questions_to_reflect), 3)
+        self.assertFalse(hasattr(d, "score"))
