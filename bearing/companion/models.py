@@ -35,7 +35,10 @@ class CompanionConversation(models.Model):
     engagement = models.ForeignKey(
         Engagement, on_delete=models.CASCADE, related_name="companion_conversations"
     )
-    # The engine's state (stage, questions asked): no free text of the leader's.
+    # A role-play names its scenario; an ordinary companion conversation has none.
+    scenario = models.CharField(max_length=40, blank=True)
+    # The engine's state (companion: stage and questions asked; role-play: tension
+    # and the counterpart's lines). The leader's words live only in the messages.
     state = models.JSONField(default=dict)
     title = EncryptedTextField()
     shared_with_coach_at = models.DateTimeField(null=True, blank=True)

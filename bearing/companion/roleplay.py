@@ -126,7 +126,9 @@ def analyse_turn(text: str) -> dict[str, int]:
 class RolePlay:
     scenario: str
     tension: float = 0.0
-    turns: list[dict] = field(default_factory=list)  # {"leader", "reply", "tension", "counts"}
+    # Per turn: the counterpart's line, the tension after it, and the counts of what
+    # the leader did. Never the leader's own words (those are stored encrypted).
+    turns: list[dict] = field(default_factory=list)
     used: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -156,7 +158,12 @@ def counterpart_reply(play: RolePlay, leader_text: str) -> str:
     reply = options[digest[0] % len(options)]
     play.used.append(reply)
     play.turns.append(
-        {"leader": leader_text, "reply": reply, "tension": play.tension, "counts": counts}
+        {
+            "reply": reply,
+            "tension": play.tension,
+            "counts": counts,
+            "words": len(leader_text.split()),
+        }
     )
     return reply
 
@@ -173,22 +180,23 @@ class Debrief:
     questions_to_reflect: list[str]
 
 
-def debrief(play: RolePlay) -> Debrief:
+def debrief(play: RolePlay, leader_texts: list[str]) -> Debrief:
+    """``leader_texts``: the leader's turns, in order (for quotes)."""
     scenario = scenarios()[play.scenario]
     totals = dict.fromkeys([*CUES, "question"], 0)
     for turn in play.turns:
         for k, v in turn["counts"].items():
             totals[k] += v
-    leader_words = sum(len(t["leader"].split()) for t in play.turns)
+    leader_words = sum(t["words"] for t in play.turns)
     counterpart_words = sum(len(t["reply"].split()) for t in play.turns)
     moments = []
     previous = scenario.tension
-    for turn in play.turns:
+    for turn, said in zip(play.turns, leader_texts, strict=False):
         change = turn["tension"] - previous
         if change <= -1 and len(moments) < 3:
-            moments.append(("The tension eased after you said", turn["leader"]))
+            moments.append(("The tension eased after you said", said))
         elif change >= 1 and len(moments) < 3:
-            moments.append(("The tension rose after you said", turn["leader"]))
+            moments.append(("The tension rose after you said", said))
         previous = turn["tension"]
     questions = [
         f"What did you notice in {scenario.counterpart.split(',')[0]} when the tension changed?",

@@ -167,3 +167,58 @@ def commitment_to_action(*, conversation: CompanionConversation, by: User):
         title=title[:500],
         due_on=timezone.localdate() + timedelta(days=7),
     )
+
+
+@transaction.atomic
+def roleplay_start(*, engagement: Engagement, by: User, scenario: str) -> CompanionConversation:
+    from .roleplay import RolePlay, scenarios
+
+    if scenario not in scenarios():
+        raise ValidationError({"scenario": "Choose a scenario."})
+    conv = conversation_start(engagement=engagement, by=by)
+    conv.scenario = scenario
+    conv.state = RolePlay.start(scenario).to_dict()
+    conv.title = scenarios()[scenario].title
+    conv.save(update_fields=["scenario", "state", "title"])
+    return conv
+
+
+@transaction.atomic
+def roleplay_turn(*, conversation: CompanionConversation, by: User, text: str):
+    from .engine import is_crisis
+    from .roleplay import RolePlay, counterpart_reply
+
+    conversation = (
+        CompanionConversation.objects.select_for_update(of=("self",))
+        .select_related("engagement")
+        .get(pk=conversation.pk)
+    )
+    if by.id != conversation.engagement.coachee_id or not conversation.scenario:
+        raise ValidationError("Only the coachee plays their role-play.")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": "Write what you would say."})
+    if len(text) > MAX_MESSAGE:
+        raise ValidationError({"text": f"Please keep it under {MAX_MESSAGE:,} characters."})
+    now = timezone.now()
+    CompanionMessage.objects.create(
+        conversation=conversation, speaker=Speaker.LEADER, text=text, created_at=now
+    )
+    if is_crisis(text):  # safety first, in role-play too
+        from .engine import REFERRAL
+
+        reply_text, referred = REFERRAL, True
+    else:
+        play = RolePlay.from_dict(conversation.state)
+        reply_text, referred = counterpart_reply(play, text), False
+        conversation.state = play.to_dict()
+    reply = CompanionMessage.objects.create(
+        conversation=conversation,
+        speaker=Speaker.COMPANION,
+        text=reply_text,
+        referred=referred,
+        created_at=now + timedelta(microseconds=1),
+    )
+    conversation.updated_at = now
+    conversation.save(update_fields=["state", "updated_at"])
+    return reply

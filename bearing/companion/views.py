@@ -51,6 +51,8 @@ def home(request, code):
 @require_http_methods(["GET", "POST"])
 def conversation(request, code):
     conv, relation = q.conversation_get_for(request.user, code, request=request)
+    if conv.scenario:
+        return redirect("companion:roleplay", code=conv.code)
     error = ""
     if request.method == "POST":
         if relation != Relation.COACHEE:
@@ -128,3 +130,75 @@ def to_action(request, code):
         lambda c: s.commitment_to_action(conversation=c, by=request.user) and None,
         "Added to your plan as an action, due in a week.",
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roleplay_home(request, code):
+    from .roleplay import scenarios
+
+    engagement, relation = engagement_get_for(request.user, code)
+    if relation != Relation.COACHEE:
+        raise Http404("Not found")
+    if request.method == "POST":
+        try:
+            if request.POST.get("consent") == "yes":
+                s.consent_give(user=request.user, request=request)
+            conv = s.roleplay_start(
+                engagement=engagement, by=request.user, scenario=request.POST.get("scenario", "")
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("companion:roleplay_home", code=engagement.code)
+        return redirect("companion:roleplay", code=conv.code)
+    return render(
+        request,
+        "companion/roleplay_home.html",
+        {
+            "engagement": engagement,
+            "scenarios": list(scenarios().values()),
+            "consented": s.has_consent(request.user),
+            "offered": s.companion_offered(engagement),
+            "past": [
+                c for c in q.conversations_for(request.user, engagement, relation) if c.scenario
+            ],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roleplay(request, code):
+    from .roleplay import RolePlay, debrief, scenarios
+
+    conv, relation = q.conversation_get_for(request.user, code, request=request)
+    if not conv.scenario:
+        raise Http404("Not found")
+    error = ""
+    if request.method == "POST":
+        if relation != Relation.COACHEE:
+            raise Http404("Not found")
+        try:
+            s.roleplay_turn(conversation=conv, by=request.user, text=request.POST.get("text", ""))
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        conv.refresh_from_db()
+        if not is_htmx(request) and not error:
+            return redirect("companion:roleplay", code=conv.code)
+    chat = list(conv.messages.order_by("created_at", "id"))
+    play = RolePlay.from_dict(conv.state)
+    ctx = {
+        "conversation": conv,
+        "engagement": conv.engagement,
+        "relation": relation,
+        "is_coachee": relation == Relation.COACHEE,
+        "scenario": scenarios()[conv.scenario],
+        "chat": chat,
+        "error": error,
+        "tension": play.tension,
+        "debrief": debrief(play, [m.text for m in chat if m.speaker == "leader"])
+        if play.turns
+        else None,
+    }
+    template = "companion/roleplay.html#play" if is_htmx(request) else "companion/roleplay.html"
+    return render(request, template, ctx, status=400 if error else 200)

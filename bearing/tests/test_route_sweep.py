@@ -79,6 +79,10 @@ def _milestone(w):
     return {"code": w.milestone.code}
 
 
+def _roleplay(w):
+    return {"code": w.roleplay.code}
+
+
 def _conversation(w):
     return {"code": w.conversation.code}
 
@@ -191,6 +195,8 @@ POLICY: dict[str, Route] = {
         allow=PAIR, methods=("GET", "POST"), kwargs=_engagement, post_allow={COACHEE}
     ),
     "companion:conversation": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_conversation),
+    "companion:roleplay_home": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_engagement),
+    "companion:roleplay": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_roleplay),
     "companion:share": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
     "companion:delete": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
     "companion:to_action": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
@@ -227,7 +233,15 @@ class RouteSweepTests(WorldTestCase):
         cls.w.milestone = Milestone.objects.create(
             goal=cls.w.goal, title="First time speaking first", due_on="2026-12-01"
         )
+        from bearing.companion.models import CompanionConversation
+        from bearing.companion.roleplay import RolePlay
         from bearing.growth.models import ProgressSummary
+
+        cls.w.roleplay = CompanionConversation.objects.create(
+            engagement=cls.w.engagement,
+            scenario="no_to_boss",
+            state=RolePlay.start("no_to_boss").to_dict(),
+        )
 
         cls.w.summary = ProgressSummary.objects.create(
             engagement=cls.w.engagement, body="Lena is progressing well on presence."

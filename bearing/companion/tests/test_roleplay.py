@@ -53,7 +53,8 @@ class RolePlayTests(SimpleTestCase):
         play = RolePlay.start("feedback_high_performer")
         for line in CALM:
             counterpart_reply(play, line)
-        d = debrief(play)
+        d = debrief(play, CALM)
+        self.assertNotIn(CALM[0], str(play.to_dict()))  # state keeps no leader words
         self.assertEqual(d.totals["acknowledgement"], 3)  # appreciate, understand, that sounds
         self.assertEqual(d.totals["question"], 2)
         self.assertEqual(d.totals["blame"], 0)
@@ -61,3 +62,31 @@ class RolePlayTests(SimpleTestCase):
         self.assertTrue(d.moments and d.moments[0][1] in CALM)
         self.assertEqual(len(d.questions_to_reflect), 3)
         self.assertFalse(hasattr(d, "score"))
+
+
+class RolePlayPageTests(
+    __import__("bearing.lib.testing", fromlist=["WorldTestCase"]).WorldTestCase
+):
+    def test_play_through_the_pages_and_read_the_debrief(self):
+        from django.urls import reverse
+
+        from bearing.companion.models import CompanionConversation
+
+        self.login(self.w.coachee)
+        self.client.post(
+            reverse("companion:roleplay_home", args=[self.w.engagement.code]),
+            {"scenario": "feedback_high_performer", "consent": "yes"},
+        )
+        conv = CompanionConversation.objects.get(scenario="feedback_high_performer")
+        url = reverse("companion:roleplay", args=[conv.code])
+        for line in CALM:
+            self.client.post(url, {"text": line})
+        page = self.client.get(url)
+        self.assertContains(page, "Debrief")
+        self.assertContains(page, "not a score")
+        self.assertContains(page, "5.0 →")
+        conv.refresh_from_db()
+        self.assertLess(conv.state["tension"], 5)
+        self.assertNotIn("Tuesday", str(conv.state))
+        self.login(self.w.coach)
+        self.assertEqual(self.client.get(url).status_code, 404)
