@@ -451,6 +451,8 @@ def respond(conv: Conversation, leader_text: str) -> Turn:
     topic = (
         topic_from(leader_text) if content_words(leader_text) else (conv.context_topic or "this")
     )
+    if conv.turns == 1 and conv.context_topic and len(content_words(leader_text)) < 2:
+        topic = conv.context_topic
     question = None
     for stage in STAGES[STAGES.index(conv.stage) :] + STAGES[: STAGES.index(conv.stage)]:
         question = _choose(conv, stage, topic)

@@ -62,11 +62,38 @@ def conversation_start(*, engagement: Engagement, by: User) -> CompanionConversa
         raise ValidationError("The companion is not part of this coaching agreement.")
     if not has_consent(by):
         raise ValidationError("Please read and accept how the companion works first.")
-    conv = CompanionConversation(
-        engagement=engagement, state=Conversation(seed=str(engagement.code)).to_dict()
-    )
+    conv = CompanionConversation(engagement=engagement, state=plan_context(engagement).to_dict())
     conv.save()
     return conv
+
+
+def plan_context(engagement: Engagement) -> Conversation:
+    """Start from what the coachee is working on: the focus areas of their active
+    goals, and what got in the way in their latest check-in (or their first goal),
+    make the companion's questions specific. It stays in the coachee's own
+    conversation."""
+    from bearing.growth.models import Goal, GoalStatus
+
+    from .engine import topic_from
+
+    goals = list(
+        Goal.objects.filter(engagement=engagement, status=GoalStatus.ACTIVE).order_by("created_at")[
+            :5
+        ]
+    )
+    aliases = {"decision_making": "decision"}
+    focus = [aliases.get(g.focus_area, g.focus_area) for g in goals if g.focus_area != "custom"]
+    latest = engagement.check_ins.order_by("-submitted_at").first()
+    topic = ""
+    if latest is not None and latest.obstacles:
+        topic = topic_from(latest.obstacles)
+    elif goals:
+        topic = topic_from(goals[0].title)
+    return Conversation(
+        seed=str(engagement.code),
+        focus=list(dict.fromkeys(focus)),
+        context_topic="" if topic == "this" else topic,
+    )
 
 
 def _engine_reply(conv: CompanionConversation, state: Conversation, text: str):

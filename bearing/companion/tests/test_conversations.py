@@ -138,3 +138,15 @@ class ModelSwitchTests(WorldTestCase):
         sent = str(server.requests[0])
         self.assertNotIn("Lena", sent)
         self.assertNotIn("Clara", sent)
+
+
+class PlanContextTests(WorldTestCase):
+    def test_the_companion_starts_from_the_coachees_plan(self):
+        from bearing.companion.engine import respond
+        from bearing.companion.services import plan_context
+
+        context = plan_context(self.w.engagement)
+        self.assertEqual(context.focus, ["presence"])  # the world's goal: executive presence
+        self.assertTrue(context.context_topic.startswith("the "))  # from the latest obstacles
+        turn = respond(context, "Hello.")
+        self.assertIn("come across in that room", turn.reply)  # a presence question
