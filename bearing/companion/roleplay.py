@@ -214,3 +214,39 @@ def debrief(play: RolePlay, leader_texts: list[str]) -> Debrief:
         moments=moments,
         questions_to_reflect=questions,
     )
+
+
+def model_counterpart_reply(play: RolePlay, leader_text: str, config, names=()) -> tuple[str, str]:
+    """With a language model configured: the counterpart's words come from the model,
+    in character and at the tension the offline rules computed; on any failure the
+    offline line stands. Returns (reply, source)."""
+    from .llm import ModelError, _request, scrub
+
+    offline = counterpart_reply(play, leader_text)  # updates tension and the turn record
+    scenario = scenarios()[play.scenario]
+    band = "high" if play.tension >= 6 else "mid" if play.tension >= 3 else "low"
+    mood = {
+        "high": "defensive and tense",
+        "mid": "guarded but listening",
+        "low": "open and constructive",
+    }[band]
+    messages = [
+        {
+            "role": "system",
+            "content": (
+                f"You are role-playing {scenario.counterpart} in this situation: "
+                f"{scenario.situation} Stay in character. Right now you are {mood}. "
+                "Reply in one to three short sentences as that person would, "
+                "with no coaching and no narration."
+            ),
+        },
+        {"role": "user", "content": scrub(leader_text, list(names))},
+    ]
+    try:
+        reply = _request(config, messages)
+    except ModelError:
+        return offline, "offline"
+    if not reply or len(reply.split()) > 80:
+        return offline, "offline"
+    play.turns[-1]["reply"] = reply
+    return reply, "model"

@@ -217,7 +217,7 @@ def roleplay_turn(*, conversation: CompanionConversation, by: User, text: str):
 
     conversation = (
         CompanionConversation.objects.select_for_update(of=("self",))
-        .select_related("engagement")
+        .select_related("engagement", "engagement__organization", "engagement__coachee")
         .get(pk=conversation.pk)
     )
     if by.id != conversation.engagement.coachee_id or not conversation.scenario:
@@ -237,7 +237,24 @@ def roleplay_turn(*, conversation: CompanionConversation, by: User, text: str):
         reply_text, referred = REFERRAL, True
     else:
         play = RolePlay.from_dict(conversation.state)
-        reply_text, referred = counterpart_reply(play, text), False
+        org = conversation.engagement.organization
+        if org.companion_model_enabled and settings.COMPANION_MODEL_URL:
+            from .llm import ModelConfig
+            from .roleplay import model_counterpart_reply
+
+            config = ModelConfig(
+                url=settings.COMPANION_MODEL_URL,
+                model=settings.COMPANION_MODEL_NAME,
+                key=settings.COMPANION_MODEL_KEY,
+                timeout=settings.COMPANION_MODEL_TIMEOUT,
+            )
+            coachee = conversation.engagement.coachee
+            reply_text, _source = model_counterpart_reply(
+                play, text, config, names=[coachee.name, *coachee.name.split(), coachee.email]
+            )
+        else:
+            reply_text = counterpart_reply(play, text)
+        referred = False
         conversation.state = play.to_dict()
     reply = CompanionMessage.objects.create(
         conversation=conversation,

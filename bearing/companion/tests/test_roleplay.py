@@ -90,3 +90,22 @@ class RolePlayPageTests(
         self.assertNotIn("Tuesday", str(conv.state))
         self.login(self.w.coach)
         self.assertEqual(self.client.get(url).status_code, 404)
+
+
+class RolePlayModelTests(SimpleTestCase):
+    def test_the_model_speaks_in_character_and_the_offline_rules_keep_the_tension(self):
+        from bearing.companion.llm import ModelConfig
+        from bearing.companion.roleplay import model_counterpart_reply
+        from bearing.companion.tests.test_llm import ScriptedModel
+
+        server = ScriptedModel(["Fine. Which projects are you thinking of?", "<500>", "<500>"])
+        self.addCleanup(server.close)
+        config = ModelConfig(url=server.url, model="t", timeout=0.5)
+        play = RolePlay.start("no_to_boss")
+        reply, source = model_counterpart_reply(play, CALM[1], config, names=["Lena"])
+        self.assertEqual((reply, source), ("Fine. Which projects are you thinking of?", "model"))
+        self.assertLess(play.tension, 4)
+        self.assertIn("Morgan", server.requests[0]["messages"][0]["content"])
+        reply, source = model_counterpart_reply(play, CALM[2], config)
+        self.assertEqual(source, "offline")
+        self.assertIn(reply, sum(scenarios()["no_to_boss"].lines.values(), []))
