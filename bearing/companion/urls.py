@@ -10,6 +10,7 @@ urlpatterns = [
     path("engagements/<uuid:code>/role-play/", views.roleplay_home, name="roleplay_home"),
     path("role-play/<uuid:code>/", views.roleplay, name="roleplay"),
     path("companion/<uuid:code>/share/", views.share, name="share"),
+    path("coach/transcripts/", views.transcript, name="transcript"),
     path("companion/<uuid:code>/delete/", views.delete, name="delete"),
     path("companion/<uuid:code>/action/", views.to_action, name="to_action"),
 ]

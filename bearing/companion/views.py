@@ -202,3 +202,32 @@ def roleplay(request, code):
     }
     template = "companion/roleplay.html#play" if is_htmx(request) else "companion/roleplay.html"
     return render(request, template, ctx, status=400 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transcript(request):
+    """A coach's own session transcript, analysed for learning. Nothing is stored:
+    the transcript and its report exist only in this response."""
+    from bearing.accounts.queries import roles_of
+
+    from .forms import TranscriptForm
+    from .transcript_analysis import analyse
+
+    if not roles_of(request.user).is_coach:
+        raise Http404("Not found")
+    form = TranscriptForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = analyse(form.transcript_text(), coach_label=form.cleaned_data["coach_label"])
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+    response = render(
+        request,
+        "companion/transcript.html",
+        {"form": form, "report": report},
+        status=400 if form.errors else 200,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

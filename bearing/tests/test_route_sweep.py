@@ -197,6 +197,8 @@ POLICY: dict[str, Route] = {
     "companion:conversation": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_conversation),
     "companion:roleplay_home": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_engagement),
     "companion:roleplay": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_roleplay),
+    # A coach's own transcript: any coach, nothing stored.
+    "companion:transcript": Route(allow={COACH, OTHER_COACH}, methods=("GET", "POST")),
     "companion:share": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
     "companion:delete": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
     "companion:to_action": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
