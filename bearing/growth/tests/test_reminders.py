@@ -228,157 +228,39 @@ class TwoWorkersTests(TransactionTestCase):
         self.assertEqual(Reminder.objects.filter(status=ReminderStatus.SENT).count(), 12)
 
 
-class TwoWorkerProcessesOnSQLiteTests(TransactionTestCase):
-    """Two `send_reminders` processes at once against a real SQLite file."""
+def _sqlite_project(tmp: str, **extra_env):
+    """A fresh Bearing on a real SQLite file in ``tmp``, with demo data and twenty
+    due reminders for the demo coach. Returns ``manage(*args)`` and the env."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
 
-    def test_two_processes_send_each_reminder_exactly_once(self):
-        import os
-        import subprocess
-        import sys
-        import tempfile
-        from pathlib import Path
+    from django.conf import settings
 
-        from django.conf import settings
+    env = {
+        **os.environ,
+        "BEARING_DATA_DIR": tmp,
+        "DATABASE_URL": "",
+        "EMAIL_FILE_PATH": str(Path(tmp) / "mail"),
+        **extra_env,
+    }
+    env.pop("BEARING_ENCRYPTION_KEYS", None)
 
-        setup = (
-            "from datetime import timedelta\n"
-            "from django.utils import timezone\n"
-            "from bearing.accounts.models import User\n"
-            "from bearing.engagements.models import Action\n"
-            "from bearing.growth.models import NotificationPreference, Reminder\n"
-            "u = User.objects.get(email='coach@demo.bearing')\n"
-            "NotificationPreference.objects.update_or_create(user=u, defaults=dict("
-            "quiet_start='00:00', quiet_end='00:00', daily_cap=20))\n"
-            "e = u.coaching_engagements.first()\n"
-            "for i in range(20):\n"
-            "    a = Action.objects.create(engagement=e, owner=u, title='t', created_by=u,"
-            " due_on=timezone.localdate())\n"
-            "    Reminder.objects.create(kind='action_due', user=u,"
-            " subject_key=f'action:{a.code}:{a.due_on}',"
-            " due_at=timezone.now() - timedelta(minutes=1))\n"
-        )
-        with tempfile.TemporaryDirectory() as tmp:
-            env = {
-                **os.environ,
-                "BEARING_DATA_DIR": tmp,
-                "DATABASE_URL": "",
-                "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-                "EMAIL_FILE_PATH": str(Path(tmp) / "mail"),
-            }
-            env.pop("BEARING_ENCRYPTION_KEYS", None)
-            root = Path(settings.BASE_DIR)
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
 
-            def manage(*args, **kw):
-                return subprocess.run(
-                    [sys.executable, "manage.py", *args],
-                    cwd=root,
-                    env=env,
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                    **kw,
-                )
-
-            manage("migrate", "-v0")
-            manage("demo_data")
-            manage("shell", "-c", setup)
-            workers = [
-                subprocess.Popen(
-                    [sys.executable, "manage.py", "send_reminders"],
-                    cwd=root,
-                    env=env,
-                    stdout=subprocess.PIPE,
-                    text=True,
-                )
-                for _ in range(2)
-            ]
-            outputs = [p.communicate(timeout=60)[0] for p in workers]
-            self.assertEqual([p.returncode for p in workers], [0, 0])
-            mail_dir = Path(tmp) / "mail"
-            subjects = [
-                line
-                for f in mail_dir.glob("*.log")
-                for line in f.read_text().splitlines()
-                if line.startswith("Subject: An action is due")
-            ]
-            self.assertEqual(len(subjects), 20, outputs)
-            counts = manage(
-                "shell",
-                "-c",
-                "from bearing.growth.models import Reminder; "
-                "print(Reminder.objects.filter(status='sent').count())",
-            ).stdout
-            self.assertEqual(counts.strip().splitlines()[-1], "20")
-
-
-class KilledWorkerProcessTests(TransactionTestCase):
-    """A real `send_reminders` process, killed (SIGKILL) mid-batch; the next run,
-    once the dead worker's claim has run out, sends exactly what it left."""
-
-    def test_a_killed_worker_process_loses_nothing(self):
-        import os
-        import signal
-        import subprocess
-        import sys
-        import tempfile
-        import time as clock
-        from pathlib import Path
-
-        from django.conf import settings
-
-        with tempfile.TemporaryDirectory() as tmp:
-            env = {
-                **os.environ,
-                "BEARING_DATA_DIR": tmp,
-                "DATABASE_URL": "",
-                "EMAIL_BACKEND": "bearing.lib.testing.SlowFileEmailBackend",
-                "EMAIL_FILE_PATH": str(Path(tmp) / "mail"),
-                "SLOW_EMAIL_SECONDS": "0.25",
-                "REMINDER_LEASE_SECONDS": "2",
-            }
-            env.pop("BEARING_ENCRYPTION_KEYS", None)
-            root = Path(settings.BASE_DIR)
-
-            def manage(*args):
-                return subprocess.run(
-                    [sys.executable, "manage.py", *args],
-                    cwd=root,
-                    env=env,
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                ).stdout
-
-            manage("migrate", "-v0")
-            manage("demo_data")
-            manage("shell", "-c", TWENTY_DUE_REMINDERS)
-            worker = subprocess.Popen(
-                [sys.executable, "manage.py", "send_reminders"],
-                cwd=root,
-                env=env,
-                stdout=subprocess.DEVNULL,
-            )
-            mail_dir = Path(tmp) / "mail"
-            deadline = clock.monotonic() + 30
-            while clock.monotonic() < deadline and len(_subjects(mail_dir)) < 5:
-                clock.sleep(0.05)
-            worker.send_signal(signal.SIGKILL)
-            worker.wait()
-            sent_before = len(_subjects(mail_dir))
-            self.assertGreaterEqual(sent_before, 5)
-            self.assertLess(sent_before, 20)
-            clock.sleep(2.5)  # the dead worker's claim runs out
-            manage("send_reminders")
-            # Twenty messages for twenty reminders, each marked sent once: none lost,
-            # none twice.
-            self.assertEqual(len(_subjects(mail_dir)), 20)
-            sent = manage(
-                "shell",
-                "-c",
-                "from bearing.growth.models import Reminder; "
-                "print(Reminder.objects.filter(status='sent', kind='action_due').count())",
-            )
-            self.assertEqual(sent.strip().splitlines()[-1], "20")
+    manage("migrate", "-v0")
+    manage("demo_data")
+    manage("shell", "-c", TWENTY_DUE_REMINDERS)
+    return manage, env
 
 
 def _subjects(mail_dir):
@@ -392,6 +274,16 @@ def _subjects(mail_dir):
             if line.startswith("Subject: An action is due")
         ]
     return out
+
+
+def _sent_count(manage) -> str:
+    out = manage(
+        "shell",
+        "-c",
+        "from bearing.growth.models import Reminder; "
+        "print(Reminder.objects.filter(status='sent', kind='action_due').count())",
+    )
+    return out.strip().splitlines()[-1]
 
 
 TWENTY_DUE_REMINDERS = (
@@ -411,3 +303,78 @@ TWENTY_DUE_REMINDERS = (
     " subject_key=f'action:{a.code}:{a.due_on}',"
     " due_at=timezone.now() - timedelta(minutes=1))\n"
 )
+
+
+class TwoWorkerProcessesOnSQLiteTests(TransactionTestCase):
+    """Two `send_reminders` processes at once against a real SQLite file."""
+
+    def test_two_processes_send_each_reminder_exactly_once(self):
+        import subprocess
+        import sys
+        import tempfile
+        from pathlib import Path
+
+        from django.conf import settings
+
+        with tempfile.TemporaryDirectory() as tmp:
+            manage, env = _sqlite_project(
+                tmp, EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend"
+            )
+            workers = [
+                subprocess.Popen(
+                    [sys.executable, "manage.py", "send_reminders"],
+                    cwd=settings.BASE_DIR,
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+                for _ in range(2)
+            ]
+            outputs = [p.communicate(timeout=60)[0] for p in workers]
+            self.assertEqual([p.returncode for p in workers], [0, 0])
+            self.assertEqual(len(_subjects(Path(tmp) / "mail")), 20, outputs)
+            self.assertEqual(_sent_count(manage), "20")
+
+
+class KilledWorkerProcessTests(TransactionTestCase):
+    """A real `send_reminders` process, killed (SIGKILL) mid-batch; the next run,
+    once the dead worker's claim has run out, sends exactly what it left."""
+
+    def test_a_killed_worker_process_loses_nothing(self):
+        import signal
+        import subprocess
+        import sys
+        import tempfile
+        import time as clock
+        from pathlib import Path
+
+        from django.conf import settings
+
+        with tempfile.TemporaryDirectory() as tmp:
+            manage, env = _sqlite_project(
+                tmp,
+                EMAIL_BACKEND="bearing.lib.testing.SlowFileEmailBackend",
+                SLOW_EMAIL_SECONDS="0.25",
+                REMINDER_LEASE_SECONDS="2",
+            )
+            worker = subprocess.Popen(
+                [sys.executable, "manage.py", "send_reminders"],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=subprocess.DEVNULL,
+            )
+            mail_dir = Path(tmp) / "mail"
+            deadline = clock.monotonic() + 30
+            while clock.monotonic() < deadline and len(_subjects(mail_dir)) < 5:
+                clock.sleep(0.05)
+            worker.send_signal(signal.SIGKILL)
+            worker.wait()
+            sent_before = len(_subjects(mail_dir))
+            self.assertGreaterEqual(sent_before, 5)
+            self.assertLess(sent_before, 20)
+            clock.sleep(2.5)  # the dead worker's claim runs out
+            manage("send_reminders")
+            # Twenty messages for twenty reminders, each marked sent once: none lost,
+            # none twice.
+            self.assertEqual(len(_subjects(mail_dir)), 20)
+            self.assertEqual(_sent_count(manage), "20")
