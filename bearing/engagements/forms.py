@@ -44,6 +44,13 @@ class AgreementFieldsMixin(forms.Form):
         label="Progress summaries the coachee has approved", required=False
     )
 
+    companion_offered = forms.BooleanField(
+        label="Offer the Socratic companion between coaching sessions",
+        required=False,
+        initial=True,
+        help_text="Software that asks questions, never advises; private to the coachee.",
+    )
+
     SIGNAL_FIELDS = (
         "sponsor_sees_status",
         "sponsor_sees_attendance",
@@ -58,6 +65,7 @@ class AgreementFieldsMixin(forms.Form):
             "session_minutes",
             "session_count",
             "confidentiality_limits",
+            "companion_offered",
             *self.SIGNAL_FIELDS,
         )
         return {k: self.cleaned_data[k] for k in keys}

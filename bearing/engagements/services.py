@@ -62,6 +62,7 @@ def engagement_create(
     sponsor_sees_attendance: bool = True,
     sponsor_sees_goal_progress: bool = False,
     sponsor_sees_summaries: bool = False,
+    companion_offered: bool = True,
     confidentiality_limits: str | None = None,
 ) -> Engagement:
     if not coach.memberships.filter(role=Role.COACH, practice=practice).exists():
@@ -99,6 +100,7 @@ def engagement_create(
         sponsor_sees_goal_progress=sponsor_sees_goal_progress,
         sponsor_sees_summaries=sponsor_sees_summaries,
         confidentiality_limits=confidentiality_limits,
+        companion_offered=companion_offered,
     )
     return engagement
 
@@ -151,6 +153,7 @@ def agreement_propose(
     sponsor_sees_goal_progress: bool,
     sponsor_sees_summaries: bool,
     confidentiality_limits: str | None = None,
+    companion_offered: bool = True,
 ) -> Agreement:
     """Write a new version. It takes effect only when the coachee accepts it."""
     if by.id != engagement.coach_id:
@@ -174,6 +177,7 @@ def agreement_propose(
         sponsor_sees_attendance=sponsor_sees_attendance,
         sponsor_sees_goal_progress=sponsor_sees_goal_progress,
         sponsor_sees_summaries=sponsor_sees_summaries,
+        companion_offered=companion_offered,
         created_by=by,
     )
     if confidentiality_limits is not None:

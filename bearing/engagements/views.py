@@ -179,6 +179,7 @@ def _agreement_initial(agreement) -> dict:
         "session_minutes",
         "session_count",
         "confidentiality_limits",
+        "companion_offered",
         *AgreementForm.SIGNAL_FIELDS,
     )
     return {f: getattr(agreement, f) for f in fields}

@@ -150,3 +150,27 @@ class PlanContextTests(WorldTestCase):
         self.assertTrue(context.context_topic.startswith("the "))  # from the latest obstacles
         turn = respond(context, "Hello.")
         self.assertIn("come across in that room", turn.reply)  # a presence question
+
+
+class AgreementOffersTheCompanionTests(WorldTestCase):
+    def test_the_coach_can_leave_the_companion_out_of_a_new_agreement_version(self):
+        self.login(self.w.coach)
+        self.client.post(
+            reverse("engagements:agreement", args=[self.w.engagement.code]),
+            {
+                "objectives": "x",
+                "cadence": "Weekly",
+                "session_minutes": 60,
+                "session_count": 6,
+                "confidentiality_limits": "Risk of harm.",
+                "sponsor_sees_status": "on",
+            },
+        )
+        v2 = self.w.engagement.agreements.get(version=2)
+        self.assertFalse(v2.companion_offered)
+        self.login(self.w.coachee)
+        self.client.post(
+            reverse("engagements:agreement_accept", args=[self.w.engagement.code]), {"version": "2"}
+        )
+        page = self.client.get(reverse("companion:home", args=[self.w.engagement.code]))
+        self.assertContains(page, "not part of your current coaching agreement")
