@@ -177,6 +177,8 @@ def build_demo() -> dict:
         "executive team; keep the depots aligned through the network redesign.",
         cadence="Every two weeks",
         session_count=12,
+        sponsor_sees_goal_progress=True,
+        sponsor_sees_summaries=True,
     )
     for days, outcome, measure, why, shared, private in DANIEL_SESSIONS:
         session = _session(

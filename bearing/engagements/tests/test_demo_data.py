@@ -45,6 +45,18 @@ class DemoDataTests(TestCase):
         names = [e.coachee.name for e in q.engagements_coached_by(marcus)]
         self.assertEqual(names, ["Hannah Osei"])
 
+    def test_the_sponsor_sees_daniels_shared_goal_and_approved_summary(self):
+        from django.test import Client
+        from django.urls import reverse
+
+        client = Client()
+        client.force_login(User.objects.get(email="sponsor@demo.bearing"))
+        daniel = Engagement.objects.get(coachee__email="leader@demo.bearing")
+        page = client.get(reverse("programs:engagement", args=[daniel.code]))
+        self.assertContains(page, "Executive presence: 75%")
+        self.assertContains(page, "Progress summary")
+        self.assertNotContains(page, "Feel at ease handing work")  # goal titles never shown
+
     def test_overdue_actions_and_an_upcoming_agenda_exist(self):
         clara = User.objects.get(email="coach@demo.bearing")
         self.assertTrue(q.overdue_actions_for_coach(clara).exists())
