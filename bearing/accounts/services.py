@@ -158,6 +158,7 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        audit_record(action=AuditAction.INVITATION_REVOKED, actor=by, target=invitation)
     return invitation
 
 

@@ -14,6 +14,7 @@ class AuditAction(models.TextChoices):
     CONSENT = "consent", "Consent changed"
     EXPORT = "export", "Exported"
     INVITATION_ACCEPTED = "invitation_accepted", "Accepted an invitation"
+    INVITATION_REVOKED = "invitation_revoked", "Revoked an invitation"
     PASSWORD_RESET = "password_reset", "Password reset"
     CALENDAR_TOKEN_RESET = "calendar_token_reset", "Calendar link replaced"
     KEY_ROTATION = "key_rotation", "Encryption key rotated"

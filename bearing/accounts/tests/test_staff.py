@@ -153,6 +153,10 @@ class StaffFormTests(WorldTestCase):
         self.assertRedirects(self.client.post(url), reverse("accounts:staff"))
         invitation.refresh_from_db()
         self.assertIsNotNone(invitation.revoked_at)
+        from bearing.audit.models import AuditAction, AuditEntry
+
+        revoked = AuditEntry.objects.get(action=AuditAction.INVITATION_REVOKED)
+        self.assertEqual(revoked.target_code, str(invitation.code))
         self.client.logout()
         response = self.client.get(reverse("accounts:invitation", args=[token]))
         self.assertEqual(response.status_code, 404)
