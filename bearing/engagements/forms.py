@@ -1,11 +1,20 @@
+"""Plain forms that parse and normalise input for the engagement pages.
+
+They check what can be checked without the database's rules (a time in the
+future, a sponsor in the chosen organization); services check the rest.
+"""
+
+from __future__ import annotations
+
 from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
 
-from bearing.accounts.models import Organization, Role, User
+from bearing.accounts.models import Membership, Organization, Practice, Role, User
+from bearing.accounts.queries import sponsors_in
 
-from .models import DEFAULT_CONFIDENTIALITY_LIMITS, SessionStatus
+from .models import DEFAULT_CONFIDENTIALITY_LIMITS, EngagementStatus, SessionStatus
 
 
 class AgreementFieldsMixin(forms.Form):
@@ -17,6 +26,7 @@ class AgreementFieldsMixin(forms.Form):
             "Only you and the coachee see this."
         ),
         max_length=20_000,
+        error_messages={"required": "What does the coachee want from coaching?"},
     )
     cadence = forms.CharField(label="Cadence", max_length=100, initial="Every two weeks")
     session_minutes = forms.IntegerField(
@@ -30,6 +40,7 @@ class AgreementFieldsMixin(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         initial=DEFAULT_CONFIDENTIALITY_LIMITS,
         max_length=5000,
+        help_text="When, exceptionally, the coach may not keep something confidential.",
     )
     sponsor_sees_status = forms.BooleanField(
         label="Engagement status", required=False, initial=True
@@ -57,53 +68,123 @@ class AgreementFieldsMixin(forms.Form):
         "sponsor_sees_goal_progress",
         "sponsor_sees_summaries",
     )
+    AGREEMENT_FIELDS = (
+        "objectives",
+        "cadence",
+        "session_minutes",
+        "session_count",
+        "confidentiality_limits",
+        "companion_offered",
+        *SIGNAL_FIELDS,
+    )
 
     def agreement_kwargs(self) -> dict:
-        keys = (
-            "objectives",
-            "cadence",
-            "session_minutes",
-            "session_count",
-            "confidentiality_limits",
-            "companion_offered",
-            *self.SIGNAL_FIELDS,
-        )
-        return {k: self.cleaned_data[k] for k in keys}
+        return {k: self.cleaned_data[k] for k in self.AGREEMENT_FIELDS}
 
     @property
     def signal_fields(self):
         return [self[name] for name in self.SIGNAL_FIELDS]
 
 
+class SponsorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+def _sponsor_choices(organization: Organization | None) -> list:
+    """The sponsors of the chosen organization; before one is chosen, every
+    organization's sponsors grouped under its name (the page works without
+    JavaScript; with it, the list narrows as soon as an organization is chosen)."""
+    empty = ("", "No sponsor yet")
+    if organization is not None:
+        return [empty, *((u.pk, u.name) for u in sponsors_in(organization))]
+    groups: dict[str, list] = {}
+    memberships = (
+        Membership.objects.filter(role=Role.SPONSOR, user__is_active=True)
+        .select_related("user", "organization")
+        .order_by("organization__name", "user__name")
+    )
+    for m in memberships:
+        groups.setdefault(m.organization.name, []).append((m.user_id, m.user.name))
+    return [empty, *groups.items()]
+
+
 class EngagementCreateForm(AgreementFieldsMixin):
     title = forms.CharField(
-        label="Title", max_length=200, help_text="For example: Stepping up to VP Operations."
+        label="Title",
+        max_length=200,
+        help_text="For example: Stepping up to VP Operations.",
+        error_messages={"required": "Give the engagement a short title."},
     )
-    organization = forms.ModelChoiceField(label="Organization", queryset=Organization.objects.all())
-    sponsor = forms.ModelChoiceField(
+    practice = forms.ModelChoiceField(
+        label="Your practice", queryset=Practice.objects.none(), empty_label=None
+    )
+    organization = forms.ModelChoiceField(
+        label="Organization",
+        queryset=Organization.objects.all(),
+        empty_label="Choose the organization",
+        help_text="The organization the coachee works in.",
+        error_messages={"required": "Which organization does the coachee work in?"},
+    )
+    sponsor = SponsorChoiceField(
         label="Sponsor",
-        queryset=User.objects.filter(memberships__role=Role.SPONSOR).distinct(),
+        queryset=User.objects.filter(memberships__role=Role.SPONSOR, is_active=True).distinct(),
         required=False,
+        help_text="Sees only what the agreement allows, once the coachee accepts it.",
     )
-    coachee_name = forms.CharField(label="Coachee's name", max_length=150)
+    coachee_name = forms.CharField(
+        label="Coachee's name",
+        max_length=150,
+        error_messages={"required": "What is the coachee's name?"},
+    )
     coachee_email = forms.EmailField(
         label="Coachee's email",
         help_text="If they have no account yet, Bearing emails them an invitation.",
+        error_messages={"required": "Where should the invitation go?"},
     )
 
-    field_order = ["title", "organization", "sponsor", "coachee_name", "coachee_email"]
+    field_order = ["title", "practice", "organization", "sponsor", "coachee_name", "coachee_email"]
+
+    def __init__(self, *args, coach: User, practices: list[Practice], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.coach = coach
+        self.practices = practices
+        if len(practices) > 1:
+            self.fields["practice"].queryset = Practice.objects.filter(
+                pk__in=[p.pk for p in practices]
+            )
+        else:
+            del self.fields["practice"]
+        self.fields["sponsor"].choices = _sponsor_choices(self._chosen_organization())
+        self.fields["organization"].widget.attrs.update(
+            {"aria-controls": "id_sponsor"}  # the sponsor list narrows to this organization
+        )
+
+    def _chosen_organization(self) -> Organization | None:
+        raw = self.data.get("organization") if self.is_bound else self.initial.get("organization")
+        if isinstance(raw, Organization):
+            return raw
+        try:
+            return Organization.objects.filter(pk=int(raw)).first() if raw else None
+        except (TypeError, ValueError):
+            return None
+
+    def clean_coachee_email(self):
+        email = self.cleaned_data["coachee_email"].strip().lower()
+        if email == self.coach.email:
+            raise forms.ValidationError("A coach cannot coach themselves.")
+        return email
+
+    def clean_coachee_name(self):
+        return self.cleaned_data["coachee_name"].strip()
 
     def clean(self):
         data = super().clean()
         org, sponsor = data.get("organization"), data.get("sponsor")
-        if (
-            org
-            and sponsor
-            and not sponsor.memberships.filter(role=Role.SPONSOR, organization=org).exists()
-        ):
+        if org and sponsor and not sponsors_in(org).filter(pk=sponsor.pk).exists():
             self.add_error("sponsor", "This sponsor is not in the chosen organization.")
-        if data.get("coachee_email"):
-            data["coachee_email"] = data["coachee_email"].strip().lower()
+        if "practice" not in self.fields and self.practices:
+            data["practice"] = self.practices[0]
         return data
 
 
@@ -112,7 +193,7 @@ class AgreementForm(AgreementFieldsMixin):
 
 
 class StatusForm(forms.Form):
-    status = forms.CharField(max_length=16)
+    status = forms.ChoiceField(choices=EngagementStatus.choices)
 
 
 class SessionForm(forms.Form):
@@ -120,7 +201,10 @@ class SessionForm(forms.Form):
         label="Date and time",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text="In your time zone.",
+        error_messages={
+            "required": "When is the coaching session?",
+            "invalid": "Enter a date and time, for example 2030-03-14 09:30.",
+        },
     )
     duration_minutes = forms.IntegerField(
         label="Length (minutes)",
@@ -135,6 +219,11 @@ class SessionForm(forms.Form):
         required=False,
         help_text="A room, or a video-call link.",
     )
+
+    def __init__(self, *args, time_zone_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if time_zone_name:
+            self.fields["scheduled_for"].help_text = f"In your time zone, {time_zone_name}."
 
     def clean_scheduled_for(self):
         # Parsed in the person's own time zone (activated by TimeZoneMiddleware).
@@ -157,6 +246,7 @@ class AgendaForm(forms.Form):
         label="What do you want to leave this session with?",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
+        error_messages={"required": "What would you like to leave this session with?"},
     )
     measure = forms.CharField(
         label="How will you know you have it?",
@@ -182,9 +272,29 @@ class NotesForm(forms.Form):
         self.fields["body"].label = label
 
 
+def _not_before_today(value):
+    if value < timezone.localdate():
+        raise forms.ValidationError("Choose today or a later date.")
+
+
 class ActionForm(forms.Form):
-    title = forms.CharField(label="What will you do?", max_length=500)
-    due_on = forms.DateField(label="By when?", widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(
+        label="What will you do?",
+        max_length=500,
+        error_messages={"required": "What will be done?"},
+    )
+    due_on = forms.DateField(
+        label="By when?",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "By when?", "invalid": "Enter a date."},
+    )
+
+    def clean_due_on(self):
+        value = self.cleaned_data["due_on"]
+        # An overdue action may keep its date; a new date must not be in the past.
+        if value != self.initial.get("due_on"):
+            _not_before_today(value)
+        return value
 
 
 class CommitmentsForm(forms.Form):
@@ -202,6 +312,7 @@ class CommitmentsForm(forms.Form):
                 label=f"Commitment {i}: by when?",
                 required=False,
                 widget=forms.DateInput(attrs={"type": "date"}),
+                error_messages={"invalid": "Enter a date."},
             )
 
     def clean(self):
@@ -209,12 +320,17 @@ class CommitmentsForm(forms.Form):
         rows = []
         for i in range(1, self.ROWS + 1):
             title, due = (data.get(f"title_{i}") or "").strip(), data.get(f"due_{i}")
+            if f"due_{i}" in self.errors:
+                continue
             if title and not due:
                 self.add_error(f"due_{i}", "When will you have done this?")
             elif due and not title:
                 self.add_error(f"title_{i}", "What will you do?")
             elif title and due:
-                rows.append((title, due))
+                if due < timezone.localdate():
+                    self.add_error(f"due_{i}", "Choose today or a later date.")
+                else:
+                    rows.append((title, due))
         if not rows and not self.errors:
             self.add_error("title_1", "Write at least one commitment.")
         data["commitments"] = rows

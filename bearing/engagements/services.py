@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bearing.accounts.models import Organization, Practice, Role, User
+from bearing.accounts.services import invitation_create
 from bearing.audit.models import AuditAction
 from bearing.audit.services import audit_record
 from bearing.lib import ics
@@ -29,6 +30,7 @@ from .models import (
     PrivateNote,
     SessionStatus,
 )
+from .queries import coachee_in_organization
 
 MAX_TEXT = 20_000
 
@@ -540,3 +542,51 @@ def action_set_done(*, action: Action, by: User, done: bool) -> Action:
     action.completed_at = timezone.now() if done else None
     action.save(update_fields=["completed_at"])
     return action
+
+
+# --- Added for the coach's pages ------------------------------------------------------
+
+
+@transaction.atomic
+def engagement_create_for_email(
+    *,
+    coach: User,
+    practice: Practice,
+    organization: Organization,
+    title: str,
+    coachee_email: str,
+    coachee_name: str,
+    sponsor: User | None = None,
+    **agreement,
+) -> tuple[Engagement, bool]:
+    """Start an engagement with the person at ``coachee_email``.
+
+    A coachee already in the organization is attached at once; anyone else is
+    recorded as invited and sent an invitation link (after commit). All or
+    nothing: if the invitation cannot be made, no engagement is left behind.
+    Returns the engagement and whether an invitation was sent.
+    """
+    email = (coachee_email or "").strip().lower()
+    if email and email == coach.email:
+        raise ValidationError({"coachee_email": "A coach cannot coach themselves."})
+    coachee = coachee_in_organization(organization, email)
+    engagement = engagement_create(
+        coach=coach,
+        practice=practice,
+        organization=organization,
+        title=title,
+        coachee=coachee,
+        invited_email="" if coachee else email,
+        invited_name="" if coachee else (coachee_name or "").strip(),
+        sponsor=sponsor,
+        **agreement,
+    )
+    if coachee is None:
+        invitation_create(
+            invited_by=coach,
+            email=email,
+            name=coachee_name,
+            role=Role.COACHEE,
+            organization=organization,
+        )
+    return engagement, coachee is None

@@ -1,5 +1,12 @@
 """The coach's and the coachee's pages: engagement, agreement, coaching sessions,
-notes and actions. Parse -> read through the door -> act through services -> render."""
+notes and actions.
+
+Every view: parse (a plain form) -> read through the door in ``queries`` (404 for
+anyone but the coach and the coachee) -> act through ``services`` -> render.
+A service's ValidationError is shown next to its field and nothing is saved.
+Forms post normally and redirect; with htmx the same views answer with a
+template partial, so the page works with and without JavaScript.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bearing.accounts.models import Role, User
 from bearing.accounts.queries import roles_of
-from bearing.accounts.services import invitation_create
 from bearing.audit.models import AuditAction
 from bearing.audit.services import audit_record
 from bearing.lib.htmx import is_htmx
@@ -33,14 +39,30 @@ from .forms import (
 )
 from .models import ENGAGEMENT_TRANSITIONS, EngagementStatus, SessionStatus
 
+# Labels for the coach's status buttons, by target ("Resume" when leaving a pause).
+_TRANSITION_LABELS = {
+    EngagementStatus.ACTIVE: "Activate",
+    EngagementStatus.PAUSED: "Pause",
+    EngagementStatus.COMPLETED: "Mark as completed",
+    EngagementStatus.ENDED_EARLY: "End early",
+}
 
-def _apply_errors(form, exc: ValidationError) -> None:
+
+def _apply_errors(form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
     """Put a service's ValidationError next to the right field, or on the form."""
+    rename = rename or {}
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
+            field = rename.get(field, field)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def _require(relation, wanted: q.Relation) -> None:
+    """Past the door, some things are for one party only; the other gets 404 too."""
+    if relation != wanted:
+        raise Http404("Not found")
 
 
 # --- Engagements -------------------------------------------------------------------
@@ -52,56 +74,77 @@ def engagement_create(request):
     roles = roles_of(request.user)
     if not roles.is_coach:
         raise Http404("Not found")
-    form = EngagementCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form_kwargs = {"coach": request.user, "practices": roles.coach_practices}
+    if request.method == "GET":
+        form = EngagementCreateForm(
+            initial={"organization": request.GET.get("organization")}, **form_kwargs
+        )
+        if is_htmx(request):  # the organization changed: narrow the sponsor list
+            return render(
+                request, "engagements/engagement_create.html#sponsor-field", {"form": form}
+            )
+        return render(request, "engagements/engagement_create.html", {"form": form})
+
+    form = EngagementCreateForm(request.POST, **form_kwargs)
+    if form.is_valid():
         data = form.cleaned_data
-        org = data["organization"]
-        coachee = User.objects.filter(
-            email=data["coachee_email"],
-            memberships__role=Role.COACHEE,
-            memberships__organization=org,
-        ).first()
         try:
-            engagement = s.engagement_create(
+            engagement, invited = s.engagement_create_for_email(
                 coach=request.user,
-                practice=roles.coach_practices[0],
-                organization=org,
+                practice=data["practice"],
+                organization=data["organization"],
                 title=data["title"],
-                coachee=coachee,
-                invited_email="" if coachee else data["coachee_email"],
-                invited_name="" if coachee else data["coachee_name"],
+                coachee_email=data["coachee_email"],
+                coachee_name=data["coachee_name"],
                 sponsor=data["sponsor"],
                 **form.agreement_kwargs(),
             )
-            if coachee is None:
-                invitation_create(
-                    invited_by=request.user,
-                    email=data["coachee_email"],
-                    name=data["coachee_name"],
-                    role=Role.COACHEE,
-                    organization=org,
-                )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            _apply_errors(
+                form, exc, rename={"invited_email": "coachee_email", "invited_name": "coachee_name"}
+            )
         else:
-            if coachee is None:
+            if invited:
                 messages.success(
                     request,
-                    f"Engagement created. An invitation is on its way to {data['coachee_email']}.",
+                    f"Engagement created. An invitation is on its way to {data['coachee_email']}; "
+                    "they will read the agreement once they join.",
                 )
             else:
                 messages.success(
-                    request, "Engagement created. The coachee can now read the agreement."
+                    request,
+                    "Engagement created. The coachee can now read and accept the agreement.",
                 )
             return redirect("engagements:detail", code=engagement.code)
     return render(request, "engagements/engagement_create.html", {"form": form})
 
 
+def _consent(versions):
+    """The version in force (newest accepted) and the newest version, from one list."""
+    in_force = next((a for a in versions if a.accepted_at is not None), None)
+    latest = versions[0] if versions else None
+    return in_force, latest
+
+
+def _awaiting(latest) -> bool:
+    return latest is not None and latest.accepted_at is None and latest.superseded_at is None
+
+
+def _signal_labels(agreement) -> list[str]:
+    if agreement is None:
+        return []
+    return [
+        AgreementForm.base_fields[f].label
+        for f in AgreementForm.SIGNAL_FIELDS
+        if getattr(agreement, f)
+    ]
+
+
 @login_required
-@require_http_methods(["GET"])
+@require_GET
 def engagement_detail(request, code):
     engagement, relation = q.engagement_get_for(request.user, code)
-    today = timezone.localdate()
+    is_coach = relation == q.Relation.COACH
     sessions = list(
         q.sessions_of(engagement).defer(
             "agenda_outcome", "agenda_measure", "agenda_why", "shared_notes"
@@ -109,6 +152,7 @@ def engagement_detail(request, code):
     )
     actions = list(q.actions_of(engagement))
     if any(a.created_by_id not in (None, request.user.id) for a in actions):
+        # Action titles someone else wrote: a read of shared content, never the content.
         audit_record(
             action=AuditAction.READ,
             actor=request.user,
@@ -116,33 +160,46 @@ def engagement_detail(request, code):
             request=request,
             field="actions",
         )
+    versions = q.agreement_versions(engagement)
+    in_force, latest = _consent(versions)
+    terms = in_force or latest
     now = timezone.now()
+    upcoming = [
+        x for x in sessions if x.status == SessionStatus.SCHEDULED and x.scheduled_for >= now
+    ]
+    upcoming.reverse()  # soonest first
+    current = EngagementStatus(engagement.status)
     return render(
         request,
         "engagements/engagement_detail.html",
         {
             "engagement": engagement,
             "relation": relation,
-            "is_coach": relation == q.Relation.COACH,
-            "in_force": q.agreement_in_force(engagement),
-            "latest": q.agreement_latest(engagement),
-            "upcoming": [
-                x
-                for x in reversed(sessions)
-                if x.status == SessionStatus.SCHEDULED and x.scheduled_for >= now
-            ],
-            "past": [
-                x
-                for x in sessions
-                if not (x.status == SessionStatus.SCHEDULED and x.scheduled_for >= now)
-            ],
+            "is_coach": is_coach,
+            "in_force": in_force,
+            "latest": latest,
+            "awaiting": _awaiting(latest),
+            "terms": terms,
+            "terms_signals": _signal_labels(terms),
+            "upcoming": upcoming,
+            "past": [x for x in sessions if x not in upcoming],
+            "held_count": sum(1 for x in sessions if x.status == SessionStatus.HELD),
             "open_actions": [a for a in actions if a.completed_at is None],
             "done_actions": [a for a in actions if a.completed_at is not None],
-            "today": today,
+            "today": timezone.localdate(),
+            "can_schedule": current in {EngagementStatus.PROPOSED, EngagementStatus.ACTIVE},
             "transitions": [
-                EngagementStatus(t)
-                for t in sorted(ENGAGEMENT_TRANSITIONS[EngagementStatus(engagement.status)])
-            ],
+                (
+                    t,
+                    "Resume"
+                    if current == EngagementStatus.PAUSED and t == EngagementStatus.ACTIVE
+                    else _TRANSITION_LABELS[t],
+                )
+                for t in EngagementStatus
+                if t in ENGAGEMENT_TRANSITIONS[current]
+            ]
+            if is_coach
+            else [],
         },
     )
 
@@ -150,12 +207,10 @@ def engagement_detail(request, code):
 @login_required
 @require_POST
 def engagement_status(request, code):
-    engagement, relation = q.engagement_get_for(request.user, code)
-    if relation != q.Relation.COACH:
-        raise Http404("Not found")
+    engagement, _ = q.engagement_get_for(request.user, code, allow={q.Relation.COACH})
     form = StatusForm(request.POST)
     try:
-        if not form.is_valid() or form.cleaned_data["status"] not in EngagementStatus.values:
+        if not form.is_valid():
             raise ValidationError("Choose a status.")
         s.engagement_set_status(
             engagement=engagement, by=request.user, status=form.cleaned_data["status"]
@@ -163,52 +218,80 @@ def engagement_status(request, code):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "The engagement's status is changed.")
+        label = EngagementStatus(form.cleaned_data["status"]).label.lower()
+        messages.success(request, f"The engagement is now {label}.")
     return redirect("engagements:detail", code=engagement.code)
 
 
 # --- The agreement ------------------------------------------------------------------
 
+# What the coachee is told changed between the version in force and a new one.
+_COMPARED_TERMS = (
+    ("cadence", "Cadence"),
+    ("session_minutes", "Session length (minutes)"),
+    ("session_count", "Number of coaching sessions"),
+    ("companion_offered", "The companion"),
+)
+
+
+def _agreement_changes(old, new) -> list[str]:
+    """Plain-language list of what differs; the objectives are named, never quoted."""
+    if old is None or new is None or old.pk == new.pk:
+        return []
+    changes = []
+    if old.objectives != new.objectives:
+        changes.append("The objectives are rewritten.")
+    for field, label in _COMPARED_TERMS:
+        before, after = getattr(old, field), getattr(new, field)
+        if before != after:
+            if isinstance(before, bool):
+                before = "offered" if before else "not offered"
+                after = "offered" if after else "not offered"
+            changes.append(f"{label}: {before} → {after}.")
+    if old.confidentiality_limits != new.confidentiality_limits:
+        changes.append("The limits of confidentiality are reworded.")
+    added = set(_signal_labels(new)) - set(_signal_labels(old))
+    removed = set(_signal_labels(old)) - set(_signal_labels(new))
+    for label in _signal_labels(new):
+        if label in added:
+            changes.append(f"The sponsor would also see: {label.lower()}.")
+    for label in _signal_labels(old):
+        if label in removed:
+            changes.append(f"The sponsor would no longer see: {label.lower()}.")
+    return changes
+
 
 def _agreement_initial(agreement) -> dict:
     if agreement is None:
         return {}
-    fields = (
-        "objectives",
-        "cadence",
-        "session_minutes",
-        "session_count",
-        "confidentiality_limits",
-        "companion_offered",
-        *AgreementForm.SIGNAL_FIELDS,
-    )
-    return {f: getattr(agreement, f) for f in fields}
+    return {f: getattr(agreement, f) for f in AgreementForm.AGREEMENT_FIELDS}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement(request, code):
     engagement, relation = q.engagement_get_for(request.user, code)
+    if request.method == "POST":
+        _require(relation, q.Relation.COACH)  # only the coach proposes a version
     latest = q.agreement_latest(engagement)
     in_force = q.agreement_in_force(engagement)
     form = None
     if relation == q.Relation.COACH and engagement.is_open:
-        form = AgreementForm(request.POST or None, initial=_agreement_initial(latest))
-        if request.method == "POST" and form.is_valid():
-            try:
-                s.agreement_propose(
-                    engagement=engagement, by=request.user, **form.agreement_kwargs()
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    "The new version is proposed. It takes effect once the coachee accepts it.",
-                )
-                return redirect("engagements:agreement", code=engagement.code)
+        data = request.POST if request.method == "POST" else None
+        form = AgreementForm(data, initial=_agreement_initial(latest))
     elif request.method == "POST":
-        raise Http404("Not found")
+        messages.error(request, "This engagement has ended; its agreement cannot change.")
+        return redirect("engagements:agreement", code=engagement.code)
+    if form is not None and form.is_bound and form.is_valid():
+        try:
+            s.agreement_propose(engagement=engagement, by=request.user, **form.agreement_kwargs())
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, "The new version is proposed. It takes effect once the coachee accepts it."
+            )
+            return redirect("engagements:agreement", code=engagement.code)
     if (
         relation == q.Relation.COACHEE
         and latest is not None
@@ -221,22 +304,20 @@ def agreement(request, code):
             request=request,
             field="objectives",
         )
-    history = list(engagement.agreements.defer("objectives").order_by("-version"))
     return render(
         request,
         "engagements/agreement.html",
         {
             "engagement": engagement,
             "relation": relation,
+            "is_coach": relation == q.Relation.COACH,
             "latest": latest,
             "in_force": in_force,
-            "history": history,
+            "awaiting": _awaiting(latest),
+            "changes": _agreement_changes(in_force, latest) if _awaiting(latest) else [],
+            "history": q.agreement_versions(engagement),
             "form": form,
-            "latest_signals": [
-                AgreementForm.base_fields[f].label
-                for f in AgreementForm.SIGNAL_FIELDS
-                if latest is not None and getattr(latest, f)
-            ],
+            "latest_signals": _signal_labels(latest),
         },
     )
 
@@ -244,9 +325,7 @@ def agreement(request, code):
 @login_required
 @require_POST
 def agreement_accept(request, code):
-    engagement, relation = q.engagement_get_for(request.user, code)
-    if relation != q.Relation.COACHEE:
-        raise Http404("Not found")
+    engagement, _ = q.engagement_get_for(request.user, code, allow={q.Relation.COACHEE})
     latest = q.agreement_latest(engagement)
     try:
         if latest is None or str(latest.version) != request.POST.get("version"):
@@ -264,11 +343,19 @@ def agreement_accept(request, code):
 # --- Coaching sessions --------------------------------------------------------------
 
 
+def _session_form(request, **kwargs) -> SessionForm:
+    return SessionForm(
+        request.POST if request.method == "POST" else None,
+        time_zone_name=request.user.time_zone,
+        **kwargs,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_new(request, code):
     engagement, relation = q.engagement_get_for(request.user, code)
-    form = SessionForm(request.POST or None)
+    form = _session_form(request)
     if request.method == "POST" and form.is_valid():
         try:
             session = s.session_schedule(
@@ -289,21 +376,94 @@ def session_new(request, code):
     return render(
         request,
         "engagements/session_form.html",
-        {"engagement": engagement, "form": form, "session": None},
+        {
+            "engagement": engagement,
+            "form": form,
+            "session": None,
+            "is_coach": relation == q.Relation.COACH,
+        },
     )
 
 
-def _audit_reads(request, session, relation) -> None:
-    """A read of text someone else wrote is audited (never the text itself)."""
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_reschedule(request, code):
+    session, relation = q.session_get_for(request.user, code)
+    initial = {
+        "scheduled_for": timezone.localtime(session.scheduled_for),
+        "duration_minutes": session.duration_minutes,
+        "location": session.location,
+    }
+    form = _session_form(request, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            s.session_reschedule(
+                session=session,
+                by=request.user,
+                scheduled_for=form.cleaned_data["scheduled_for"],
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                location=form.cleaned_data["location"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, "The coaching session has moved; both of you have an updated invitation."
+            )
+            return redirect("engagements:session_detail", code=session.code)
+    return render(
+        request,
+        "engagements/session_form.html",
+        {
+            "engagement": session.engagement,
+            "form": form,
+            "session": session,
+            "is_coach": relation == q.Relation.COACH,
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_cancel(request, code):
+    session, _ = q.session_get_for(request.user, code)
+    try:
+        s.session_cancel(session=session, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "The coaching session is cancelled; both of you have been told.")
+    return redirect("engagements:session_detail", code=session.code)
+
+
+@login_required
+@require_POST
+def session_attendance(request, code):
+    session, relation = q.session_get_for(request.user, code)
+    _require(relation, q.Relation.COACH)
+    form = AttendanceForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Choose held or no-show.")
+        s.session_mark_attendance(
+            session=session, by=request.user, status=form.cleaned_data["status"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        label = SessionStatus(form.cleaned_data["status"]).label
+        messages.success(request, f"Attendance recorded: {label}.")
+    return redirect("engagements:session_detail", code=session.code)
+
+
+def _audit_reads(request, session, relation, session_actions) -> None:
+    """A read of text the other party wrote is audited (never the text itself)."""
     user = request.user
     if relation == q.Relation.COACH and session.has_agenda:
         audit_record(
             action=AuditAction.READ, actor=user, target=session, request=request, field="agenda"
         )
-    if session.shared_notes_updated_at and session.shared_notes_updated_by_id not in (
-        None,
-        user.id,
-    ):
+    if session.shared_notes_updated_by_id not in (None, user.id):
         audit_record(
             action=AuditAction.READ,
             actor=user,
@@ -311,9 +471,13 @@ def _audit_reads(request, session, relation) -> None:
             request=request,
             field="shared_notes",
         )
+    if any(a.created_by_id not in (None, user.id) for a in session_actions):
+        audit_record(
+            action=AuditAction.READ, actor=user, target=session, request=request, field="actions"
+        )
 
 
-def _session_context(request, session, relation, **extra):
+def _session_context(request, session, relation, **forms):
     is_coach = relation == q.Relation.COACH
     ctx = {
         "session": session,
@@ -333,57 +497,58 @@ def _session_context(request, session, relation, **extra):
         ),
         "session_actions": list(session.actions.select_related("owner").order_by("due_on")),
         "commitments_form": CommitmentsForm(),
-        "attendance_form": AttendanceForm(),
         "started": session.scheduled_for <= timezone.now(),
         "today": timezone.localdate(),
+        "attendance_choices": AttendanceForm.base_fields["status"].choices,
     }
     if is_coach:
+        # Only ever for the engagement's coach: the door says so again.
         note = q.private_note_for(request.user, session)
+        ctx["private_note"] = note
         ctx["private_form"] = NotesForm(
             initial={"body": note.body if note else ""}, label="Private notes", prefix="private"
         )
-        ctx["private_note"] = note
-    ctx.update(extra)
+    ctx.update(forms)
     return ctx
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_GET
 def session_detail(request, code):
     session, relation = q.session_get_for(request.user, code)
-    _audit_reads(request, session, relation)
-    return render(
-        request, "engagements/session_detail.html", _session_context(request, session, relation)
-    )
+    ctx = _session_context(request, session, relation)
+    _audit_reads(request, session, relation, ctx["session_actions"])
+    return render(request, "engagements/session_detail.html", ctx)
 
 
 def _session_response(request, session, relation, partial: str, message: str, **forms):
+    """htmx: the one section, re-rendered in place. Otherwise: redirect, or the
+    whole page with the errors next to their fields."""
+    failed = any(f.errors for f in forms.values())
     if is_htmx(request):
-        ctx = _session_context(
-            request,
-            session,
-            relation,
-            saved=message if not any(f.errors for f in forms.values()) else "",
-            **forms,
-        )
+        ctx = _session_context(request, session, relation, **forms)
+        ctx["saved"] = "" if failed else message
+        # htmx swaps only 2xx answers, so the errors come back with 200.
         return render(request, f"engagements/session_detail.html#{partial}", ctx)
-    if any(f.errors for f in forms.values()):
+    if failed:
         return render(
             request,
             "engagements/session_detail.html",
             _session_context(request, session, relation, **forms),
-            status=400,
         )
     messages.success(request, message)
-    return redirect("engagements:session_detail", code=session.code)
+    return redirect(f"{_session_url(session)}#{partial}")
+
+
+def _session_url(session) -> str:
+    return reverse("engagements:session_detail", kwargs={"code": session.code})
 
 
 @login_required
 @require_POST
 def agenda(request, code):
     session, relation = q.session_get_for(request.user, code)
-    if relation != q.Relation.COACHEE:
-        raise Http404("Not found")
+    _require(relation, q.Relation.COACHEE)  # the coachee sets the agenda
     form = AgendaForm(request.POST)
     if form.is_valid():
         try:
@@ -416,8 +581,7 @@ def shared_notes(request, code):
 @require_POST
 def private_notes(request, code):
     session, relation = q.session_get_for(request.user, code)
-    if relation != q.Relation.COACH:
-        raise Http404("Not found")
+    q.private_note_for(request.user, session)  # the door: 404 (audited) for all but the coach
     form = NotesForm(request.POST, label="Private notes", prefix="private")
     if form.is_valid():
         try:
@@ -433,8 +597,7 @@ def private_notes(request, code):
 @require_POST
 def commitments(request, code):
     session, relation = q.session_get_for(request.user, code)
-    if relation != q.Relation.COACHEE:
-        raise Http404("Not found")
+    _require(relation, q.Relation.COACHEE)  # the coachee designs their own actions
     form = CommitmentsForm(request.POST)
     if form.is_valid():
         try:
@@ -442,7 +605,7 @@ def commitments(request, code):
                 session=session, by=request.user, commitments=form.cleaned_data["commitments"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            _apply_errors(form, exc, rename={"title": "title_1", "due_on": "due_1"})
     return _session_response(
         request,
         session,
@@ -453,73 +616,13 @@ def commitments(request, code):
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def session_reschedule(request, code):
-    session, relation = q.session_get_for(request.user, code)
-    initial = {
-        "scheduled_for": timezone.localtime(session.scheduled_for).strftime("%Y-%m-%dT%H:%M"),
-        "duration_minutes": session.duration_minutes,
-        "location": session.location,
-    }
-    form = SessionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            s.session_reschedule(
-                session=session,
-                by=request.user,
-                scheduled_for=form.cleaned_data["scheduled_for"],
-                duration_minutes=form.cleaned_data["duration_minutes"],
-                location=form.cleaned_data["location"],
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(
-                request, "The coaching session has moved; both of you have an updated invitation."
-            )
-            return redirect("engagements:session_detail", code=session.code)
-    return render(
-        request,
-        "engagements/session_form.html",
-        {"engagement": session.engagement, "form": form, "session": session},
-    )
-
-
-@login_required
-@require_POST
-def session_cancel(request, code):
-    session, relation = q.session_get_for(request.user, code)
-    try:
-        s.session_cancel(session=session, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "The coaching session is cancelled; both of you have been told.")
-    return redirect("engagements:session_detail", code=session.code)
-
-
-@login_required
-@require_POST
-def session_attendance(request, code):
-    session, relation = q.session_get_for(request.user, code)
-    if relation != q.Relation.COACH:
-        raise Http404("Not found")
-    form = AttendanceForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("Choose held or no-show.")
-        s.session_mark_attendance(
-            session=session, by=request.user, status=form.cleaned_data["status"]
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Attendance recorded.")
-    return redirect("engagements:session_detail", code=session.code)
-
-
 # --- Actions ----------------------------------------------------------------------
+
+
+def _back_to(action, back: str):
+    if back == "session" and action.session_id:
+        return redirect(f"{_session_url(action.session)}#actions")
+    return redirect("engagements:detail", code=action.engagement.code)
 
 
 @login_required
@@ -527,7 +630,8 @@ def session_attendance(request, code):
 def action_edit(request, code):
     action, relation = q.action_get_for(request.user, code)
     form = ActionForm(
-        request.POST or None, initial={"title": action.title, "due_on": action.due_on}
+        request.POST if request.method == "POST" else None,
+        initial={"title": action.title, "due_on": action.due_on},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -536,8 +640,12 @@ def action_edit(request, code):
             _apply_errors(form, exc)
         else:
             messages.success(request, "Action updated.")
-            return redirect("engagements:detail", code=action.engagement.code)
-    return render(request, "engagements/action_form.html", {"action": action, "form": form})
+            return _back_to(action, request.POST.get("back", ""))
+    return render(
+        request,
+        "engagements/action_form.html",
+        {"action": action, "form": form, "back": request.GET.get("back", "")},
+    )
 
 
 @login_required
@@ -545,14 +653,17 @@ def action_edit(request, code):
 def action_done(request, code):
     action, relation = q.action_get_for(request.user, code)
     done = request.POST.get("done", "1") == "1"
-    action = s.action_set_done(action=action, by=request.user, done=done)
+    back = request.POST.get("back", "")
+    try:
+        action = s.action_set_done(action=action, by=request.user, done=done)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _back_to(action, back)
     if is_htmx(request):
         return render(
             request,
             "engagements/includes/action_item.html",
-            {"action": action, "today": timezone.localdate()},
+            {"action": action, "today": timezone.localdate(), "back": back},
         )
     messages.success(request, "Well done — action completed." if done else "Action reopened.")
-    if request.POST.get("back") == "session" and action.session_id:
-        return redirect("engagements:session_detail", code=action.session.code)
-    return redirect("engagements:detail", code=action.engagement.code)
+    return _back_to(action, back)
