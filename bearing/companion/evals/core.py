@@ -7,14 +7,16 @@ crisis statements referred, reply time p50/p95. GATES are what CI holds it to.
 
 from __future__ import annotations
 
+import re
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .engine import ADVICE_PATTERNS, Conversation, detect_stage, is_open, respond
+from ..engine import ADVICE_PATTERNS, Conversation, detect_stage, is_open, respond
+from . import Section
 
-GOLD = Path(__file__).resolve().parent / "tests" / "gold"
+GOLD = Path(__file__).resolve().parent.parent / "tests" / "gold"
 
 GATES = {
     "one_question_share": (">=", 1.0),
@@ -65,9 +67,13 @@ class Figures:
         return out
 
 
-def evaluate() -> Figures:
-    import re
+def evaluate() -> Section:
+    """The gold set's figures as a section of `make eval-companion`."""
+    figures = gold_figures()
+    return Section(name="core", figures=asdict(figures), gates=dict(GATES))
 
+
+def gold_figures() -> Figures:
     replies: list[tuple[str, bool, str | None]] = []  # (reply, referred, question id)
     times: list[float] = []
     repeated = 0

@@ -1,0 +1,58 @@
+"""How the companion is measured: one module per concern, each with its frozen sets.
+
+Every module here exposes ``evaluate() -> Section``. ``make eval-companion`` prints
+every section's figures and fails when a gate is not met; the suite runs the same
+gates. The labelled sets live in ``sets/``; each is frozen (its SHA-256 is pinned in
+``tests/test_frozen_sets.py``) and rows marked ``heldout`` are never used while tuning:
+the gates are judged on them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SETS = Path(__file__).resolve().parent / "sets"
+
+# The sections `make eval-companion` prints, in order (modules of this package).
+SECTIONS = ("core", "safety", "conversations", "coding", "roleplay")
+
+
+@dataclass
+class Section:
+    """The figures of one concern and the gates CI holds them to.
+
+    ``gates`` maps a figure's name to (operator, limit), operator ">=" or "<=".
+    ``notes`` are lines printed under the figures (per-category tables, misses)."""
+
+    name: str
+    figures: dict[str, float | int]
+    gates: dict[str, tuple[str, float]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def failures(self) -> list[str]:
+        out = []
+        for name, (op, limit) in self.gates.items():
+            value = self.figures[name]
+            ok = value >= limit if op == ">=" else value <= limit
+            if not ok:
+                out.append(f"{self.name}.{name} = {value} (must be {op} {limit})")
+        return out
+
+
+def available_sections() -> list[str]:
+    """The section modules that exist (a concern not yet built is left out)."""
+    names = []
+    for name in SECTIONS:
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError:
+            continue
+        if hasattr(module, "evaluate"):
+            names.append(name)
+    return names
+
+
+def evaluate_section(name: str) -> Section:
+    return importlib.import_module(f"{__name__}.{name}").evaluate()
