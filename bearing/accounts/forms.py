@@ -151,3 +151,22 @@ class StaffInviteForm(forms.Form):
         else:
             data["practice"] = data["organization"] = None
         return data
+
+
+class PracticeOrganizationForm(forms.Form):
+    """Staff record that a practice works with an organization."""
+
+    practice = forms.ModelChoiceField(label="Practice", queryset=Practice.objects.all())
+    organization = forms.ModelChoiceField(label="Works with", queryset=Organization.objects.all())
+
+    def __init__(self, *args, practices=None, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Reuse lists the page has already loaded, so the selects cost no queries.
+        if practices is not None:
+            self.fields["practice"].choices = [("", "---------")] + [
+                (p.pk, p.name) for p in practices
+            ]
+        if organizations is not None:
+            self.fields["organization"].choices = [("", "---------")] + [
+                (o.pk, o.name) for o in organizations
+            ]

@@ -73,6 +73,10 @@ class Practice(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, unique=True)
+    # The organizations it works with: its coaches start engagements there only.
+    organizations = models.ManyToManyField(
+        "Organization", through="PracticeOrganization", related_name="practices", blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -97,6 +101,25 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PracticeOrganization(models.Model):
+    """A practice works with an organization. Staff record it; coaches of the
+    practice may then start engagements with that organization's people."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "organization"], name="practice_organization_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.practice} works with {self.organization}"
 
 
 class Role(models.TextChoices):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Membership, Organization, Practice, Role, User
+from .models import Membership, Organization, Practice, PracticeOrganization, Role, User
 
 
 @dataclass
@@ -53,6 +53,17 @@ def roles_of(user: User) -> Roles:
     return roles
 
 
+def organizations_served_by(practices) -> list[Organization]:
+    """The organizations any of these practices works with."""
+    return list(Organization.objects.filter(practices__in=[p.pk for p in practices]).distinct())
+
+
+def practice_serves(practice: Practice, organization: Organization) -> bool:
+    return PracticeOrganization.objects.filter(
+        practice=practice, organization=organization
+    ).exists()
+
+
 def sponsors_in(organization: Organization):
     return User.objects.filter(
         memberships__role=Role.SPONSOR, memberships__organization=organization, is_active=True
@@ -87,9 +98,9 @@ def staff_overview() -> StaffOverview:
         Organization.objects.annotate(engagement_count=Count("engagements")).order_by("name")
     )
     practices = list(
-        Practice.objects.annotate(
-            coach_count=Count("memberships", filter=models_q_coach())
-        ).order_by("name")
+        Practice.objects.annotate(coach_count=Count("memberships", filter=models_q_coach()))
+        .prefetch_related(Prefetch("organizations", queryset=Organization.objects.order_by("name")))
+        .order_by("name")
     )
     from django.utils import timezone
 

@@ -16,7 +16,17 @@ from bearing.audit.models import AuditAction
 from bearing.audit.services import audit_record
 from bearing.lib.mail import send_after_commit
 
-from .models import Invitation, Membership, Organization, Practice, Role, User, new_calendar_token
+from .models import (
+    Invitation,
+    Membership,
+    Organization,
+    Practice,
+    PracticeOrganization,
+    Role,
+    User,
+    new_calendar_token,
+)
+from .signals import invitation_accepted
 
 
 def token_hash(token: str) -> str:
@@ -139,14 +149,8 @@ def invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    if invitation.role == Role.COACHEE:
-        from bearing.engagements.models import Engagement
-
-        Engagement.objects.filter(
-            coachee__isnull=True,
-            invited_email=invitation.email,
-            organization=invitation.organization,
-        ).update(coachee=user)
+    # What waits on this invitation (an engagement) is attached by its own app.
+    invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     audit_record(
         action=AuditAction.INVITATION_ACCEPTED, actor=user, target=invitation, request=request
     )
@@ -214,3 +218,33 @@ def organization_set_companion_model(*, organization: Organization, enabled: boo
     organization.companion_model_enabled = enabled
     organization.save(update_fields=["companion_model_enabled"])
     return organization
+
+
+@transaction.atomic
+def practice_organization_add(
+    *, practice: Practice, organization: Organization, by: User
+) -> PracticeOrganization:
+    """The practice now works with the organization: its coaches may start
+    engagements there."""
+    link, created = PracticeOrganization.objects.get_or_create(
+        practice=practice, organization=organization
+    )
+    if created:
+        audit_record(
+            action=AuditAction.PRACTICE_ORGANIZATION, actor=by, target=practice, kind="added"
+        )
+    return link
+
+
+@transaction.atomic
+def practice_organization_remove(
+    *, practice: Practice, organization: Organization, by: User
+) -> None:
+    """No new engagements there; engagements already running go on."""
+    deleted, _ = PracticeOrganization.objects.filter(
+        practice=practice, organization=organization
+    ).delete()
+    if deleted:
+        audit_record(
+            action=AuditAction.PRACTICE_ORGANIZATION, actor=by, target=practice, kind="removed"
+        )

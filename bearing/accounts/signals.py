@@ -1,10 +1,14 @@
 """Logins, failed logins and logouts go to the audit log (never the password)."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from bearing.audit.models import AuditAction
 from bearing.audit.services import audit_record
+
+# Sent inside the transaction that accepts an invitation, with ``invitation`` and
+# ``user``: apps above accounts attach what waits on it (an engagement).
+invitation_accepted = Signal()
 
 
 @receiver(user_logged_in)

@@ -33,6 +33,16 @@ urlpatterns = [
         name="staff_companion_model",
     ),
     path("staff/practices/", views.staff_practice_create, name="staff_practice"),
+    path(
+        "staff/practices/organizations/",
+        views.staff_practice_organization,
+        name="staff_practice_organization",
+    ),
+    path(
+        "staff/practices/<uuid:code>/organizations/<uuid:organization_code>/remove/",
+        views.staff_practice_organization_remove,
+        name="staff_practice_organization_remove",
+    ),
     path("staff/invitations/", views.staff_invite, name="staff_invite"),
     path(
         "staff/invitations/<uuid:code>/revoke/",

@@ -26,10 +26,11 @@ from .forms import (
     InvitationAcceptForm,
     OrganizationForm,
     PracticeForm,
+    PracticeOrganizationForm,
     StaffInviteForm,
     add_service_error,
 )
-from .models import Invitation, Organization, Role, User
+from .models import Invitation, Organization, Practice, Role, User
 
 # --- Sign in and out ---------------------------------------------------------------
 
@@ -293,6 +294,12 @@ def _staff_page(request, status: int = 200, **forms):
         "practice_form": PracticeForm(prefix="practice"),
         **forms,
     }
+    if "served_form" not in ctx:
+        ctx["served_form"] = PracticeOrganizationForm(
+            prefix="served",
+            practices=overview.practices,
+            organizations=overview.organizations,
+        )
     if "invite_form" not in ctx:
         ctx["invite_form"] = StaffInviteForm(
             prefix="invite",
@@ -356,6 +363,40 @@ def staff_practice_create(request):
             messages.success(request, f"Practice “{practice.name}” added.")
             return redirect("accounts:staff")
     return _staff_page(request, 400, practice_form=form)
+
+
+@login_required
+@require_POST
+def staff_practice_organization(request):
+    """Staff record that a practice works with an organization: its coaches may
+    then start engagements there."""
+    _staff_only(request)
+    form = PracticeOrganizationForm(request.POST, prefix="served")
+    if form.is_valid():
+        practice, organization = form.cleaned_data["practice"], form.cleaned_data["organization"]
+        services.practice_organization_add(
+            practice=practice, organization=organization, by=request.user
+        )
+        messages.success(request, f"{practice.name} now works with {organization.name}.")
+        return redirect("accounts:staff")
+    return _staff_page(request, 400, served_form=form)
+
+
+@login_required
+@require_POST
+def staff_practice_organization_remove(request, code, organization_code):
+    _staff_only(request)
+    practice = get_object_or_404(Practice, code=code)
+    organization = get_object_or_404(Organization, code=organization_code)
+    services.practice_organization_remove(
+        practice=practice, organization=organization, by=request.user
+    )
+    messages.success(
+        request,
+        f"{practice.name} no longer starts engagements with {organization.name}; "
+        "engagements already running go on.",
+    )
+    return redirect("accounts:staff")
 
 
 @login_required

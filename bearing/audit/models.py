@@ -18,6 +18,7 @@ class AuditAction(models.TextChoices):
     PASSWORD_RESET = "password_reset", "Password reset"
     CALENDAR_TOKEN_RESET = "calendar_token_reset", "Calendar link replaced"
     KEY_ROTATION = "key_rotation", "Encryption key rotated"
+    PRACTICE_ORGANIZATION = "practice_organization", "Organizations a practice works with changed"
 
 
 GENESIS = "0" * 64

@@ -12,7 +12,14 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from bearing.accounts.models import Membership, Organization, Practice, Role, User
+from bearing.accounts.models import (
+    Membership,
+    Organization,
+    Practice,
+    PracticeOrganization,
+    Role,
+    User,
+)
 from bearing.engagements.models import (
     Action,
     Agreement,
@@ -162,6 +169,7 @@ def build_demo() -> dict:
     for leader in (daniel, sofia, tom, hannah):
         Membership.objects.create(user=leader, role=Role.COACHEE, organization=org)
     Membership.objects.create(user=staff, role=Role.STAFF)
+    PracticeOrganization.objects.create(practice=practice, organization=org)
 
     # (a) Daniel: active, month four.
     daniel_e = _engagement(

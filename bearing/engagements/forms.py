@@ -12,7 +12,7 @@ from django import forms
 from django.utils import timezone
 
 from bearing.accounts.models import Membership, Organization, Practice, Role, User
-from bearing.accounts.queries import sponsors_in
+from bearing.accounts.queries import organizations_served_by, practice_serves, sponsors_in
 
 from .models import DEFAULT_CONFIDENTIALITY_LIMITS, EngagementStatus, SessionStatus
 
@@ -91,16 +91,19 @@ class SponsorChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-def _sponsor_choices(organization: Organization | None) -> list:
-    """The sponsors of the chosen organization; before one is chosen, every
-    organization's sponsors grouped under its name (the page works without
-    JavaScript; with it, the list narrows as soon as an organization is chosen)."""
+def _sponsor_choices(organization: Organization | None, organizations: list[Organization]) -> list:
+    """The sponsors of the chosen organization; before one is chosen, the sponsors
+    of every organization the coach's practices work with, grouped under its name
+    (the page works without JavaScript; with it, the list narrows as soon as an
+    organization is chosen)."""
     empty = ("", "No sponsor yet")
     if organization is not None:
         return [empty, *((u.pk, u.name) for u in sponsors_in(organization))]
     groups: dict[str, list] = {}
     memberships = (
-        Membership.objects.filter(role=Role.SPONSOR, user__is_active=True)
+        Membership.objects.filter(
+            role=Role.SPONSOR, user__is_active=True, organization__in=organizations
+        )
         .select_related("user", "organization")
         .order_by("organization__name", "user__name")
     )
@@ -121,9 +124,9 @@ class EngagementCreateForm(AgreementFieldsMixin):
     )
     organization = forms.ModelChoiceField(
         label="Organization",
-        queryset=Organization.objects.all(),
+        queryset=Organization.objects.none(),
         empty_label="Choose the organization",
-        help_text="The organization the coachee works in.",
+        help_text="The organization the coachee works in (one your practice works with).",
         error_messages={"required": "Which organization does the coachee work in?"},
     )
     sponsor = SponsorChoiceField(
@@ -139,7 +142,7 @@ class EngagementCreateForm(AgreementFieldsMixin):
     )
     coachee_email = forms.EmailField(
         label="Coachee's email",
-        help_text="If they have no account yet, Bearing emails them an invitation.",
+        help_text="Bearing emails them an invitation to this engagement.",
         error_messages={"required": "Where should the invitation go?"},
     )
 
@@ -155,7 +158,14 @@ class EngagementCreateForm(AgreementFieldsMixin):
             )
         else:
             del self.fields["practice"]
-        self.fields["sponsor"].choices = _sponsor_choices(self._chosen_organization())
+        # Only organizations the coach's practices work with (staff record which).
+        self.organizations = organizations_served_by(practices)
+        self.fields["organization"].queryset = Organization.objects.filter(
+            pk__in=[o.pk for o in self.organizations]
+        )
+        self.fields["sponsor"].choices = _sponsor_choices(
+            self._chosen_organization(), self.organizations
+        )
         self.fields["organization"].widget.attrs.update(
             {"aria-controls": "id_sponsor"}  # the sponsor list narrows to this organization
         )
@@ -163,11 +173,12 @@ class EngagementCreateForm(AgreementFieldsMixin):
     def _chosen_organization(self) -> Organization | None:
         raw = self.data.get("organization") if self.is_bound else self.initial.get("organization")
         if isinstance(raw, Organization):
-            return raw
+            raw = raw.pk
         try:
-            return Organization.objects.filter(pk=int(raw)).first() if raw else None
+            wanted = int(raw) if raw else None
         except (TypeError, ValueError):
             return None
+        return next((o for o in self.organizations if o.pk == wanted), None)
 
     def clean_coachee_email(self):
         email = self.cleaned_data["coachee_email"].strip().lower()
@@ -185,6 +196,9 @@ class EngagementCreateForm(AgreementFieldsMixin):
             self.add_error("sponsor", "This sponsor is not in the chosen organization.")
         if "practice" not in self.fields and self.practices:
             data["practice"] = self.practices[0]
+        practice = data.get("practice")
+        if org and practice and not practice_serves(practice, org):
+            self.add_error("organization", "Your practice does not work with this organization.")
         return data
 
 

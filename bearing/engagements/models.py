@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from bearing.accounts.models import Organization, Practice
+from bearing.accounts.models import Invitation, Organization, Practice
 from bearing.lib.fields import EncryptedTextField
 
 
@@ -54,6 +54,11 @@ class Engagement(models.Model):
     # While the coachee has not yet accepted their invitation.
     invited_email = models.EmailField(blank=True)
     invited_name = models.CharField(max_length=150, blank=True)
+    # The invitation that asks the coachee to join this engagement; accepting it
+    # attaches them to this engagement and no other.
+    invitation = models.OneToOneField(
+        Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="engagement"
+    )
     sponsor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -16,7 +16,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
-from bearing.accounts.models import Role, User
+from bearing.accounts.models import User
 from bearing.audit.models import AuditAction
 from bearing.audit.services import audit_record
 
@@ -493,16 +493,3 @@ def agreement_versions(engagement: Engagement) -> list[Agreement]:
     """Every version of the agreement, newest first, without the objectives
     (the engagement page shows terms and consent, never what was written)."""
     return list(engagement.agreements.defer("objectives").order_by("-version"))
-
-
-def coachee_in_organization(organization, email: str) -> User | None:
-    """The active person with this email who is a coachee in the organization, or None."""
-    email = (email or "").strip().lower()
-    if not email:
-        return None
-    return User.objects.filter(
-        email=email,
-        is_active=True,
-        memberships__role=Role.COACHEE,
-        memberships__organization=organization,
-    ).first()

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bearing.accounts.models import Organization, Practice, Role, User
+from bearing.accounts.queries import practice_serves
 from bearing.accounts.services import invitation_create
 from bearing.audit.models import AuditAction
 from bearing.audit.services import audit_record
@@ -30,7 +31,6 @@ from .models import (
     PrivateNote,
     SessionStatus,
 )
-from .queries import coachee_in_organization
 
 MAX_TEXT = 20_000
 
@@ -69,6 +69,10 @@ def engagement_create(
 ) -> Engagement:
     if not coach.memberships.filter(role=Role.COACH, practice=practice).exists():
         raise ValidationError("You are not a coach in that practice.")
+    if not practice_serves(practice, organization):
+        raise ValidationError(
+            {"organization": "Your practice does not work with this organization."}
+        )
     if (
         sponsor is not None
         and not sponsor.memberships.filter(role=Role.SPONSOR, organization=organization).exists()
@@ -558,35 +562,40 @@ def engagement_create_for_email(
     coachee_name: str,
     sponsor: User | None = None,
     **agreement,
-) -> tuple[Engagement, bool]:
-    """Start an engagement with the person at ``coachee_email``.
+) -> Engagement:
+    """Propose an engagement to the person at ``coachee_email`` and invite them.
 
-    A coachee already in the organization is attached at once; anyone else is
-    recorded as invited and sent an invitation link (after commit). All or
-    nothing: if the invitation cannot be made, no engagement is left behind.
-    Returns the engagement and whether an invitation was sent.
+    Whether or not the email belongs to an account, the same happens: the
+    engagement waits as proposed and the address gets an invitation to it. Someone
+    who has an account signs in and accepts; nobody is attached to an engagement
+    they have not accepted, and the coach learns nothing about who has an account.
+    All or nothing: if the invitation cannot be made, no engagement is left behind.
     """
     email = (coachee_email or "").strip().lower()
     if email and email == coach.email:
         raise ValidationError({"coachee_email": "A coach cannot coach themselves."})
-    coachee = coachee_in_organization(organization, email)
+    name = (coachee_name or "").strip()
     engagement = engagement_create(
         coach=coach,
         practice=practice,
         organization=organization,
         title=title,
-        coachee=coachee,
-        invited_email="" if coachee else email,
-        invited_name="" if coachee else (coachee_name or "").strip(),
+        invited_email=email,
+        invited_name=name,
         sponsor=sponsor,
         **agreement,
     )
-    if coachee is None:
-        invitation_create(
-            invited_by=coach,
-            email=email,
-            name=coachee_name,
-            role=Role.COACHEE,
-            organization=organization,
-        )
-    return engagement, coachee is None
+    invitation, _ = invitation_create(
+        invited_by=coach, email=email, name=name, role=Role.COACHEE, organization=organization
+    )
+    engagement.invitation = invitation
+    engagement.save(update_fields=["invitation"])
+    return engagement
+
+
+def engagement_attach_coachee(*, invitation, user: User, **kwargs) -> None:
+    """The coachee accepted the invitation to an engagement: they join that one
+    engagement (connected to ``invitation_accepted``; runs in its transaction)."""
+    Engagement.objects.filter(invitation=invitation, coachee__isnull=True).exclude(
+        coach=user
+    ).update(coachee=user)

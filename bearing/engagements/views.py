@@ -89,7 +89,7 @@ def engagement_create(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            engagement, invited = s.engagement_create_for_email(
+            engagement = s.engagement_create_for_email(
                 coach=request.user,
                 practice=data["practice"],
                 organization=data["organization"],
@@ -104,17 +104,13 @@ def engagement_create(request):
                 form, exc, rename={"invited_email": "coachee_email", "invited_name": "coachee_name"}
             )
         else:
-            if invited:
-                messages.success(
-                    request,
-                    f"Engagement created. An invitation is on its way to {data['coachee_email']}; "
-                    "they will read the agreement once they join.",
-                )
-            else:
-                messages.success(
-                    request,
-                    "Engagement created. The coachee can now read and accept the agreement.",
-                )
+            # The same words whoever the address belongs to: nothing here tells a
+            # coach whether someone has an account or is coached already.
+            messages.success(
+                request,
+                f"Engagement proposed. An invitation is on its way to {data['coachee_email']}; "
+                "the engagement starts once they accept it and the agreement.",
+            )
             return redirect("engagements:detail", code=engagement.code)
     return render(request, "engagements/engagement_create.html", {"form": form})
 

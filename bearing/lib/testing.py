@@ -22,7 +22,14 @@ from django.core.mail.backends.filebased import EmailBackend as FileEmailBackend
 from django.test import TestCase
 from django.utils import timezone
 
-from bearing.accounts.models import Membership, Organization, Practice, Role, User
+from bearing.accounts.models import (
+    Membership,
+    Organization,
+    Practice,
+    PracticeOrganization,
+    Role,
+    User,
+)
 from bearing.engagements.models import (
     Action,
     Agreement,
@@ -132,6 +139,8 @@ def make_world() -> SimpleNamespace:
     grant(w.sponsor, Role.SPONSOR, organization=w.organization)
     grant(w.other_sponsor, Role.SPONSOR, organization=w.other_organization)
     grant(w.staff, Role.STAFF)
+    # The practice works with Acme, not with Globex.
+    PracticeOrganization.objects.create(practice=w.practice, organization=w.organization)
 
     w.engagement = make_engagement(
         coach=w.coach,

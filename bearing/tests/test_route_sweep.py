@@ -143,6 +143,12 @@ POLICY: dict[str, Route] = {
     "accounts:staff": Route(allow={STAFF}),
     "accounts:staff_organization": Route(allow={STAFF}, methods=("POST",)),
     "accounts:staff_practice": Route(allow={STAFF}, methods=("POST",)),
+    "accounts:staff_practice_organization": Route(allow={STAFF}, methods=("POST",)),
+    "accounts:staff_practice_organization_remove": Route(
+        allow={STAFF},
+        methods=("POST",),
+        kwargs=lambda w: {"code": w.practice.code, "organization_code": w.other_organization.code},
+    ),
     "accounts:staff_companion_model": Route(
         allow={STAFF}, methods=("POST",), kwargs=lambda w: {"code": w.organization.code}
     ),

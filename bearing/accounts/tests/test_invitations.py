@@ -88,14 +88,23 @@ class InvitationPageTests(InvitationTestCase):
 
 class InvitationAcceptTests(InvitationTestCase):
     def test_accepting_creates_account_membership_and_attaches_engagement(self):
+        invitation, token = self.invite()
         waiting = Engagement.objects.create(
             practice=self.w.practice,
             organization=self.w.organization,
             coach=self.w.coach,
             invited_email=NEW_EMAIL,
+            invitation=invitation,
             title="New",
         )
-        _, token = self.invite()
+        # Another engagement for the same address waits on its own invitation.
+        other = Engagement.objects.create(
+            practice=self.w.practice,
+            organization=self.w.organization,
+            coach=self.w.other_coach,
+            invited_email=NEW_EMAIL,
+            title="Other",
+        )
         response = self.client.post(self.url(token), GOOD)
         self.assertRedirects(response, reverse("dashboard"))
         user = User.objects.get(email=NEW_EMAIL)
@@ -108,6 +117,8 @@ class InvitationAcceptTests(InvitationTestCase):
         )
         waiting.refresh_from_db()
         self.assertEqual(waiting.coachee, user)
+        other.refresh_from_db()
+        self.assertIsNone(other.coachee)
         invitation = Invitation.objects.get(email=NEW_EMAIL)
         self.assertEqual(invitation.accepted_by, user)
         self.assertTrue(

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from bearing.accounts import services
 from bearing.accounts.models import Invitation, Organization, Practice, Role
+from bearing.audit.models import AuditAction, AuditEntry
 from bearing.lib.testing import WorldTestCase, canary_strings, grant, make_engagement, make_user
 
 NOT_STAFF = ("coach", "coachee", "sponsor", "other_coach", "other_sponsor")
@@ -61,7 +62,7 @@ class StaffPageTests(WorldTestCase):
     def test_query_count_is_pinned_and_flat(self):
         self.login(self.w.staff)
         self.client.get(reverse("accounts:staff"))
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             self.client.get(reverse("accounts:staff"))
         # More people, organizations, practices, engagements: the same queries.
         practice = Practice.objects.create(name="Second Practice")
@@ -75,7 +76,7 @@ class StaffPageTests(WorldTestCase):
             services.invitation_create(
                 invited_by=self.w.staff, email=f"i{i}@example.com", role=Role.STAFF, send=False
             )
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             self.client.get(reverse("accounts:staff"))
 
 
@@ -194,3 +195,74 @@ class StaffFormTests(WorldTestCase):
         self.assertFalse(Invitation.objects.filter(email="x@example.com").exists())
         invitation.refresh_from_db()
         self.assertIsNone(invitation.revoked_at)
+
+
+class PracticeOrganizationTests(WorldTestCase):
+    """Staff record which organizations a practice works with; its coaches start
+    engagements there only."""
+
+    def test_staff_lets_a_practice_work_with_an_organization_and_it_is_audited(self):
+        self.login(self.w.staff)
+        response = self.client.post(
+            reverse("accounts:staff_practice_organization"),
+            {
+                "served-practice": self.w.practice.pk,
+                "served-organization": self.w.other_organization.pk,
+            },
+        )
+        self.assertRedirects(response, reverse("accounts:staff"))
+        self.assertIn(self.w.other_organization, self.w.practice.organizations.all())
+        entry = AuditEntry.objects.filter(action=AuditAction.PRACTICE_ORGANIZATION).get()
+        self.assertEqual((entry.actor_id, entry.detail), (self.w.staff.pk, {"kind": "added"}))
+        page = self.client.get(reverse("accounts:staff"))
+        self.assertContains(page, "Globex")
+        # The coach may now choose Globex.
+        self.login(self.w.coach)
+        self.assertContains(self.client.get(reverse("engagements:create")), "Globex")
+
+    def test_staff_removes_it_and_running_engagements_go_on(self):
+        self.login(self.w.staff)
+        url = reverse(
+            "accounts:staff_practice_organization_remove",
+            args=[self.w.practice.code, self.w.organization.code],
+        )
+        self.assertRedirects(self.client.post(url), reverse("accounts:staff"))
+        self.assertFalse(self.w.practice.organizations.exists())
+        self.assertTrue(
+            AuditEntry.objects.filter(
+                action=AuditAction.PRACTICE_ORGANIZATION, detail={"kind": "removed"}
+            ).exists()
+        )
+        self.login(self.w.coach)
+        self.assertNotContains(self.client.get(reverse("engagements:create")), "Acme")
+        detail = reverse("engagements:detail", args=[self.w.engagement.code])
+        self.assertEqual(self.client.get(detail).status_code, 200)
+
+    def test_a_missing_choice_is_named_next_to_the_field(self):
+        self.login(self.w.staff)
+        response = self.client.post(
+            reverse("accounts:staff_practice_organization"),
+            {"served-practice": self.w.practice.pk},
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("organization", response.context["served_form"].errors)
+
+    def test_nobody_but_staff_changes_it(self):
+        add = reverse("accounts:staff_practice_organization")
+        remove = reverse(
+            "accounts:staff_practice_organization_remove",
+            args=[self.w.practice.code, self.w.organization.code],
+        )
+        for persona in NOT_STAFF:
+            with self.subTest(persona=persona):
+                self.login(getattr(self.w, persona))
+                response = self.client.post(
+                    add,
+                    {
+                        "served-practice": self.w.practice.pk,
+                        "served-organization": self.w.other_organization.pk,
+                    },
+                )
+                self.assertEqual(response.status_code, 404)
+                self.assertEqual(self.client.post(remove).status_code, 404)
+        self.assertEqual(list(self.w.practice.organizations.all()), [self.w.organization])

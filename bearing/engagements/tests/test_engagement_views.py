@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from bearing.accounts.models import Invitation, Practice, Role
 from bearing.audit.models import AuditAction, AuditEntry
+from bearing.engagements import services
 from bearing.engagements.models import (
     DEFAULT_CONFIDENTIALITY_LIMITS,
     Action,
@@ -86,21 +89,131 @@ class EngagementCreateTests(WorldTestCase):
         # No agreement email before the coachee has an account.
         self.assertEqual(len(mail.outbox), 1)
 
-    def test_an_existing_coachee_in_the_organization_is_attached_without_invitation(self):
+    def _create_and_follow(self, email: str):
+        """Post the form as the coach; return the page they land on and the engagement."""
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                self.url, create_post(self.w, coachee_email=email), follow=True
+            )
+        return response, Engagement.objects.get(title="Becoming CFO")
+
+    def _normalised(self, response, engagement) -> str:
+        body = response.content.decode()
+        for varying in (str(engagement.code), engagement.invited_email):
+            body = body.replace(varying, "X")
+        # The CSRF token differs on every page.
+        return re.sub(r"[A-Za-z0-9]{64}", "CSRF", body)
+
+    def test_the_answer_is_the_same_whether_or_not_the_email_belongs_to_a_coachee(self):
+        self.login(self.w.coach)
+        pages, notices = [], []
+        for email in (self.w.coachee.email.upper(), "nobody.yet@example.com"):
+            mail.outbox = []
+            response, engagement = self._create_and_follow(email)
+            self.assertEqual(response.redirect_chain[0][1], 302)
+            pages.append(self._normalised(response, engagement))
+            notices.append([str(m) for m in response.context["messages"]])
+            # Nobody is attached to an engagement they have not accepted.
+            self.assertIsNone(engagement.coachee)
+            self.assertEqual(engagement.status, EngagementStatus.PROPOSED)
+            (invite,) = mail.outbox
+            self.assertEqual(invite.to, [engagement.invited_email])
+            self.assertIn("/invitations/", invite.body)
+            self.assertNotIn("OBJ-SECRET", invite.body + invite.alternatives[0][0])
+            engagement.agreements.all().delete()
+            Engagement.objects.filter(pk=engagement.pk).delete()
+        self.assertEqual(pages[0], pages[1])
+        self.assertEqual(
+            [n.replace(self.w.coachee.email, "X") for n in notices[0]],
+            [n.replace("nobody.yet@example.com", "X") for n in notices[1]],
+        )
+
+    def test_an_existing_coachee_joins_only_by_accepting_the_invitation(self):
         self.login(self.w.coach)
         with self.captureOnCommitCallbacks(execute=True):
-            self.client.post(
-                self.url, create_post(self.w, coachee_email=self.w.coachee.email.upper())
-            )
+            self.client.post(self.url, create_post(self.w, coachee_email=self.w.coachee.email))
         engagement = Engagement.objects.get(title="Becoming CFO")
+        self.assertIsNone(engagement.coachee)
+        token = re.search(r"/invitations/([^/]+)/", mail.outbox[-1].body).group(1)
+        # The coachee signs in and accepts with one button; only then are they attached.
+        self.login(self.w.coachee)
+        accept = reverse("accounts:invitation", args=[token])
+        self.assertContains(self.client.get(accept), "Accept")
+        self.client.post(accept)
+        engagement.refresh_from_db()
         self.assertEqual(engagement.coachee, self.w.coachee)
-        self.assertEqual(engagement.invited_email, "")
+
+    def test_another_coachs_coachee_is_never_attached_silently(self):
+        second = make_user("second.coach@example.com", "Second Coach")
+        grant(second, Role.COACH, practice=self.w.practice)
+        self.login(second)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(self.url, create_post(self.w, coachee_email=self.w.coachee.email))
+        engagement = Engagement.objects.get(title="Becoming CFO")
+        self.assertIsNone(engagement.coachee)
+        self.assertEqual(engagement.invitation.email, self.w.coachee.email)
+        # Nothing of the coachee's reaches the second coach.
+        self.assertEqual(
+            self.client.get(
+                reverse("engagements:detail", args=[self.w.engagement.code])
+            ).status_code,
+            404,
+        )
+
+    def test_accepting_one_invitation_attaches_that_engagement_and_no_other(self):
+        self.login(self.w.coach)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(self.url, create_post(self.w, title="First"))
+            self.client.post(self.url, create_post(self.w, title="Second"))
+        first = Engagement.objects.get(title="First")
+        token = re.search(r"/invitations/([^/]+)/", mail.outbox[0].body).group(1)
+        self.client.logout()
+        self.client.post(
+            reverse("accounts:invitation", args=[token]),
+            {
+                "name": "Nia New",
+                "time_zone": "UTC",
+                "password": "long-enough-phrase-1",
+                "password_again": "long-enough-phrase-1",
+            },
+        )
+        first.refresh_from_db()
+        self.assertEqual(first.coachee.email, "nia@example.com")
+        self.assertIsNone(Engagement.objects.get(title="Second").coachee)
+
+    def test_only_organizations_the_practice_works_with_are_offered(self):
+        self.login(self.w.coach)
+        response = self.client.get(self.url)
+        self.assertContains(response, self.w.organization.name)
+        self.assertNotContains(response, self.w.other_organization.name)
+        # Nor their sponsors.
+        self.assertNotContains(response, self.w.other_sponsor.name)
+
+    def test_an_organization_the_practice_does_not_work_with_is_refused(self):
+        self.login(self.w.coach)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                self.url,
+                create_post(self.w, organization=self.w.other_organization.pk, sponsor=None),
+            )
+        self.assertIn("organization", response.context["form"].errors)
+        self.assertFalse(Engagement.objects.filter(title="Becoming CFO").exists())
         self.assertFalse(Invitation.objects.exists())
-        # The coachee is told the agreement is ready; the email names, never quotes it.
-        (message,) = mail.outbox
-        self.assertEqual(message.to, [self.w.coachee.email])
-        self.assertIn(f"/engagements/{engagement.code}/agreement/", message.body)
-        self.assertNotIn("OBJ-SECRET", message.body + message.alternatives[0][0])
+        self.assertEqual(mail.outbox, [])
+
+    def test_the_service_refuses_an_organization_the_practice_does_not_work_with(self):
+        with self.assertRaises(ValidationError) as caught:
+            services.engagement_create_for_email(
+                coach=self.w.coach,
+                practice=self.w.practice,
+                organization=self.w.other_organization,
+                title="Becoming CFO",
+                coachee_email="nia@example.com",
+                coachee_name="Nia",
+                objectives="x",
+            )
+        self.assertIn("organization", caught.exception.message_dict)
+        self.assertFalse(Engagement.objects.filter(title="Becoming CFO").exists())
 
     def test_a_person_who_is_not_a_coachee_there_yet_is_invited(self):
         self.login(self.w.coach)
@@ -147,6 +260,7 @@ class EngagementCreateTests(WorldTestCase):
 
     def test_a_coach_in_several_practices_chooses_one(self):
         second = Practice.objects.create(name="Solo Practice")
+        second.organizations.add(self.w.organization)
         grant(self.w.coach, Role.COACH, practice=second)
         self.login(self.w.coach)
         self.assertContains(self.client.get(self.url), 'name="practice"')
@@ -164,6 +278,7 @@ class EngagementCreateTests(WorldTestCase):
         self.assertFalse(Engagement.objects.filter(title="Becoming CFO").exists())
 
     def test_the_sponsor_list_narrows_to_the_chosen_organization(self):
+        self.w.practice.organizations.add(self.w.other_organization)
         self.login(self.w.coach)
         everyone = self.client.get(self.url)
         self.assertContains(everyone, self.w.other_sponsor.name)

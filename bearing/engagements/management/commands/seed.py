@@ -17,7 +17,14 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from bearing.accounts.models import Membership, Organization, Practice, Role, User
+from bearing.accounts.models import (
+    Membership,
+    Organization,
+    Practice,
+    PracticeOrganization,
+    Role,
+    User,
+)
 from bearing.engagements.models import (
     Action,
     Agreement,
@@ -162,6 +169,12 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
             )
         )
     _bulk(Engagement, engagements, batch)
+    served = sorted({(e.practice.pk, e.organization.pk) for e in engagements})
+    _bulk(
+        PracticeOrganization,
+        [PracticeOrganization(practice_id=p, organization_id=o) for p, o in served],
+        batch,
+    )
     eng_rows = list(
         Engagement.objects.filter(title__startswith="Leadership coaching ")
         .order_by("title")
