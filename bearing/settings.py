@@ -89,6 +89,9 @@ TEMPLATES = [
     },
 ]
 
+# Help text is escaped like any other text (Django's own templates print it as is).
+FORM_RENDERER = "bearing.lib.forms.FormRenderer"
+
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = env("DATABASE_URL")
 

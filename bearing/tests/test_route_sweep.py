@@ -231,32 +231,35 @@ def all_route_names() -> list[str]:
     return names
 
 
+def add_route_objects(w) -> None:
+    """The records the world lacks for some routes: a milestone, a role-play, a
+    progress summary and an open invitation (with its token)."""
+    from bearing.accounts.services import invitation_create
+    from bearing.companion.models import CompanionConversation
+    from bearing.companion.roleplay import RolePlay
+    from bearing.growth.models import Milestone, ProgressSummary
+
+    w.milestone = Milestone.objects.create(
+        goal=w.goal, title="First time speaking first", due_on="2026-12-01"
+    )
+    w.roleplay = CompanionConversation.objects.create(
+        engagement=w.engagement,
+        scenario="no_to_boss",
+        state=RolePlay.start("no_to_boss").to_dict(),
+    )
+    w.summary = ProgressSummary.objects.create(
+        engagement=w.engagement, body="Lena is progressing well on presence."
+    )
+    w.invitation, w.invitation_token = invitation_create(
+        invited_by=None, email="new.person@example.com", role="staff", send=False
+    )
+
+
 class RouteSweepTests(WorldTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        from bearing.accounts.services import invitation_create
-        from bearing.growth.models import Milestone
-
-        cls.w.milestone = Milestone.objects.create(
-            goal=cls.w.goal, title="First time speaking first", due_on="2026-12-01"
-        )
-        from bearing.companion.models import CompanionConversation
-        from bearing.companion.roleplay import RolePlay
-        from bearing.growth.models import ProgressSummary
-
-        cls.w.roleplay = CompanionConversation.objects.create(
-            engagement=cls.w.engagement,
-            scenario="no_to_boss",
-            state=RolePlay.start("no_to_boss").to_dict(),
-        )
-
-        cls.w.summary = ProgressSummary.objects.create(
-            engagement=cls.w.engagement, body="Lena is progressing well on presence."
-        )
-        cls.w.invitation, cls.w.invitation_token = invitation_create(
-            invited_by=None, email="new.person@example.com", role="staff", send=False
-        )
+        add_route_objects(cls.w)
 
     def test_every_route_is_in_the_policy_table(self):
         missing = sorted(set(all_route_names()) - set(POLICY))
