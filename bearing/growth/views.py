@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bearing.audit.models import AuditAction
@@ -321,10 +322,13 @@ def rhythm(request, code):
     return render(request, "growth/rhythm.html", {"engagement": engagement, "form": form})
 
 
+@csrf_exempt  # the signed token is the authorisation; a mail client's POST has no cookie
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
-    """A signed one-click link in every reminder. GET asks; POST (also the
-    mail client's one-click) stops that kind of reminder."""
+    """A signed one-click link in every reminder. GET asks (a link scanner that
+    opens it changes nothing); POST stops that kind of reminder — from the page,
+    or from the mail client's one-click (RFC 8058: ``List-Unsubscribe=One-Click``,
+    sent without cookies or a CSRF token)."""
     from .models import ReminderKind
     from .reminders import opt_out, read_unsubscribe_token
 
