@@ -178,8 +178,17 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} ({where})"
 
 
+# Roles that give access to other people's engagements or to the installation:
+# granting one takes a second person's approval (see ``invitation_approve``).
+ROLES_NEEDING_APPROVAL = frozenset({Role.COACH, Role.SPONSOR, Role.STAFF})
+
+
 class Invitation(models.Model):
-    """A single-use, expiring invitation. Only a hash of the token is stored."""
+    """A single-use, expiring invitation. Only a hash of the token is stored.
+
+    An invitation to a role in ``ROLES_NEEDING_APPROVAL`` waits, unsent, until a
+    second person approves it; its link is made and emailed only then.
+    """
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     token_hash = models.CharField(max_length=64, unique=True)
@@ -198,6 +207,11 @@ class Invitation(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set at creation for a coachee; by the second person for any other role.
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -222,7 +236,21 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return (
-            self.accepted_at is None
+            self.approved_at is not None
+            and self.accepted_at is None
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+    @property
+    def awaiting_approval(self) -> bool:
+        return (
+            self.approved_at is None
+            and self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+    @property
+    def grants_role(self) -> bool:
+        return self.role in ROLES_NEEDING_APPROVAL

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Membership, Organization, Practice, PracticeOrganization, Role, User
+from django.http import Http404
+from django.utils import timezone
+
+from .models import (
+    ROLES_NEEDING_APPROVAL,
+    Invitation,
+    Membership,
+    Organization,
+    Practice,
+    PracticeOrganization,
+    Role,
+    User,
+)
 
 
 @dataclass
@@ -166,6 +178,45 @@ def pending_invitation_get(code):
     invitation = Invitation.objects.filter(
         code=code, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
     ).first()
+    if invitation is None:
+        raise Http404("Not found")
+    return invitation
+
+
+
+def _role_grants_awaiting(user: User):
+    roles = roles_of(user)
+    if not (roles.is_staff or roles.is_sponsor):
+        return Invitation.objects.none()
+    pending = (
+        Invitation.objects.filter(
+            role__in=ROLES_NEEDING_APPROVAL,
+            approved_at__isnull=True,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .exclude(invited_by=user)
+        .exclude(email=user.email)
+        .select_related("practice", "organization", "invited_by")
+    )
+    if not roles.is_staff:
+        pending = pending.filter(
+            role=Role.SPONSOR, organization__in=[o.pk for o in roles.sponsor_organizations]
+        )
+    return pending
+
+
+def role_grants_awaiting(user: User) -> list[Invitation]:
+    """Invitations to a role that this person may approve: staff see every one they
+    did not ask for themselves; a sponsor sees sponsor invitations in their
+    organizations. Never one addressed to the viewer."""
+    return list(_role_grants_awaiting(user).order_by("created_at")[:200])
+
+
+def role_grant_get_for(user: User, code) -> Invitation:
+    """One invitation this person may approve or decline, or 404."""
+    invitation = _role_grants_awaiting(user).filter(code=code).first()
     if invitation is None:
         raise Http404("Not found")
     return invitation

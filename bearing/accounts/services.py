@@ -17,6 +17,7 @@ from bearing.audit.services import audit_record
 from bearing.lib.mail import send_after_commit
 
 from .models import (
+    ROLES_NEEDING_APPROVAL,
     Invitation,
     Membership,
     Organization,
@@ -26,6 +27,7 @@ from .models import (
     User,
     new_calendar_token,
 )
+from .queries import roles_of
 from .signals import invitation_accepted
 
 
@@ -35,6 +37,20 @@ def token_hash(token: str) -> str:
 
 def invitation_url(token: str) -> str:
     return f"{settings.SITE_URL}/invitations/{token}/"
+
+
+def _send_invitation(invitation: Invitation, token: str) -> None:
+    send_after_commit(
+        direct=True,  # the link is a credential: never stored in the task table
+        to=[invitation.email],
+        template="invitation",
+        context={
+            "invitation": invitation,
+            "url": invitation_url(token),
+            "inviter": invitation.invited_by,
+            "days": settings.INVITATION_DAYS,
+        },
+    )
 
 
 @transaction.atomic
@@ -47,14 +63,27 @@ def invitation_create(
     practice: Practice | None = None,
     organization: Organization | None = None,
     send: bool = True,
-) -> tuple[Invitation, str]:
-    """Create an invitation and email its link. Returns it with the raw token,
-    which is stored nowhere (only its hash is)."""
-    token = secrets.token_urlsafe(32)
+    request=None,
+) -> tuple[Invitation, str | None]:
+    """Create an invitation. Returns it with the raw token, which is stored
+    nowhere (only its hash is), and emails the link.
+
+    An invitation to a coach, sponsor or staff role grants access to other people's
+    work, so it waits for a second person (``invitation_approve``): no link exists
+    yet and the token returned is None. ``invited_by=None`` is the installation's
+    operator at the command line, the root of trust, whose invitations need no
+    second approval. Nobody can invite themselves.
+    """
+    email = email.strip().lower()
+    if invited_by is not None and invited_by.email == email:
+        raise ValidationError({"email": "You cannot invite yourself."})
     now = timezone.now()
+    needs_approval = role in ROLES_NEEDING_APPROVAL and invited_by is not None
+    token = secrets.token_urlsafe(32)
     invitation = Invitation(
+        # While awaiting approval the stored hash is of a token nobody is given.
         token_hash=token_hash(token),
-        email=email.strip().lower(),
+        email=email,
         name=name.strip(),
         role=role,
         practice=practice,
@@ -62,21 +91,70 @@ def invitation_create(
         invited_by=invited_by,
         created_at=now,
         expires_at=now + timedelta(days=settings.INVITATION_DAYS),
+        approved_at=None if needs_approval else now,
     )
     invitation.full_clean()
     invitation.save()
-    if send:
-        send_after_commit(
-            direct=True,  # the link is a credential: never stored in the task table
-            to=[invitation.email],
-            template="invitation",
-            context={
-                "invitation": invitation,
-                "url": invitation_url(token),
-                "inviter": invited_by,
-                "days": settings.INVITATION_DAYS,
-            },
+    if needs_approval:
+        audit_record(
+            action=AuditAction.ROLE_GRANT_REQUESTED,
+            actor=invited_by,
+            target=invitation,
+            request=request,
+            kind=role,
         )
+        return invitation, None
+    if role in ROLES_NEEDING_APPROVAL:
+        audit_record(
+            action=AuditAction.ROLE_GRANT_APPROVED, target=invitation, kind=role, via="operator"
+        )
+    if send:
+        _send_invitation(invitation, token)
+    return invitation, token
+
+
+def may_approve(user: User, invitation: Invitation) -> bool:
+    """A second person: staff other than whoever asked, or, for a sponsor, a sponsor
+    already in that organization. Never the person the role would go to."""
+    if not invitation.grants_role or not user.is_active:
+        return False
+    if user.pk == invitation.invited_by_id or user.email == invitation.email:
+        return False
+    roles = roles_of(user)
+    if roles.is_staff:
+        return True
+    return invitation.role == Role.SPONSOR and any(
+        o.pk == invitation.organization_id for o in roles.sponsor_organizations
+    )
+
+
+@transaction.atomic
+def invitation_approve(
+    *, invitation: Invitation, by: User, send: bool = True, request=None
+) -> tuple[Invitation, str]:
+    """The second person approves a role grant: the link is made and emailed now,
+    and works for INVITATION_DAYS from here."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.awaiting_approval:
+        raise ValidationError("This invitation is not waiting for approval.")
+    if not may_approve(by, invitation):
+        raise ValidationError("A role is granted only with a second person's approval.")
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation.token_hash = token_hash(token)
+    invitation.approved_at = now
+    invitation.approved_by = by
+    invitation.expires_at = now + timedelta(days=settings.INVITATION_DAYS)
+    invitation.save(update_fields=["token_hash", "approved_at", "approved_by", "expires_at"])
+    audit_record(
+        action=AuditAction.ROLE_GRANT_APPROVED,
+        actor=by,
+        target=invitation,
+        request=request,
+        kind=invitation.role,
+    )
+    if send:
+        _send_invitation(invitation, token)
     return invitation, token
 
 
@@ -127,6 +205,8 @@ def invitation_accept(
     if existing_user is not None:
         if existing_user.email != invitation.email:
             raise ValidationError("This invitation was sent to a different email address.")
+        if existing_user.pk in {invitation.invited_by_id, invitation.approved_by_id}:
+            raise ValidationError("Nobody can accept an invitation they made or approved.")
         user = existing_user
     else:
         if User.objects.filter(email=invitation.email).exists():
@@ -151,9 +231,18 @@ def invitation_accept(
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     # What waits on this invitation (an engagement) is attached by its own app.
     invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
-    audit_record(
-        action=AuditAction.INVITATION_ACCEPTED, actor=user, target=invitation, request=request
-    )
+    if invitation.grants_role:
+        audit_record(
+            action=AuditAction.ROLE_GRANTED,
+            actor=user,
+            target=invitation,
+            request=request,
+            kind=invitation.role,
+        )
+    else:
+        audit_record(
+            action=AuditAction.INVITATION_ACCEPTED, actor=user, target=invitation, request=request
+        )
     return user
 
 

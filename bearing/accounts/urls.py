@@ -26,6 +26,8 @@ urlpatterns = [
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation"),
     path("staff/", views.staff, name="staff"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("approvals/<uuid:code>/", views.approval_decide, name="approval_decide"),
     path("staff/organizations/", views.staff_organization_create, name="staff_organization"),
     path(
         "staff/organizations/<uuid:code>/companion-model/",

@@ -413,11 +413,17 @@ def staff_invite(request):
                 role=form.cleaned_data["role"],
                 practice=form.cleaned_data["practice"],
                 organization=form.cleaned_data["organization"],
+                request=request,
             )
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            messages.success(
+                request,
+                f"The invitation to {form.cleaned_data['email']} waits for a second person's "
+                "approval (other staff, or for a sponsor the organization's sponsor); "
+                "it is sent once approved.",
+            )
             return redirect("accounts:staff")
     return _staff_page(request, 400, invite_form=form)
 
@@ -430,3 +436,52 @@ def staff_invitation_revoke(request, code):
     services.invitation_revoke(invitation=invitation, by=request.user)
     messages.success(request, f"The invitation to {invitation.email} is revoked.")
     return redirect("accounts:staff")
+
+
+# --- Role grants: a second person approves --------------------------------------------
+
+
+def _grant_rows(user) -> list[tuple[Invitation, str]]:
+    return [(inv, _role_phrase(inv)) for inv in queries.role_grants_awaiting(user)]
+
+
+@never_cache
+@login_required
+@require_GET
+def approvals(request):
+    """Invitations to a role that wait for this person's approval."""
+    roles = queries.roles_of(request.user)
+    if not (roles.is_staff or roles.is_sponsor):
+        raise Http404("Not found")
+    return render(
+        request,
+        "accounts/approvals.html",
+        {"grants": _grant_rows(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def approval_decide(request, code):
+    invitation = queries.role_grant_get_for(request.user, code)
+    decision = request.POST.get("decision")
+    if decision == "approve":
+        try:
+            services.invitation_approve(invitation=invitation, by=request.user, request=request)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, f"Approved: the invitation is on its way to {invitation.email}."
+            )
+    elif decision == "decline":
+        services.invitation_revoke(invitation=invitation, by=request.user)
+        messages.success(request, f"Declined: {invitation.email} is not invited.")
+    else:
+        return render(
+            request,
+            "accounts/approvals.html",
+            {"grants": _grant_rows(request.user)},
+            status=400,
+        )
+    return redirect("accounts:approvals")

@@ -19,6 +19,9 @@ class AuditAction(models.TextChoices):
     CALENDAR_TOKEN_RESET = "calendar_token_reset", "Calendar link replaced"
     KEY_ROTATION = "key_rotation", "Encryption key rotated"
     PRACTICE_ORGANIZATION = "practice_organization", "Organizations a practice works with changed"
+    ROLE_GRANT_REQUESTED = "role_grant_requested", "Asked for a role to be granted"
+    ROLE_GRANT_APPROVED = "role_grant_approved", "Approved a role grant"
+    ROLE_GRANTED = "role_granted", "Role granted"
 
 
 GENESIS = "0" * 64

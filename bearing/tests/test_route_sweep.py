@@ -109,6 +109,20 @@ def _invitation_code(w):
     return {"code": w.invitation.code}
 
 
+def _role_grant(w):
+    """An invitation to be sponsor in the world's organization, awaiting approval."""
+    from bearing.accounts.services import invitation_create
+
+    invitation, _ = invitation_create(
+        invited_by=w.other_coach,
+        email="new.sponsor@example.com",
+        role="sponsor",
+        organization=w.organization,
+        send=False,
+    )
+    return {"code": invitation.code}
+
+
 def _reset(w):
     return {"uidb64": "MQ", "token": "set-password"}
 
@@ -141,6 +155,11 @@ POLICY: dict[str, Route] = {
         allow={ANON}, methods=("GET", "POST"), kwargs=_invitation, public=True
     ),
     "accounts:staff": Route(allow={STAFF}),
+    # Role grants wait for a second person: staff, or the organization's sponsor.
+    "accounts:approvals": Route(allow={STAFF, SPONSOR, OTHER_SPONSOR}),
+    "accounts:approval_decide": Route(
+        allow={STAFF, SPONSOR}, methods=("POST",), kwargs=_role_grant
+    ),
     "accounts:staff_organization": Route(allow={STAFF}, methods=("POST",)),
     "accounts:staff_practice": Route(allow={STAFF}, methods=("POST",)),
     "accounts:staff_practice_organization": Route(allow={STAFF}, methods=("POST",)),

@@ -8,7 +8,7 @@ from bearing.accounts import services
 from bearing.accounts.models import Invitation, Membership, Role, User
 from bearing.audit.models import AuditAction, AuditEntry
 from bearing.engagements.models import Engagement
-from bearing.lib.testing import WorldTestCase
+from bearing.lib.testing import WorldTestCase, grant, make_user
 
 NEW_EMAIL = "newleader@example.com"
 GOOD = {
@@ -31,7 +31,18 @@ class InvitationTestCase(WorldTestCase):
         }
         params.update(kw)
         with self.captureOnCommitCallbacks(execute=True):
-            return services.invitation_create(**params)
+            invitation, token = services.invitation_create(**params)
+            if token is None:  # a role: a second person approves it
+                invitation, token = services.invitation_approve(
+                    invitation=invitation, by=self.approver
+                )
+        return invitation, token
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.approver = make_user("approver@example.com", "Ada Approver")
+        grant(cls.approver, Role.STAFF)
 
     def url(self, token):
         return reverse("accounts:invitation", args=[token])

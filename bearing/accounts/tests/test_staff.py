@@ -81,6 +81,12 @@ class StaffPageTests(WorldTestCase):
 
 
 class StaffFormTests(WorldTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.second_staff = make_user("second.staff@example.com", "Sasha Second")
+        grant(cls.second_staff, Role.STAFF)
+
     def setUp(self):
         self.login(self.w.staff)
 
@@ -134,6 +140,11 @@ class StaffFormTests(WorldTestCase):
                 self.assertEqual(invitation.invited_by, self.w.staff)
                 if scope:
                     self.assertEqual(getattr(invitation, scope), value)
+                # Sent only once a second person approves it.
+                self.assertTrue(invitation.awaiting_approval)
+                self.assertNotIn([email], [m.to for m in mail.outbox])
+                with self.captureOnCommitCallbacks(execute=True):
+                    services.invitation_approve(invitation=invitation, by=self.second_staff)
                 self.assertEqual(mail.outbox[-1].to, [email])
 
     def test_coach_invitation_needs_a_practice(self):
@@ -146,8 +157,11 @@ class StaffFormTests(WorldTestCase):
         self.assertEqual(mail.outbox, [])
 
     def test_staff_revokes_a_pending_invitation(self):
-        invitation, token = services.invitation_create(
+        invitation, _ = services.invitation_create(
             invited_by=self.w.staff, email="gone@example.com", role=Role.STAFF, send=False
+        )
+        invitation, token = services.invitation_approve(
+            invitation=invitation, by=self.second_staff, send=False
         )
         url = reverse("accounts:staff_invitation_revoke", args=[invitation.code])
         self.assertEqual(self.client.get(url).status_code, 405)
