@@ -241,24 +241,39 @@ def _slot(token: str) -> str:
     normalised words, each preceded by its space. A hyphen splits a word in two:
     "self-harm" reads "self harm"."""
     alternatives = [
-        "".join(f" {_word(piece)}" for piece in alt.split("-") if piece)
-        for alt in token.split("/")
+        "".join(f" {_word(piece)}" for piece in alt.split("-") if piece) for alt in token.split("/")
     ]
     return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
 
 
-def compile_cue(text: str) -> str:
-    """A cue line as a regular expression over " word word word " (see en.txt)."""
+def _words(tokens: list[str]) -> str:
     parts = []
-    for token in text.split():
-        if token == "~":
-            parts.append(f"(?: [a-z0-9]+){{0,{GAP_WORDS}}}")
-        elif token.startswith("(") and token.endswith(")"):
+    for token in tokens:
+        if token.startswith("(") and token.endswith(")"):
             parts.append(f"(?:{_slot(token[1:-1])})?")
         else:
             parts.append(_slot(token))
-    if not any(p for t, p in zip(text.split(), parts, strict=True) if t != "~"):
-        raise ValueError(f"cue without words: {text!r}")
+    return "".join(parts)
+
+
+def compile_cue(text: str) -> str:
+    """A cue line as a regular expression over " word word word " (see en.txt).
+
+    Before the first "~", a slash separates single words ("kill/hurt myself"); after
+    a "~" it separates whole phrases ("crying ~ every day/all the time")."""
+    segments = [segment.split() for segment in text.split("~")]
+    if not segments[0]:
+        raise ValueError(f"a cue starts with a word, not a gap: {text!r}")
+    parts = [_words(segments[0])]
+    for segment in segments[1:]:
+        if not segment:
+            raise ValueError(f"a gap needs words after it: {text!r}")
+        parts.append(f"(?: [a-z0-9]+){{0,{GAP_WORDS}}}")
+        phrases = [p.split() for p in " ".join(segment).split("/")]
+        if any(not p for p in phrases):
+            raise ValueError(f"empty phrase in cue: {text!r}")
+        compiled = [_words(p) for p in phrases]
+        parts.append(compiled[0] if len(compiled) == 1 else "(?:" + "|".join(compiled) + ")")
     return "".join(parts) + "(?= )"
 
 
@@ -425,9 +440,7 @@ def assess(text: str) -> Assessment:
         pattern = lex.category_patterns.get(category)
         if pattern is None or not pattern.search(line):
             continue
-        cue = next(
-            c for c in lex.cues if c.section == category.value and c.pattern.search(line)
-        )
+        cue = next(c for c in lex.cues if c.section == category.value and c.pattern.search(line))
         return Assessment(category, cue.name, detect_language(text))
     return Assessment(None, "", detect_language(text))
 
