@@ -78,3 +78,53 @@ class CompanionMessage(models.Model):
 
     def __str__(self):
         return f"{self.speaker} message {self.code}"
+
+
+class SupportResources(models.Model):
+    """Where the companion's referrals point: the installation's own (organization
+    empty) or one organization's. Configuration, not confidential; staff edit it.
+    An empty field falls back to the installation's value, then to Bearing's
+    shipped defaults (``safety.Resources.default()``)."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.OneToOneField(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="support_resources",
+    )
+    emergency_number = models.CharField(
+        max_length=200, blank=True, help_text="For example: 112, or 911 in North America."
+    )
+    crisis_line = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="A suicide and crisis line, for example 988 (US) or 116 123 (UK and Ireland).",
+    )
+    employee_assistance = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The employee assistance programme: its name and how to reach it.",
+    )
+    hr_contact = models.CharField(
+        max_length=300, blank=True, help_text="HR, an ombudsperson or a trusted contact."
+    )
+    ethics_channel = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Compliance, legal counsel, an ombudsperson or the whistleblowing channel.",
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # One row for the installation (organization empty), one per organization.
+            models.UniqueConstraint(
+                models.functions.Coalesce("organization", models.Value(0)),
+                name="support_resources_one_per_scope",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Support resources for {self.organization or 'the installation'}"
