@@ -140,6 +140,8 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Shared by every web worker: sign-in throttles and audit limits count here.
+# The default is a table in the database (made by the migrations).
 CACHES = {
     "default": (
         {
@@ -147,7 +149,12 @@ CACHES = {
             "LOCATION": env("CACHE_URL"),
         }
         if env("CACHE_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "bearing_cache",
+            # Culling would forget throttle counts; keep plenty.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
     )
 }
 
@@ -191,6 +198,12 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
+# from anyone else the header is ignored and the connecting address is the client's.
+TRUSTED_PROXIES = [p.strip() for p in env("BEARING_TRUSTED_PROXIES").split(",") if p.strip()]
+# A browser that signed in successfully is remembered this long (a signed cookie); from it
+# the account's owner is never held back by failures someone else caused.
+KNOWN_DEVICE_DAYS = env_int("BEARING_KNOWN_DEVICE_DAYS", 90)
 # How long a task worker holds a reminder it is sending before another may take it over.
 REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 300)
 

@@ -183,7 +183,6 @@ def pending_invitation_get(code):
     return invitation
 
 
-
 def _role_grants_awaiting(user: User):
     roles = roles_of(user)
     if not (roles.is_staff or roles.is_sponsor):

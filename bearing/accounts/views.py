@@ -35,13 +35,10 @@ from .models import Invitation, Organization, Practice, Role, User
 # --- Sign in and out ---------------------------------------------------------------
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 class LoginView(auth_views.LoginView):
-    """Email and password. Ten failures for one email from one address within
-    fifteen minutes pause sign-in for that pair (failures are audited by signals)."""
+    """Email and password. Failures are counted per account and per client address
+    (see ``throttle``); the owner's usual browser is never held back by failures
+    others caused. Every attempt is audited by signals."""
 
     template_name = "accounts/login.html"
     form_class = EmailLoginForm
@@ -49,16 +46,18 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request, *args, **kwargs):
         email = request.POST.get("username", "")
-        ip = _client_ip(request)
-        if throttle.is_throttled(email, ip):
-            form = self.get_form()
-            context = self.get_context_data(form=form, throttled=True)
-            return self.render_to_response(context, status=429)
+        blocked = throttle.login_blocked(request, email)
+        if blocked:
+            context = self.get_context_data(form=self.get_form(), throttled=blocked)
+            response = self.render_to_response(context, status=429)
+            response["Retry-After"] = str(throttle.LOGIN_ACCOUNT.seconds)
+            return response
         response = super().post(request, *args, **kwargs)
         if request.user.is_authenticated:
-            throttle.clear(email, ip)
+            throttle.login_succeeded(email)
+            throttle.remember_device(response, email)
         else:
-            throttle.record_failure(email, ip)
+            throttle.login_failed(request, email)
         return response
 
 
@@ -90,6 +89,18 @@ class PasswordResetView(ResetLifetimeMixin, auth_views.PasswordResetView):
     html_email_template_name = "email/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def post(self, request, *args, **kwargs):
+        if throttle.reset_request_blocked(request):
+            context = self.get_context_data(form=self.get_form(), throttled=True)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if throttle.reset_email_allowed(form.cleaned_data["email"]):
+            return super().form_valid(form)
+        # Enough links are on their way already: the same answer, nothing sent.
+        return redirect(self.get_success_url())
+
     @property
     def extra_email_context(self):
         return {"site_url": settings.SITE_URL, "valid_for": reset_link_lifetime()}
@@ -105,6 +116,7 @@ class PasswordResetConfirmView(ResetLifetimeMixin, auth_views.PasswordResetConfi
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        throttle.password_was_reset(form.user.email)
         audit_record(
             action=AuditAction.PASSWORD_RESET, actor=form.user, request=self.request, via="email"
         )
@@ -116,10 +128,25 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """A few wrong current passwords pause the form for a while: whoever holds a
+    signed-in browser cannot guess the password at leisure."""
+
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:settings")
 
+    def post(self, request, *args, **kwargs):
+        if throttle.password_change_blocked(request.user):
+            context = self.get_context_data(form=self.get_form(), throttled=True)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        if "old_password" in form.errors:
+            throttle.password_change_failed(self.request.user)
+        return super().form_invalid(form)
+
     def form_valid(self, form):
+        throttle.password_change_succeeded(self.request.user)
         response = super().form_valid(form)
         audit_record(
             action=AuditAction.PASSWORD_RESET, actor=form.user, request=self.request, via="change"
@@ -404,6 +431,9 @@ def staff_practice_organization_remove(request, code, organization_code):
 def staff_invite(request):
     _staff_only(request)
     form = StaffInviteForm(request.POST, prefix="invite")
+    if throttle.invitations_blocked(request):
+        form.add_error(None, throttle.INVITATIONS_PAUSED)
+        return _staff_page(request, 429, invite_form=form)
     if form.is_valid():
         try:
             services.invitation_create(
@@ -418,6 +448,7 @@ def staff_invite(request):
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
+            throttle.invitation_sent(request)
             messages.success(
                 request,
                 f"The invitation to {form.cleaned_data['email']} waits for a second person's "
@@ -465,7 +496,10 @@ def approvals(request):
 def approval_decide(request, code):
     invitation = queries.role_grant_get_for(request.user, code)
     decision = request.POST.get("decision")
-    if decision == "approve":
+    if decision == "approve" and throttle.invitations_blocked(request):
+        messages.error(request, throttle.INVITATIONS_PAUSED)
+    elif decision == "approve":
+        throttle.invitation_sent(request)
         try:
             services.invitation_approve(invitation=invitation, by=request.user, request=request)
         except ValidationError as exc:

@@ -8,15 +8,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from bearing.lib.net import client_ip
+
 from .models import GENESIS, AuditAction, AuditEntry, AuditHead
 
 _ALLOWED_DETAIL_KEYS = {"reason", "field", "path", "version", "status", "kind", "count", "via"}
-
-
-def _client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def email_hash(email: str) -> str:
@@ -52,7 +48,7 @@ def audit_record(
             action=str(action),
             target_type=target_type,
             target_code=target_code,
-            ip_address=_client_ip(request),
+            ip_address=client_ip(request),
             detail={k: str(v) for k, v in detail.items()},
             prev_hash=head.last_hash,
         )

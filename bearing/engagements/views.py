@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bearing.accounts import throttle
 from bearing.accounts.queries import roles_of
 from bearing.audit.models import AuditAction
 from bearing.audit.services import audit_record
@@ -86,6 +87,9 @@ def engagement_create(request):
         return render(request, "engagements/engagement_create.html", {"form": form})
 
     form = EngagementCreateForm(request.POST, **form_kwargs)
+    if throttle.invitations_blocked(request):  # each engagement emails an invitation
+        form.add_error(None, throttle.INVITATIONS_PAUSED)
+        return render(request, "engagements/engagement_create.html", {"form": form}, status=429)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -104,6 +108,7 @@ def engagement_create(request):
                 form, exc, rename={"invited_email": "coachee_email", "invited_name": "coachee_name"}
             )
         else:
+            throttle.invitation_sent(request)
             # The same words whoever the address belongs to: nothing here tells a
             # coach whether someone has an account or is coached already.
             messages.success(
