@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from bearing.accounts.models import User
 from bearing.audit.models import AuditAction
 from bearing.audit.services import audit_record
 from bearing.engagements.models import Engagement
 from bearing.engagements.queries import Relation, _deny, relation_to
 
-from .models import CompanionConversation
+from .models import CompanionConversation, SupportResources
+from .safety import Resources
 
 
 def conversations_for(user: User, engagement: Engagement, relation: Relation):
@@ -39,3 +42,30 @@ def conversation_get_for(user: User, code, request=None) -> tuple[CompanionConve
             action=AuditAction.READ, actor=user, target=conv, request=request, field="conversation"
         )
     return conv, relation
+
+
+def support_resources_rows(organizations) -> tuple[SupportResources | None, dict]:
+    """The installation's configured row and each organization's (by organization
+    id), for the staff page. Configuration only: no coaching content."""
+    rows = list(SupportResources.objects.all())
+    installation = next((r for r in rows if r.organization_id is None), None)
+    return installation, {r.organization_id: r for r in rows if r.organization_id}
+
+
+def resources_for(organization) -> Resources:
+    """Where the companion's referrals point for this organization's coachees: the
+    organization's own values, then the installation's, then Bearing's defaults.
+    Not confidential (configuration). One query."""
+    scope = Q(organization__isnull=True)
+    if organization is not None:
+        scope |= Q(organization=organization)
+    rows = {row.organization_id: row for row in SupportResources.objects.filter(scope)}
+    resources = Resources.default()
+    scopes = [None] + ([organization.pk] if organization is not None else [])
+    for key in scopes:  # the installation's first, so the organization's wins
+        row = rows.get(key)
+        if row is not None:
+            resources = resources.merged_over(
+                **{name: getattr(row, name) for name in Resources.field_names()}
+            )
+    return resources

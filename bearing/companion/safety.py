@@ -367,17 +367,17 @@ def lexicon() -> Lexicon:
     )
 
 
-@lru_cache(maxsize=20000)
 def correct(word: str) -> str:
     """The cue word a typed word most likely meant, or the word itself."""
     lex = lexicon()
     if len(word) < 5 or word in lex.words or word in lex.ordinary or word.isdigit():
         return word
-    if any(word.startswith(stem) for stem in _stems_by_initial(word[0])):
-        return word
-    best: tuple[int, str] | None = None
+    stems = _stems_by_initial(word[0])
+    # a word that already starts like a cue word is only read as a longer one
+    matched = max((len(stem) for stem in stems if word.startswith(stem)), default=0)
+    best: tuple | None = None
     # whole words: the typed word against every cue word near it
-    for probe in _deletions(word, 2):
+    for probe in _deletions(word, 1 if len(word) < 9 else 2) if not matched else ():
         for target in lex.deletes.get(probe, ()):
             if target[0] != word[0] or target in lex.stems and target not in lex.words:
                 continue
@@ -388,15 +388,17 @@ def correct(word: str) -> str:
     if best:
         return best[1]
     # beginnings: "sucidal" reads as "suicid" + "al"
-    for stem in _stems_by_initial(word[0]):
+    for stem in stems:
+        if len(stem) <= matched or stem[1] != word[1] and stem[1:3] != word[1:3]:
+            continue  # a typo in the first two letters of a beginning is rare
         limit = _allowed_edits(len(stem))
         if not limit:
             continue
         for cut in range(len(stem) - limit, min(len(word), len(stem) + limit) + 1):
             distance = edit_distance(word[:cut], stem, limit)
-            if distance <= limit and (best is None or (distance, stem) < best[:2]):
-                best = (distance, stem + word[cut:])
-    return best[1] if best else word
+            if distance <= limit and (best is None or (distance, -len(stem)) < best[:2]):
+                best = (distance, -len(stem), stem + word[cut:])
+    return best[-1] if best else word
 
 
 @lru_cache(maxsize=64)
@@ -421,7 +423,12 @@ def detect_language(text: str) -> str:
 
 
 def _readable(text: str) -> str:
-    words = [correct(w) for w in normalise(text)]
+    seen: dict[str, str] = {}  # this call only: nothing of the text outlives it
+    words = []
+    for word in normalise(text):
+        if word not in seen:
+            seen[word] = correct(word)
+        words.append(seen[word])
     line = " " + " ".join(words) + " "
     harmless = lexicon().harmless
     if harmless is not None:

@@ -266,3 +266,43 @@ def roleplay_turn(*, conversation: CompanionConversation, by: User, text: str):
     conversation.updated_at = now
     conversation.save(update_fields=["state", "updated_at"])
     return reply
+
+
+@transaction.atomic
+def support_resources_save(*, organization, values: dict[str, str]):
+    """Staff set where the companion's referrals point, for the installation
+    (``organization`` None) or one organization. Empty values fall back."""
+    from .models import SupportResources
+    from .safety import Resources
+
+    row, _ = SupportResources.objects.select_for_update().get_or_create(organization=organization)
+    for name in Resources.field_names():
+        setattr(row, name, (values.get(name) or "").strip())
+    row.updated_at = timezone.now()
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def coach_contact_request(*, conversation: CompanionConversation, by: User, request=None):
+    """After a referral the coachee may ask their coach to get in touch. The coach
+    is emailed that much and nothing else: no words of the conversation, no kind of
+    crisis. Audited as the coachee's say-so, without content."""
+    from bearing.lib.mail import send_after_commit
+
+    engagement = conversation.engagement
+    if by.id != engagement.coachee_id:
+        raise ValidationError("Only the coachee asks their coach to get in touch.")
+    send_after_commit(
+        to=[engagement.coach.email],
+        template="companion_coach_contact",
+        context={"coach": engagement.coach, "engagement": engagement},
+    )
+    audit_record(
+        action=AuditAction.CONSENT,
+        actor=by,
+        target=engagement,
+        request=request,
+        kind="coach_contact_requested",
+    )

@@ -13,4 +13,11 @@ urlpatterns = [
     path("coach/transcripts/", views.transcript, name="transcript"),
     path("companion/<uuid:code>/delete/", views.delete, name="delete"),
     path("companion/<uuid:code>/action/", views.to_action, name="to_action"),
+    path("companion/<uuid:code>/ask-coach/", views.ask_coach, name="ask_coach"),
+    path("staff/support/", views.staff_support, name="staff_support"),
+    path(
+        "staff/support/<uuid:code>/",
+        views.staff_support_organization,
+        name="staff_support_organization",
+    ),
 ]

@@ -4,15 +4,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bearing.engagements.queries import Relation, engagement_get_for
+from bearing.accounts.models import Organization
+from bearing.accounts.queries import roles_of
+from bearing.engagements.queries import Relation, agreement_in_force, engagement_get_for
 from bearing.lib.htmx import is_htmx
 
 from . import queries as q
 from . import services as s
 from .engine import OPENING
+from .forms import SupportResourcesForm
+from .models import SupportResources
+from .safety import Resources
 
 
 @login_required
@@ -66,15 +71,22 @@ def conversation(request, code):
         if not is_htmx(request) and not error:
             return redirect("companion:conversation", code=conv.code)
     state = conv.state or {}
+    chat = list(conv.messages.order_by("created_at", "id"))
+    referred = relation == Relation.COACHEE and any(m.referred for m in chat)
+    agreement = agreement_in_force(conv.engagement) if referred else None
     ctx = {
         "conversation": conv,
         "engagement": conv.engagement,
         "relation": relation,
         "is_coachee": relation == Relation.COACHEE,
         "opening": OPENING,
-        "chat": list(conv.messages.order_by("created_at", "id")),
+        "chat": chat,
         "error": error,
         "offer_action": bool(state.get("offered_action") and state.get("commitment")),
+        # After a referral: the offer to ask the coach to get in touch, beside the
+        # agreement's limits of confidentiality.
+        "offer_coach_contact": referred,
+        "confidentiality_limits": agreement.confidentiality_limits if agreement else "",
     }
     template = (
         "companion/conversation.html#chat" if is_htmx(request) else "companion/conversation.html"
@@ -231,3 +243,77 @@ def transcript(request):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_POST
+def ask_coach(request, code):
+    """After a referral: the coachee asks their coach to get in touch. The coach
+    is told only that; the page confirms."""
+    return _owner_action(
+        request,
+        code,
+        lambda c: s.coach_contact_request(conversation=c, by=request.user, request=request),
+        "Your coach has been asked to get in touch with you soon. "
+        "They were told nothing about this conversation.",
+    )
+
+
+# --- Staff: where the companion's referrals point ---------------------------------
+
+
+def _staff_only(request) -> None:
+    if not roles_of(request.user).is_staff:
+        raise Http404("Not found")
+
+
+def _support_values(row) -> dict[str, str]:
+    return {name: getattr(row, name) for name in Resources.field_names()} if row else {}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_support(request):
+    """The installation's support resources, and the organizations that have their
+    own. Configuration only: staff never see anything said in coaching."""
+    _staff_only(request)
+    organizations = list(Organization.objects.order_by("name"))
+    installation, by_org = q.support_resources_rows(organizations)
+    form = SupportResourcesForm(
+        request.POST or None, initial=_support_values(installation), defaults=Resources.default()
+    )
+    if request.method == "POST" and form.is_valid():
+        s.support_resources_save(organization=None, values=form.cleaned_data)
+        messages.success(request, "The installation's support resources are saved.")
+        return redirect("companion:staff_support")
+    return render(
+        request,
+        "companion/staff_support.html",
+        {
+            "form": form,
+            "rows": [(o, by_org.get(o.pk)) for o in organizations],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_support_organization(request, code):
+    _staff_only(request)
+    organization = get_object_or_404(Organization, code=code)
+    row = SupportResources.objects.filter(organization=organization).first()
+    installation_values = q.resources_for(None)
+    form = SupportResourcesForm(
+        request.POST or None, initial=_support_values(row), defaults=installation_values
+    )
+    if request.method == "POST" and form.is_valid():
+        s.support_resources_save(organization=organization, values=form.cleaned_data)
+        messages.success(request, f"Support resources for {organization.name} are saved.")
+        return redirect("companion:staff_support")
+    return render(
+        request,
+        "companion/staff_support_organization.html",
+        {"form": form, "organization": organization},
+        status=400 if form.errors else 200,
+    )

@@ -227,6 +227,12 @@ POLICY: dict[str, Route] = {
     "companion:share": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
     "companion:delete": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
     "companion:to_action": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
+    "companion:ask_coach": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
+    # Where the companion points for help: configuration, staff only.
+    "companion:staff_support": Route(allow={STAFF}, methods=("GET", "POST")),
+    "companion:staff_support_organization": Route(
+        allow={STAFF}, methods=("GET", "POST"), kwargs=lambda w: {"code": w.organization.code}
+    ),
     # sponsor pages: the sponsor of the engagement's organization only
     "programs:engagement": Route(allow={SPONSOR}, kwargs=_engagement),
     "programs:acknowledge": Route(allow={SPONSOR}, methods=("POST",), kwargs=_engagement),
