@@ -1,20 +1,37 @@
 """The offline Socratic companion: GROW as a compass, one question at a time.
 
-No model, no network. Each reply is at most one short reflection built from the
-leader's own words, then exactly one question from Bearing's question bank
-(data/questions.txt), chosen deterministically and never repeated within a
-conversation. Statements about self-harm, harm to others, abuse, or a need for
-medical, legal or mental-health help stop the coaching flow and point to
-professional help and the human coach, every time.
+No model, no network. Each reply is at most one short acknowledgement or reflection
+built from the leader's own words, then exactly one question from Bearing's data
+(data/questions.txt for GROW, data/replies.toml for everything around it), chosen
+deterministically and never repeated within a conversation.
+
+How a turn is answered, in order:
+
+1. The safety net (``safety.assess``) reads every turn first. A crisis gets the
+   referral for its kind of help, and the conversation stays careful — no GROW
+   questions, no questions about the leader's own part — until the leader says
+   they want to go on.
+2. Turns about the conversation itself are answered before the next question: a
+   request for advice, "are you a person?", "who sees this?", "you already asked
+   that", frustration, sarcasm, an insult, an off-topic question, another language,
+   an attempt to change the companion's instructions.
+3. A minimal answer ("yes", "dunno", "fine") gets a gentle question that invites
+   more, in the same stage.
+4. Anything else moves the stage by what the leader said (a goal stated, the
+   situation described, options named, something agreed), reflects the key clause
+   in their words when there is a good one, and asks the next question.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+import tomllib
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
+
+from .safety import Category, Resources, assess, referral_reply
 
 STAGES = ("goal", "reality", "options", "will", "close")
 DATA = Path(__file__).resolve().parent / "data"
@@ -103,73 +120,63 @@ STAGE_CUES = {
     ],
 }
 
+# A feeling is named only when the leader expressed it about themselves, in the
+# word they used (its adjective form). Cue stem -> the word said back.
 FEELINGS = {
-    "anxious": ["anxious", "nervous", "worried", "scared", "afraid", "dread", "uneasy"],
-    "frustrated": ["frustrat", "annoy", "irritat", "fed up", "angry", "furious"],
-    "overwhelmed": [
-        "overwhelm",
-        "too much",
-        "swamped",
-        "drowning",
-        "exhausted",
-        "tired",
-        "stretched",
-    ],
-    "discouraged": ["discourag", "stuck", "hopeless", "defeated", "disappoint", "down"],
-    "hopeful": ["hopeful", "excited", "optimis", "looking forward", "energi", "confident"],
-    "unsure": ["unsure", "not sure", "confused", "torn", "don't know", "uncertain"],
+    "anxious": {
+        "anxious": "anxious",
+        "nervous": "nervous",
+        "worried": "worried",
+        "scared": "scared",
+        "afraid": "afraid",
+        "uneasy": "uneasy",
+        "dreading": "full of dread",
+    },
+    "frustrated": {
+        "frustrated": "frustrated",
+        "annoyed": "annoyed",
+        "irritated": "irritated",
+        "fed up": "fed up",
+        "angry": "angry",
+        "furious": "furious",
+    },
+    "overwhelmed": {
+        "overwhelmed": "overwhelmed",
+        "swamped": "swamped",
+        "exhausted": "exhausted",
+        "tired": "tired",
+        "stretched": "stretched thin",
+        "drowning": "swamped",
+        "burnt out": "burnt out",
+        "burned out": "burnt out",
+    },
+    "discouraged": {
+        "discouraged": "discouraged",
+        "stuck": "stuck",
+        "defeated": "defeated",
+        "disappointed": "disappointed",
+        "demotivated": "demotivated",
+    },
+    "hopeful": {
+        "hopeful": "hopeful",
+        "excited": "excited",
+        "optimistic": "optimistic",
+        "energised": "energised",
+        "energized": "energised",
+        "confident": "confident",
+    },
+    "unsure": {
+        "unsure": "unsure",
+        "not sure": "unsure",
+        "confused": "confused",
+        "torn": "torn",
+        "uncertain": "uncertain",
+    },
 }
-
-CRISIS_PATTERNS = [
-    # self-harm and suicide
-    r"\bkill(ing)? myself\b",
-    r"\bend(ing)? (it all|my life|my own life)\b",
-    r"\btak(e|ing) my (own )?life\b",
-    r"\b(want|wanting) to die\b",
-    r"\bsuicid",
-    r"\bself[- ]harm",
-    r"\bhurt(ing)? myself\b",
-    r"\bdon'?t want to (live|be alive|be here)\b",
-    r"\bno (reason|point) (to|in) (living|going on)\b",
-    r"\bbetter off dead\b",
-    r"\bbetter off without me\b",
-    r"\bcut(ting)? myself\b",
-    # harm to others
-    r"\bhurt (him|her|them|someone|somebody)\b",
-    r"\bkill (him|her|them|someone)\b",
-    r"\bget violent\b",
-    r"\bhit (him|her|them|my)\b",
-    # abuse
-    r"\babus(e|ed|ing|ive)\b",
-    r"\bharass(ed|ment|ing)\b",
-    r"\bassault",
-    r"\b(he|she|they) (hits|hit|beats|threatens|threatened) me\b",
-    r"\bsexual(ly)? (harass|inappropriate)",
-    # medical, legal, mental-health help
-    r"\bpanic attacks?\b",
-    r"\bdepress(ed|ion)\b",
-    r"\bcan'?t (stop crying|sleep at all|eat)\b",
-    r"\bchest pains?\b",
-    r"\bmedication\b",
-    r"\bdiagnos",
-    r"\bbreakdown\b",
-    r"\blawyer\b",
-    r"\bsue\b",
-    r"\blawsuit\b",
-    r"\billegal\b",
-    r"\bfraud\b",
-    r"\bdiscriminat",
-    r"\bwhistle ?blow",
-    r"\beating disorder\b",
-    r"\baddict",
-    r"\bdrinking too much\b",
-]
-
-REFERRAL = (
-    "I am software, not a person, and this sounds like something that deserves real help "
-    "right away. If you are in danger, please call your local emergency number now; a doctor, "
-    "a qualified counsellor, or for legal matters a lawyer, can help properly, and your coach "
-    "is there for you too. Would you like to stop here and reach out to one of them now?"
+_FEELING_SUBJECT = re.compile(
+    r"\b(i|i'm|i am|i feel|i felt|i've been|i have been|i was|i get|i got|i keep feeling|"
+    r"makes me|made me|leaves me|left me|feeling|i'm so|i'm really|i'm a bit|i am so|"
+    r"i'm quite|i am quite|i'm getting|i am getting|i'm feeling|i am feeling)\b"
 )
 
 ADVICE_PATTERNS = [
@@ -189,6 +196,14 @@ ADVICE_PATTERNS = [
     r"\bmake sure\b",
     r"^just\b",
     r"\bdon'?t worry\b",
+    # what a model tends to say instead
+    r"\bi'?d (suggest|recommend|advise)\b",
+    r"\byou (could|might|may) (want to|try|consider)\b",
+    r"\bit (might|may|could|would) (help|be (a good idea|worth|wise|best)) to\b",
+    r"(^|[.!?]\s+)(consider|start by|focus on|remember to|be sure to|don'?t forget)\b",
+    r"\bthe (key|trick|answer|solution) is\b",
+    r"\b(a good|the right|the best) (idea|approach|move|way forward) (is|would be)\b",
+    r"\bhere'?s what (you|to)\b",
 ]
 
 FOCUS_CUES = {
@@ -239,9 +254,296 @@ OPEN_STARTS = (
     "if there",
     "if this",
     "if you",
+    "if next",
     "of everything",
     "is there anything",
 )
+
+
+# --- what the leader said ----------------------------------------------------------
+
+MINIMAL_WORDS = frozenset(
+    """yes yeah yep yup ya yea no nope nah ok okay k kk sure fine good dunno idk i don't
+    know not sure no idea maybe perhaps hmm hm hmmm um umm uh er meh whatever nothing same
+    right true guess so kind of sort a bit really probably suppose thanks thank you cool
+    alright all pretty much nothing much i'm it's well oh fine yes no exactly agreed
+    correct dno donno nvm mm mhm uh-huh huh great nice hi hello hey hiya morning afternoon
+    evening there again""".split()  # noqa: SIM905
+)
+GREETINGS = re.compile(r"^(hi|hello|hey|hiya|good (morning|afternoon|evening)|morning)\b")
+YES = re.compile(
+    r"^(yes|yeah|yep|yup|ya|sure|ok|okay|please|go on|go ahead|please do|why not|alright|"
+    r"all right|sounds good|that would (help|be (useful|helpful|great|good))|i'?d like that|"
+    r"definitely|absolutely|of course|fine|let'?s do it|let'?s hear|do it|share them|"
+    r"tell me|give me)\b"
+)
+NO = re.compile(r"^(no|nope|nah|not really|no thanks|no thank you|i'?m good|rather not|not now)\b")
+
+META_CUES: dict[str, list[str]] = {
+    "injection": [
+        r"\b(ignore|disregard|forget|override|bypass) (all |any |your |the |my |these |those )?"
+        r"(previous |prior |above |earlier |own )?"
+        r"(instructions|rules|prompt|guidelines|programming)",
+        r"\bsystem prompt\b",
+        r"\b(print|show|reveal|repeat|tell me|give me|output|share) (me )?(your|the) "
+        r"(prompt|instructions|rules|guidelines|configuration|source code|code)\b",
+        r"\bpretend (to be|you are|you're)\b",
+        r"\bact as (a|an|my)\b",
+        r"\byou are now\b",
+        r"\bfrom now on,? you\b",
+        r"\bjailbreak\b",
+        r"\bdeveloper mode\b",
+        r"\bdo anything now\b",
+        r"\bnew instructions\b",
+        r"\b(role-?play|play the role of|be) (a|an|my) (consultant|therapist|lawyer|doctor|"
+        r"friend|mentor|advisor|adviser)\b",
+        r"\bstop being a coach\b",
+    ],
+    "identity_question": [
+        r"\bare you (a |an |actually |really |just )*(real|person|human|bot|robot|ai|"
+        r"machine|chat ?gpt|gpt|computer|program|therapist|coach|man|woman|llm|chatbot)\b",
+        r"\b(is this|am i talking to|am i chatting with|talking to) (a |an |actually |really )*"
+        r"(real|person|human|bot|robot|ai|machine|chat ?gpt|computer|program|therapist)\b",
+        r"\bwhat are you\b",
+        r"\bwho are you\b",
+        r"\bwhat (ai|model|llm|gpt) (is this|are you)\b",
+        r"\bis this (chat ?gpt|an ai|ai|a bot|therapy|counsel+ing)\b",
+        r"\bare you (alive|conscious|sentient)\b",
+        r"\bis (there )?(a|any) (human|person|real person) (here|behind|reading)\b",
+    ],
+    "maker_question": [
+        r"\bwho (made|built|created|programmed|wrote|designed|trained|owns|runs) (you|this)\b",
+        r"\bwho('s| is) behind (you|this)\b",
+    ],
+    "privacy_question": [
+        r"\bwho (else )?(can|could|will|would|gets to)? ?(see|sees|read|reads|access|view)s? "
+        r"(this|these|it|that|what i|my|our)\b",
+        r"\b(does|do|can|could|will|would) (my |the |our )?(boss|manager|sponsor|hr|company|"
+        r"coach|employer|organi[sz]ation|ceo|team|firm|anyone|anybody|someone|somebody|"
+        r"people|line manager|supervisor|it department) (see|read|know|get|access|find out|"
+        r"have access|hear|view)\b",
+        r"\bis (this|it|what i say|our conversation|this conversation|this chat) (private|"
+        r"confidential|recorded|stored|saved|shared|anonymous|secure|safe|logged|monitored)\b",
+        r"\b(will|would|could) (anyone|anybody|someone|my boss|my manager|hr|they) "
+        r"(see|know|find out|read)\b",
+        r"\bwho has access\b",
+        r"\bdo you (share|store|save|record|keep|log|report)\b",
+        r"\bwhat happens (to|with) (this|what i|my data|the data|these)\b",
+        r"\bwhere does (this|it|my data) go\b",
+        r"\b(stays?|stay) between us\b",
+        r"\bconfidential\b",
+        r"\bprivacy\b",
+    ],
+    "repeat_complaint": [
+        r"\byou (already|just) (asked|said|asked me)\b",
+        r"\balready asked\b",
+        r"\basked (me )?(that|this|the same)( question)? (already|before)\b",
+        r"\b(the )?same question\b",
+        r"\byou keep asking\b",
+        r"\brepeating yourself\b",
+        r"\bi (already|just) (told|answered|said)\b",
+        r"\b(going|go|goes|running) (round|around) in circles\b",
+        r"\byou asked (me )?(that|this)\b",
+        r"\bagain with (this|that|the)\b",
+        r"\bbroken record\b",
+        r"\bdeja vu\b",
+        r"\bsaid that (already|before)\b",
+    ],
+    "clarify": [
+        r"^(what|wdym|huh|sorry)\W*$",
+        r"\bwhat do you mean\b",
+        r"\b(i )?(don'?t|do not) (understand|get) (the|your|what you)( question)?\b",
+        r"\bwhat('s| is| are) you (asking|getting at)\b",
+        r"\bcan you (rephrase|explain the question|say that differently)\b",
+        r"\bnot sure what you mean\b",
+    ],
+    "insult": [
+        r"\b(stupid|idiot|idiotic|dumb|moron|useless|pathetic|worthless|garbage|rubbish|"
+        r"crap|crappy|trash|shit|shite|bullshit|fuck|fucking|suck|sucks|lame|clueless)\b",
+        r"\bshut up\b",
+        r"\bscrew you\b",
+        r"\bwaste of (space|code|electrons)\b",
+        r"\byou('re| are) (a joke|an? (idiot|moron|embarrassment)|hopeless|terrible|awful|"
+        r"the worst|no help|no use)\b",
+    ],
+    "frustration": [
+        r"\b(this|it|you)('s| is| are)? (not|isn'?t|aren'?t) (helping|helpful|working|useful)\b",
+        r"\b(this|that)('s| is) (pointless|useless|a waste|going nowhere|getting (me )?nowhere|"
+        r"frustrating|annoying|ridiculous|exhausting|tedious|silly|circular)\b",
+        r"\bwaste of (my )?time\b",
+        r"^(ugh+|argh+|ffs|omg|jeez|geez|sigh)\b",
+        r"\b(fed up|sick|tired) (of|with) (this|you|these|your|all these|the questions)\b",
+        r"\benough (of the |with the |with |of )?questions\b",
+        r"\b(stop|quit) asking( me)?( questions)?\b",
+        r"\ball (these|your|the|you do is ask) questions\b",
+        r"\bmore questions\b",
+        r"\b(just )?questions,? questions\b",
+        r"\bi give up\b",
+        r"^forget it\b",
+        r"\bthis is going nowhere\b",
+        r"\bnot getting anywhere\b",
+        r"\bwhy do you keep\b",
+        r"\bcan you (just )?(stop|answer)\b",
+        r"\bannoying\b",
+        r"\bfrustrating\b",
+        r"\bi'?m (getting )?(frustrated|annoyed|irritated) (with|by) (you|this|these)\b",
+    ],
+    "sarcasm": [
+        r"^(oh|wow|gee|great|brilliant|fantastic|wonderful|amazing|perfect|yeah|sure),? "
+        r"(great|wow|thanks|brilliant|so helpful|very helpful|really helpful|genius|"
+        r"another question|right|sure|what a|how (insightful|helpful|deep|original))",
+        r"\b(thanks|thank you) (a lot|so much|for nothing)\b.{0,20}$",
+        r"\b(so|very|really|super|incredibly) (helpful|insightful|useful|deep|profound)[.!]*"
+        r"( (not|lol|/s))?\s*$",
+        r"\bwhat a (great|brilliant|deep|profound|original|groundbreaking|novel|useful) "
+        r"(question|idea|insight)\b",
+        r"\bgroundbreaking\b",
+        r"\byeah,? right\b",
+        r"\bnever would have thought\b",
+        r"\bwho (would have|knew)\b",
+        r"\bcolou?r me\b",
+        r"/s\b",
+        r"\bshocking\b",
+        r"🙄",
+        r"\bgenius\b",
+        r"\brevolutionary\b",
+        r"\bthanks,? (captain|doctor|professor|sherlock)\b",
+    ],
+    "off_topic": [
+        r"\bweather\b",
+        r"\brecipes?\b",
+        r"\bjokes?\b",
+        r"\bwho won\b",
+        r"\b(football|soccer|basketball|baseball|cricket|rugby|tennis|nba|nfl|f1|formula 1)\b",
+        r"\bcapital of\b",
+        r"\bwhat time is it\b",
+        r"\b(bitcoin|crypto|stock price|share price|lottery|horoscope|zodiac)\b",
+        r"\b(write|compose) (me )?(a|an) (poem|song|story|haiku|limerick|rap|essay)\b",
+        r"\bhomework\b",
+        r"\bwhat('s| is) \d+ ?[-+*/x] ?\d+",
+        r"\b(pizza|sushi|restaurant|movie|film|netflix|tv show|series to watch|playlist|"
+        r"video game|holiday destination|vacation spot)\b",
+        r"\bwhat('s| is) your favou?rite\b",
+        r"\bdo you (like|love|dream|sleep|eat|have feelings|have a (name|family|girlfriend|"
+        r"boyfriend))\b",
+        r"\bmeaning of life\b",
+        r"\btranslate\b",
+        r"\bhow (tall|old|far|big) is\b",
+        r"\bwho is the (president|prime minister|king|queen)\b",
+        r"\b(tell|teach) me (about|something about) (space|history|dinosaurs|cats|dogs)\b",
+        r"\bplay a game\b",
+        r"\bwhat'?s (up|new) with you\b",
+        r"\bhow are you( doing| today)?\W*$",
+    ],
+    "advice_request": [
+        r"\bwhat (should|shall|do|would|must) i (do|say|try|choose|pick|write|tell)\b",
+        r"\bwhat would you (do|say|suggest|recommend|advise|choose|pick|try)\b",
+        r"\bwhat (do|would) you (suggest|recommend|advise|propose|think i should)\b",
+        r"\b(give|tell|show) me (some |your |an |the |a |any )?(advice|tips?|suggestions?|"
+        r"ideas?|answer|answers|solution|recommendations?|options|guidance|steps|plan|"
+        r"strategy|framework|what to do|how to)\b",
+        r"\btell me what to\b",
+        r"\bjust tell me\b",
+        r"\b(your|any|some|need|want|for) (advice|tips|suggestions|recommendations|guidance)\b",
+        r"\bcan you (advise|help me decide|tell me|suggest|recommend|give me)\b",
+        r"\b(how|what) should i\b",
+        r"\bshould i\b",
+        r"\bwhat'?s the (best|right) (way|thing|approach|answer|move)\b",
+        r"\bis it (better|best|wise|smarter) to\b",
+        r"\bwhich (one )?(is better|should i|would you)\b",
+        r"\byou tell me\b",
+        r"\bi (need|want) (you )?to tell me\b",
+        r"\bdo you have (any )?(advice|tips|ideas|suggestions)\b",
+        r"\bhelp me (decide|choose|figure out what to do)\b",
+        r"\badvi[cs]e me\b",
+        r"\bwhat'?s your (advice|opinion|view|take|recommendation)\b",
+        r"\bwhat do you think( i| about)?\b",
+        r"\brecommend\b",
+        r"\bhow do i\b",
+        r"\bhow (can|could) i\b",
+        r"\bstop (answering|responding) with (a )?questions?\b",
+        r"\bi (asked|am asking|'m asking) (you )?for (advice|help|an answer|your opinion|"
+        r"something concrete|a suggestion)\b",
+    ],
+    "advice_task": [
+        r"\b(write|draft|compose|prepare|create) (me |it |this |that )?(a |an |the |my )?"
+        r"(email|speech|message|script|letter|memo|presentation|plan|agenda|reply|post|"
+        r"announcement|review|feedback)\b.{0,40}\b(for me)?",
+    ],
+    "go_on": [
+        r"\b(i'?d like to|i would like to|i want to|let'?s|can we|could we|happy to|ready to|"
+        r"i'?m ready to|we can|i can|ok,? let'?s|okay,? let'?s|please) (go on|carry on|keep going|"
+        r"continue|move on|get back|go back|return|talk about (work|my|the)|get on)\b",
+        r"^(let'?s )?(go on|continue|carry on|keep going|move on)\W*$",
+        r"\bback to (work|my (goal|topic|question|plan|team|work)|the (topic|goal|plan|work|"
+        r"question))\b",
+        r"\bi'?m (ok|okay|fine|alright|good|better) now\b",
+        r"\bi'?d like to go on\b",
+    ],
+    "own_part_described": [
+        r"\bi (tend to|always|keep|often|usually|sometimes|probably|might|may|definitely) "
+        r"(jump|step|take|interrupt|avoid|micromanag|say yes|react|snap|get defensive|rescue|"
+        r"redo|check|control|hold on|overreact|shut down|go quiet|over-?prepare|"
+        r"procrastinat|put (it )?off|hover|swoop|don'?t|do not|doubt|undermin|overcommit|"
+        r"take over|take things back|take it back|make it|am|'m|over|under|hide|let)",
+        r"\bmy (fault|part|role|contribution|responsibility|doing|bad|mistake)\b",
+        r"\bi('ve| have) been (avoiding|putting (it|this|that) off|micromanaging|holding on|"
+        r"too|doing it all|hiding|delaying|dodging|ignoring|sitting on)\b",
+        r"\bi('m| am) (part of the problem|too (controlling|soft|harsh|blunt|quiet|passive|"
+        r"aggressive|busy|involved)|not (clear|direct|good at|great at)|a (control freak|"
+        r"perfectionist|people pleaser))\b",
+        r"\bi (haven'?t|have not|never|didn'?t|did not) (been clear|told|said|asked|delegated|"
+        r"given|set|made|pushed back|spoken up|spoke up|followed up|trusted|let)\b",
+        r"\bi (micromanage|take it back|take things back|do it myself|do everything myself|"
+        r"redo|rewrite|hover|interrupt|avoid|procrastinate|overthink|get defensive|"
+        r"don'?t trust|do not trust|don'?t let|can'?t let go|struggle to let go)\b",
+        r"\b(if i'?m|to be) honest,? i\b",
+        r"\bi (should|could) have\b",
+        r"\bi (realise|realize|admit|know|see) (that )?i\b",
+        r"\bi('m| am) (the|my own) (bottleneck|problem|worst enemy)\b",
+        r"\bi let (it|them|things|this)\b",
+        r"\bi (shout|shouted|snapped|yelled|lost my temper|blew up)\b",
+    ],
+    # Someone else's harm to the leader, even when the net does not refer it: questions
+    # about the leader's own part never follow.
+    "harm_hint": [
+        r"\b(touched|grabbed|groped|kissed|cornered|followed|hit|slapped|pushed|shoved|"
+        r"threatened|stalked|assaulted|harassed|abused|molested|raped|forced) (me|my)\b",
+        r"\b(made|makes|forced) me (do|feel) (things|unsafe|uncomfortable)\b",
+        r"\bunwanted\b",
+        r"\b(bully|bullies|bullied|bullying|harass|harassment|abuse|abusive|assault|"
+        r"inappropriate|unsafe|afraid of (him|her|them))\b",
+        r"\b(led|lead) (him|her|them) on\b",
+        r"\bmy fault (he|she|they)\b",
+        r"\bi froze\b",
+    ],
+}
+_META = {label: [re.compile(p) for p in pats] for label, pats in META_CUES.items()}
+
+# The conversation languages the companion recognises but does not speak yet.
+LANGUAGE_WORDS = {
+    "Spanish": """que el los las del y en una es mi con para por pero estoy tengo quiero
+        equipo jefe muy como qué cómo está hacer sé nada porque también trabajo yo su se lo
+        al más ya hola gracias necesito puedo siento creo mis ella ellos nosotros usted
+        reunión empresa problema ayuda tiempo sí bien vale bueno cuando donde quién""",
+    "German": """ich und nicht das die der ist mein meine mit zu bin habe ein eine es wie was
+        wir sie er auch aber oder mir mich weiß kann will chef arbeit hallo danke bitte schon
+        noch immer sehr für auf den dem des nein ja gut kein keine meinem meinen einem
+        mitarbeiter firma zeit weil wenn dass sich hilfe brauche möchte""",
+    "French": """je et le la les pas mon ma mes est suis avec pour que une un ne c'est j'ai
+        il elle nous vous sur dans au aux ce cette mais ou très équipe patron travail bonjour
+        merci oui non sais veux fais peux besoin aide temps parce quand chef réunion moi
+        toujours jamais rien""",
+}
+_ENGLISH = STOPWORDS | frozenset(
+    """team boss work time help need good bad yes ok meeting project people manager i'm
+    it's don't can't won't problem change plan chef""".split()  # noqa: SIM905
+)
+_LANGUAGES = {
+    name: frozenset(w for w in ws.split() if w not in _ENGLISH)
+    for name, ws in LANGUAGE_WORDS.items()
+}
+_ACCENTED = re.compile(r"[áéíóúñ¿¡äöüßàâçèêëîïôûœ]")
 
 
 @dataclass(frozen=True)
@@ -250,6 +552,7 @@ class Question:
     stage: str
     focus: str
     text: str
+    tags: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -258,11 +561,29 @@ def question_bank() -> tuple[Question, ...]:
     for n, line in enumerate((DATA / "questions.txt").read_text().splitlines()):
         if not line.strip() or line.startswith("#"):
             continue
-        stage, focus, text = (part.strip() for part in line.split("|", 2))
+        stage, focus, tags, text = (part.strip() for part in line.split("|", 3))
         if stage not in STAGES:
             raise ValueError(f"questions.txt line {n + 1}: unknown stage {stage!r}")
-        questions.append(Question(id=f"q{n + 1:03d}", stage=stage, focus=focus, text=text))
+        questions.append(
+            Question(
+                id=f"q{n + 1:03d}",
+                stage=stage,
+                focus=focus,
+                text=text,
+                tags=frozenset(t for t in tags.split(",") if t),
+            )
+        )
     return tuple(questions)
+
+
+@lru_cache(maxsize=1)
+def replies() -> dict:
+    return tomllib.loads((DATA / "replies.toml").read_text())
+
+
+@lru_cache(maxsize=1)
+def perspectives() -> dict[str, list[str]]:
+    return tomllib.loads((DATA / "perspectives.toml").read_text())
 
 
 def words(text: str) -> list[str]:
@@ -273,14 +594,15 @@ def content_words(text: str) -> list[str]:
     return [w.strip("'") for w in words(text) if len(w) > 3 and w.strip("'") not in STOPWORDS]
 
 
-def is_crisis(text: str) -> bool:
-    low = text.lower()
-    return any(re.search(p, low) for p in CRISIS_PATTERNS)
+def normalise(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = text.replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def detect_stage(text: str) -> str | None:
     """The GROW stage a statement speaks to, or None when nothing points anywhere."""
-    low = text.lower()
+    low = normalise(text).lower()
     scores = {
         stage: sum(1 for p in pats if re.search(p, low)) for stage, pats in STAGE_CUES.items()
     }
@@ -294,49 +616,450 @@ def detect_stage(text: str) -> str | None:
 
 
 def detect_feeling(text: str) -> str | None:
-    low = text.lower()
-    for feeling, cues in FEELINGS.items():
-        if any(c in low for c in cues):
-            return feeling
+    """The feeling family the leader expressed about themselves, or None."""
+    found = expressed_feeling(text)
+    return found[0] if found else None
+
+
+def expressed_feeling(text: str) -> tuple[str, str] | None:
+    """(family, the leader's word) when the leader said they feel it; never guessed
+    from someone else's feelings, and never a feeling they said they do not have."""
+    low = normalise(text).lower()
+    for family, cues in FEELINGS.items():
+        for cue, word in cues.items():
+            for m in re.finditer(rf"\b{re.escape(cue)}\b", low):
+                before = low[max(0, m.start() - 40) : m.start()]
+                clause = re.split(r"[.!?;,]| but | and | because ", before)[-1]
+                if not _FEELING_SUBJECT.search(clause):
+                    continue
+                if cue != "not sure" and re.search(
+                    r"\b(not|never|no longer|hardly|less)\s+(\w+\s+)?$|n't\s+(\w+\s+)?$", clause
+                ):
+                    continue
+                return family, word
     return None
 
 
+def detect_language(text: str) -> str | None:
+    """Spanish, German or French when the turn is written in one of them."""
+    tokens = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text.lower())
+    if not tokens:
+        return None
+    english = sum(1 for t in tokens if t in _ENGLISH)
+    best, hits = None, 0
+    for name, vocab in _LANGUAGES.items():
+        n = sum(1 for t in tokens if t in vocab)
+        if n > hits:
+            best, hits = name, n
+    if not best:
+        return None
+    accents = bool(_ACCENTED.search(text.lower()))
+    if hits >= 2 and hits > english:
+        return best
+    if len(tokens) <= 3 and hits >= 1 and english == 0:
+        return best
+    if accents and hits >= 1 and english <= hits:
+        return best
+    return None
+
+
+def is_minimal(text: str) -> bool:
+    """A short answer with nothing in it yet: "yes", "dunno", "fine", "ok", "idk"."""
+    low = re.sub(r"[^a-z' -]", " ", normalise(text).lower())
+    tokens = low.replace("-", " ").split()
+    if not tokens:
+        return True
+    return len(tokens) <= 5 and all(t in MINIMAL_WORDS for t in tokens)
+
+
+@dataclass
+class Reading:
+    """What one leader turn says, for the engine's choice (never stored)."""
+
+    labels: set[str]
+    stage: str | None
+    substantive: bool
+    minimal: bool
+    language: str | None
+    yes: bool
+    no: bool
+
+
+def read(text: str) -> Reading:
+    low = text.lower()
+    labels = {label for label, pats in _META.items() if any(p.search(low) for p in pats)}
+    language = detect_language(text)
+    if language:
+        labels = {"other_language"}
+    if "maker_question" in labels:
+        labels.add("identity_question")
+    if "advice_task" in labels:
+        labels.add("advice_request")
+    if "insult" in labels and re.search(r"\b(suck|sucks)\b", low) and "you" not in low:
+        labels.discard("insult")
+    minimal = is_minimal(text)
+    if minimal:
+        labels.add("minimal")
+    if GREETINGS.match(low):
+        labels.add("greeting")
+    yes = bool(YES.match(low.strip(" ,.!"))) and len(low.split()) <= 8
+    no = bool(NO.match(low.strip(" ,.!"))) and len(low.split()) <= 8
+    return Reading(
+        labels=labels,
+        stage=detect_stage(text),
+        substantive=not minimal
+        and not language
+        and (len(content_words(text)) >= 1 or len(words(text)) >= 4),
+        minimal=minimal,
+        language=language,
+        yes=yes,
+        no=no,
+    )
+
+
+# --- reflections ----------------------------------------------------------------------
+
+_VERB_BASES_TEXT = """want need feel think know keep get go come take make give tell say ask work
+try do have see look seem become lead manage run hold meet send change call talk speak
+listen avoid miss fail win lose hire fire delegate review decide check push pull hand answer
+reply interrupt ignore support help plan prepare present report agree disagree argue fight
+struggle worry fear hate love like enjoy start stop finish end continue leave stay move grow
+build create lack spend waste cost pay earn read write hear trust blame criticise criticize
+complain expect hope wish set put let slip drop add copy cover share own rely depend care
+matter happen fill bring sleep eat cry shout yell freeze block question doubt dread rush
+struggle juggle cancel postpone delay ignore notice realise realize learn teach coach train
+mentor own approve reject accept refuse promise commit focus handle deal sit stand fall rise
+turn open close believe assume wonder guess imagine forget remember mean understand explain
+show hide protect defend attack undermine challenge compete compare measure track answer
+respond react overthink second-guess procrastinate micromanage present pitch announce
+restructure merge join quit resign promote demote live die"""
+_VERB_BASES = frozenset(_VERB_BASES_TEXT.split())
+_IRREGULAR = """am is are was were be been being has had does did done went gone came got
+gotten took taken made gave given told said thought knew known kept felt left lost met sent
+spent held led ran put let set found brought sat stood fell froze frozen began begun began
+became seen saw heard read wrote written paid won hid meant understood chose chosen broke
+broken can could will would shall should may might must 'm 're 's 've 'd 'll isn't aren't
+wasn't weren't don't doesn't didn't can't couldn't won't wouldn't shouldn't haven't hasn't
+hadn't i'm i've i'd i'll we're we've they're they've he's she's it's there's""".split()  # noqa: SIM905
+
+
+def _forms(base: str) -> set[str]:
+    stem = base[:-1] if base.endswith("e") else base
+    out = {base, base + "s", base + "es", stem + "ed", stem + "ing", base + "ed", base + "d"}
+    if base.endswith("y"):
+        out |= {base[:-1] + "ies", base[:-1] + "ied"}
+    if re.search(r"[^aeiou][aeiou][bdgmnprt]$", base):
+        out |= {base + base[-1] + "ed", base + base[-1] + "ing"}
+    return out
+
+
+VERBS = frozenset({f for b in _VERB_BASES for f in _forms(b)} | set(_IRREGULAR))
+
+_SUBJECTS = re.compile(
+    r"\b(i|i'm|i've|i'd|i'll|we|we're|we've|he|she|they|it|there|people|everyone|nobody|"
+    r"no one|someone|everybody|my \w+|our \w+|the \w+|his \w+|her \w+|their \w+)\b",
+    re.I,
+)
+_ADDRESSED = re.compile(r"\b(you|your|yours|yourself|u|ur|ya)\b", re.I)
+_DEMAND = re.compile(
+    r"^(please|pls|plz|give|tell|show|just|help|stop|answer|explain|write|let me|let's|"
+    r"can you|could you|would you|will you|won't you|i need you|i want you|do it|go on|"
+    r"ignore|pretend|act|print|reveal|forget|be)\b",
+    re.I,
+)
+_QUESTION_START = re.compile(
+    r"^(what|how|why|where|when|who|whom|which|whose|is|are|am|was|were|do|does|did|can|"
+    r"could|would|will|shall|should|may|might|must|have|has|had|isn't|aren't|don't|doesn't|"
+    r"didn't|won't|wouldn't|shouldn't|couldn't|any|anything)\b",
+    re.I,
+)
+_META_WORDS = re.compile(
+    r"\b(question|questions|conversation|chat|bot|app|companion|asked|asking|advice|"
+    r"prompt|instructions|english|language|ai|chatgpt|software|therapy|robot)\b",
+    re.I,
+)
+_LEAD_FILLERS = re.compile(
+    r"^(?:(?:well|so|yeah|yes|no|ok|okay|honestly|basically|actually|i mean|like|um+|uh+|"
+    r"er|hmm+|look|anyway|to be honest|tbh|and|but|because|cause|'cause|or|then|also|"
+    r"plus|though|still|oh|ah|sure|fine|i guess|i suppose)\b[\s,]*)+",
+    re.I,
+)
+_TRAIL_FILLERS = re.compile(
+    r"(?:[\s,]+(?:i guess|i suppose|you know|i think|or something|and stuff|and so on|etc|"
+    r"lol|haha|to be honest|honestly|really|though|anyway|basically))+\s*$",
+    re.I,
+)
+_CLAUSE_SPLIT = re.compile(
+    r"\s*(?:;|:|\s[-\u2013\u2014]\s|\.\.\.|\u2026|,\s*(?:but|and|so|because|although|though|"
+    r"while|which|whereas)\s|\s(?:but|although|whereas|because)\s|"
+    r"\sand\s(?=(?:i|we|he|she|they|it|the|my|our|now|then)\b))\s*",
+    re.I,
+)
+
+
+def _sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?])\s+|\n+|(?<=\.\.\.)\s*", text.strip())
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+def _reflectable_sentence(sentence: str) -> bool:
+    s = sentence.strip().strip("\"'")
+    if "?" in s or _QUESTION_START.match(s) or _DEMAND.match(s):
+        return False
+    low = s.lower()
+    if any(p.search(low) for label in ("insult", "injection") for p in _META[label]):
+        return False
+    return not _META_WORDS.search(low)
+
+
+_SWAPS = {
+    "i": "you",
+    "i'm": "you're",
+    "im": "you're",
+    "i've": "you've",
+    "ive": "you've",
+    "i'd": "you'd",
+    "i'll": "you'll",
+    "me": "you",
+    "my": "your",
+    "mine": "yours",
+    "myself": "yourself",
+    "we": "you",
+    "we're": "you're",
+    "we've": "you've",
+    "we'd": "you'd",
+    "we'll": "you'll",
+    "our": "your",
+    "ours": "yours",
+    "ourselves": "yourselves",
+}
+_AFTER_I = {"am": "are", "was": "were", "wasn't": "weren't", "ain't": "aren't"}
+
+
+def swap_pronouns(clause: str) -> str:
+    """First person to second person, with the verb agreeing ("I was" -> "you were",
+    "I'm not" -> "you're not", "me/my/mine/myself" -> "you/your/yours/yourself")."""
+    tokens = re.findall(r"[A-Za-z]+(?:'[A-Za-z]+)*|[^A-Za-z]+", clause)
+    out: list[str] = []
+    words_since_i = 99
+    for tok in tokens:
+        if not tok[0].isalpha():
+            out.append(tok)
+            continue
+        low = tok.lower()
+        words_since_i += 1
+        if low == "us" and tok == "us":
+            out.append("you")
+        elif low in _SWAPS:
+            out.append(_SWAPS[low])
+            if low == "i":
+                words_since_i = 0
+        elif low == "am":
+            out.append("are")  # "am" only ever goes with "I"
+        elif low in _AFTER_I and words_since_i <= 3:
+            out.append(_AFTER_I[low])
+        else:
+            if low in ("he", "she", "it", "they", "there", "who", "that", "which"):
+                words_since_i = 99
+            out.append(tok)
+    return "".join(out)
+
+
+def _has_verb(clause: str) -> bool:
+    return any(w in VERBS for w in words(clause))
+
+
+def _clean_clause(clause: str) -> str:
+    c = clause.strip().strip("\"'")
+    c = re.sub(r"[.!?]+$", "", c).strip()
+    c = re.sub(r"\b(you know|i mean|kind of like|like,)\s*,?\s*", "", c, flags=re.I)
+    previous = None
+    while previous != c:
+        previous = c
+        c = _LEAD_FILLERS.sub("", c).strip(" ,")
+        c = _TRAIL_FILLERS.sub("", c).strip(" ,")
+    return c
+
+
+_NOT_SAID_BACK = re.compile(r"\b(let'?s|please|pls|lol|haha|omg|wtf|idk|dunno)\b", re.I)
+
+
+def _clause_candidates(sentence: str) -> list[tuple[str, bool]]:
+    """(clause, after a contrast) pieces of a sentence, long pieces also split at commas."""
+    out = []
+    pieces = [p for p in _CLAUSE_SPLIT.split(sentence) if p and p.strip()]
+    contrast = bool(re.search(r"\b(but|although|though|whereas)\b", sentence, re.I))
+    for i, piece in enumerate(pieces):
+        out.append((piece, contrast and i > 0))
+        if "," in piece:
+            out += [(sub, contrast and i > 0) for sub in piece.split(",") if sub.strip()]
+    return out
+
+
+def key_clause(text: str) -> str | None:
+    """The clause of the leader's turn most worth saying back, or None when none is
+    good enough (never a question, a demand, an insult or filler; never cut)."""
+    best: tuple[float, str] | None = None
+    for sentence in _sentences(normalise(text)):
+        if not _reflectable_sentence(sentence):
+            continue
+        for piece, after_contrast in _clause_candidates(sentence):
+            c = _clean_clause(piece)
+            n = len(c.split())
+            if n < 3 or n > 16 or _ADDRESSED.search(c) or "?" in c or _NOT_SAID_BACK.search(c):
+                continue
+            if not content_words(c) or not _has_verb(c) or not _SUBJECTS.search(c):
+                continue
+            if _DEMAND.match(c) or _QUESTION_START.match(c):
+                continue
+            score = len(content_words(c)) + (
+                2 if re.search(r"\b(i|i'm|i've|my|me|we|our)\b", c, re.I) else 0
+            )
+            if after_contrast:
+                score += 1.5
+            score -= max(0, n - 12) * 0.5
+            if best is None or score > best[0]:
+                best = (score, c)
+    return best[1] if best else None
+
+
+def _first_lower(clause: str, text: str) -> str:
+    first = clause.split()[0]
+    if first in ("I",) or first.isupper() and len(first) > 1:
+        return clause
+    if first[0].isupper() and re.search(rf"[a-z,;]\s+{re.escape(first)}\b", text):
+        return clause  # a name: capitalised in the middle of a sentence too
+    return clause[0].lower() + clause[1:]
+
+
+def reflect(text: str, conv: Conversation | None = None) -> str:
+    """One short reflection from the leader's own words, or "" when there is no good one."""
+    text = normalise(text)
+    clause = key_clause(text)
+    feeling = expressed_feeling(text)
+    said = swap_pronouns(_first_lower(clause, text)) if clause else ""
+    if said and grammar_problems(said):
+        said = ""
+    if feeling and said and feeling[1].split()[0] not in said.lower():
+        return f"It sounds like you're {feeling[1]}: {said}."
+    if feeling and not said:
+        return f"It sounds like you're {feeling[1]}."
+    if not said:
+        return ""
+    variant = _pick(f"{conv.seed if conv else ''}:{conv.turns if conv else 0}:reflect", 3)
+    return ("So {}.", "You said {}.", "So {}.")[variant].format(said)
+
+
+def grammar_problems(reflection: str) -> list[str]:
+    """What a pronoun swap can get wrong; an empty list when the words agree."""
+    problems = []
+    if re.search(r"\byou (was|wasn't|am|is|isn't|has|hasn't|does|doesn't)\b", reflection, re.I):
+        problems.append("verb does not agree with 'you'")
+    if re.search(r"\byour's\b|\byou's\b", reflection, re.I):
+        problems.append("your's")
+    if re.search(r"\bI\b|\b(me|my|mine|myself)\b", reflection.replace("I'", "X'")):
+        problems.append("first person left in")
+    return problems
+
+
+_TIME_WORDS = frozenset(
+    """moment end week time day morning year month way thing things lot bit point minute
+    weekend evening night today tomorrow yesterday honest truth""".split()  # noqa: SIM905
+)
+
+
+_PEOPLE = frozenset(
+    """team teams boss manager managers director directors cfo ceo coo cto cio colleague
+    colleagues peer peers deputy staff employees people reports head chair board partner wife
+    husband family engineer engineers leads lead member members client clients customer
+    customers sponsor coach he she him her them everyone everybody someone somebody vp vps
+    supervisor assistant founder founders cofounder investors owner""".split()  # noqa: SIM905
+)
+
+
 def topic_from(text: str) -> str:
-    """A short phrase from the leader's words (the longest run of content words)."""
-    runs: list[list[str]] = [[]]
-    for w in words(text):
-        w = w.strip("'")
-        if len(w) > 3 and w not in STOPWORDS:
-            runs[-1].append(w)
-        elif runs[-1]:
-            runs.append([])
-    runs = [r for r in runs if r]
+    """A short phrase from the leader's words naming what they talk about ("the monthly
+    report", "your team", "delegating"), or "this" when there is none."""
+    text = normalise(text)
+    text = re.sub(
+        r"\b(to be honest|honestly|i mean|you know|i guess|i think)\b", ",", text, flags=re.I
+    )
+    tokens = re.findall(r"[A-Za-z][A-Za-z'-]*|[^A-Za-z\s]", text)
+    determiners = {
+        "the": "the",
+        "my": "your",
+        "our": "your",
+        "this": "the",
+        "that": "the",
+        "his": "his",
+        "her": "her",
+        "their": "their",
+    }
+    for i, tok in enumerate(tokens):
+        det = determiners.get(tok.lower())
+        if not det:
+            continue
+        kept: list[str] = []
+        for w in tokens[i + 1 : i + 4]:
+            lw = w.lower()
+            inflected = lw in VERBS and lw not in _VERB_BASES and not lw.endswith("ing")
+            if not w[0].isalpha() or lw in STOPWORDS or (inflected and kept):
+                break
+            kept.append(w if w.isupper() and len(w) > 1 else lw)
+        if not any(len(k) >= 3 and k.lower() not in STOPWORDS for k in kept):
+            continue
+        if kept[-1].lower() in _TIME_WORDS or kept[-1].lower() in _PEOPLE:
+            continue  # "the moment", "my boss": not something to work on
+        return f"{det} {' '.join(kept)}"
+    m = re.search(r"\b(?:at|about|with|on)\s+([a-z]+ing)\b", text, re.I)
+    if m and m.group(1).lower() not in STOPWORDS:
+        return m.group(1).lower()
+    runs: list[list[str]] = []
+    for chunk in re.split(r"[,.;:!?()]", text):
+        run: list[str] = []
+        for w in words(chunk):
+            w = w.strip("'")
+            if len(w) > 3 and w not in STOPWORDS and w not in VERBS and w not in _TIME_WORDS:
+                run.append(w)
+            elif run:
+                runs.append(run)
+                run = []
+        if run:
+            runs.append(run)
+    runs = [r for r in runs if len(r) >= 2 or r[0].endswith("ing")]
     if not runs:
         return "this"
     best = max(reversed(runs), key=len)[:3]
     phrase = " ".join(best)
-    return phrase if len(best) == 1 and best[0].endswith("ing") else f"the {phrase}"
+    return phrase if len(best) == 1 else f"the {phrase}"
 
 
-def reflect(text: str, feeling: str | None) -> str:
-    """One short reflection built from the leader's own words (or nothing)."""
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s.strip()]
-    if not sentences:
-        return ""
-    core = max(sentences, key=lambda s: len(content_words(s)))
-    core = re.sub(r"[.!?]+$", "", core)
-    core = re.sub(r"\bI am\b|\bI'm\b", "you are", core, flags=re.I)
-    core = re.sub(r"\bmy\b", "your", core, flags=re.I)
-    core = re.sub(r"\bme\b", "you", core, flags=re.I)
-    core = re.sub(r"\bmyself\b", "yourself", core, flags=re.I)
-    core = re.sub(r"\bmine\b", "yours", core, flags=re.I)
-    core = re.sub(r"\bI\b", "you", core)
-    core = core.replace("?", "")
-    if len(core.split()) > 16:
-        core = " ".join(core.split()[:16]) + "…"
-    if feeling:
-        return f"It sounds like you feel {feeling}: {core[0].lower() + core[1:]}."
-    return f"You said {core[0].lower() + core[1:]}."
+# --- the rules every reply keeps ----------------------------------------------------------
+
+OWN_PART_QUESTION = [
+    r"\byour (own )?(part|role|contribution|behaviou?r|responsibility|fault|doing)\b",
+    r"\byou (contribute|contributed|play(ed)? a part)\b",
+    r"\bcontribut\w* to (this|it|that)\b",
+    r"\bhow (do|did) you (respond|react)\b",
+    r"\bin yourself\b",
+    r"\byou find yourself\b",
+    r"\bstory you tell yourself\b",
+    r"\b(do|have done|did) differently\b",
+    r"\bthe old pattern\b",
+    r"\babout yourself\b",
+    r"\bwithin your control\b",
+    r"\byou (are|were|might be) assuming\b",
+    r"\bletting go of\b",
+    r"\bwhen you do it yourself\b",
+    r"\bfeedback have you had\b",
+    r"\b(led|lead|made) you (to )?(do|say|react|respond)\b",
+]
+
+
+def asks_own_part(reply: str) -> bool:
+    """Whether a reply asks about the leader's own contribution."""
+    question = re.split(r"(?<=[.!:])\s+", reply.strip())[-1].lower()
+    return any(re.search(p, question) for p in OWN_PART_QUESTION)
 
 
 def is_open(question: str) -> bool:
@@ -353,7 +1076,12 @@ def validate_reply(reply: str, *, max_words: int = 70) -> list[str]:
         problems.append("gives advice")
     if len(reply.split()) > max_words:
         problems.append("too long")
+    if "\u2026" in reply or "..." in reply:
+        problems.append("cut short")
     return problems
+
+
+# --- state ---------------------------------------------------------------------------------
 
 
 @dataclass
@@ -363,80 +1091,448 @@ class Turn:
     referred: bool
     question_id: str | None = None
     feeling: str | None = None
+    category: str | None = None  # the referral's kind of help, when referred
+    reflection: str = ""  # the part of the reply that says the leader's words back
+    meta: tuple[str, ...] = ()  # the turns about the conversation it answered
 
 
 @dataclass
 class Conversation:
-    """One conversation's state: pure data, so it can be stored and resumed."""
+    """One conversation's state: pure data, so it can be stored and resumed. It keeps
+    flags and question ids, never the leader's words (apart from the commitment the
+    leader may add to their plan)."""
 
     seed: str = "bearing"
     focus: list[str] = field(default_factory=list)
     context_topic: str = ""
     stage: str = "goal"
-    stage_turns: int = 0
+    stage_turns: int = 0  # substantive turns answered in this stage
     asked: list[str] = field(default_factory=list)
     turns: int = 0
     commitment: str = ""
     offered_action: bool = False
+    # Since the conversation engine listens (older states load with these defaults).
+    series: str = ""  # the same for all of one leader's conversations
+    number: int = 0  # how many conversations the leader had before this one
+    careful: bool = False  # after a referral, until the leader wants to go on
+    category: str = ""  # the last referral's kind
+    disclosed: bool = False  # a disclosure of harm: no own-part question, ever
+    own_part: bool = False  # the leader has described their own part
+    goal_stated: bool = False
+    agreed: bool = False  # the leader committed to something
+    advice_asks: int = 0
+    pending: str = ""  # the closed offer awaiting an answer: action, perspectives, careful
+    perspectives_given: bool = False
+    said: list[str] = field(default_factory=list)  # acknowledgements already used
 
     def to_dict(self) -> dict:
-        return dict(vars(self))
+        return {k: (list(v) if isinstance(v, list) else v) for k, v in vars(self).items()}
 
     @classmethod
     def from_dict(cls, data: dict) -> Conversation:
-        return cls(**data)
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
-def _next_stage(conv: Conversation, detected: str | None) -> str:
-    order = list(STAGES)
-    current = order.index(conv.stage)
-    if detected and order.index(detected) > current:
-        return detected
-    # A compass, not a wizard: move on after two exchanges in a stage.
-    if conv.stage_turns >= 2 and current < len(order) - 1:
-        return order[current + 1]
-    return conv.stage
+def _pick(key: str, n: int) -> int:
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big") % n if n else 0
+
+
+def _ack(conv: Conversation, key: str) -> str:
+    options = replies()["ack"][key]
+    return options[_pick(f"{conv.seed}:{conv.turns}:{key}", len(options))]
+
+
+def _from_list(conv: Conversation, section: str, key: str, topic: str = "") -> tuple[str, str]:
+    """An unasked question from replies.toml [section].key: (id, text), or ("", "")."""
+    items = replies()[section][key]
+    free = [
+        (f"{section}:{key}:{i}", text)
+        for i, text in enumerate(items)
+        if f"{section}:{key}:{i}" not in conv.asked and ("{topic}" not in text or topic)
+    ]
+    if not free:
+        return "", ""
+    qid, text = free[_pick(f"{conv.seed}:{conv.turns}:{section}:{key}", len(free))]
+    return qid, text.replace("{topic}", topic)
+
+
+def _mark(conv: Conversation, qid: str | None) -> None:
+    if qid:
+        conv.asked.append(qid)
+
+
+def _allowed(conv: Conversation, q: Question) -> bool:
+    if q.id in conv.asked:
+        return False
+    if "own_part" in q.tags and (not conv.own_part or conv.disclosed or conv.careful):
+        return False
+    return not ("agreed" in q.tags and not conv.agreed)
 
 
 def _choose(conv: Conversation, stage: str, topic: str) -> Question | None:
-    bank = [q for q in question_bank() if q.stage == stage and q.id not in conv.asked]
+    bank = [
+        q
+        for q in question_bank()
+        if q.stage == stage and _allowed(conv, q) and ("{topic}" not in q.text or topic)
+    ]
     if not bank:
         return None
-    preferred = (
-        [q for q in bank if q.focus in conv.focus]
-        or [q for q in bank if q.focus == "general"]
-        or bank
-    )
-    digest = hashlib.sha256(f"{conv.seed}:{conv.turns}:{stage}".encode()).digest()
-    return preferred[int.from_bytes(digest[:4], "big") % len(preferred)]
+    focused = [q for q in bank if q.focus in conv.focus]
+    general = [q for q in bank if q.focus == "general"]
+    if conv.turns <= 1 and not conv.asked:
+        # The first question of a conversation rotates through the leader's
+        # conversations, so each one opens differently.
+        pool = sorted(
+            focused + general or bank,
+            key=lambda q: hashlib.sha256(f"{conv.series or conv.seed}:{q.id}".encode()).digest(),
+        )
+        return pool[conv.number % len(pool)]
+    prefer_focus = focused and _pick(f"{conv.seed}:{conv.turns}:focus", 2) == 0
+    pool = (focused if prefer_focus else general) or focused or general or bank
+    return pool[_pick(f"{conv.seed}:{conv.turns}:{stage}", len(pool))]
 
 
-def respond(conv: Conversation, leader_text: str) -> Turn:
-    """The companion's reply to one leader turn; updates ``conv`` in place."""
-    conv.turns += 1
-    if is_crisis(leader_text):
-        return Turn(reply=REFERRAL, stage=conv.stage, referred=True)
-    detected = detect_stage(leader_text)
-    new_stage = _next_stage(conv, detected)
-    conv.stage_turns = conv.stage_turns + 1 if new_stage == conv.stage else 1
-    conv.stage = new_stage
-    low = leader_text.lower()
+def _stage_question(conv: Conversation, topic: str) -> tuple[str | None, str]:
+    """The next GROW question, from the current stage onwards: (id, text)."""
+    if conv.agreed and conv.stage == "will":
+        scale = next(
+            (q for q in question_bank() if q.text.startswith("On a scale") and _allowed(conv, q)),
+            None,
+        )
+        if scale:
+            return scale.id, scale.text
+    order = STAGES[STAGES.index(conv.stage) :] + STAGES[: STAGES.index(conv.stage)]
+    for stage in order:
+        question = _choose(conv, stage, topic)
+        if question:
+            if stage != conv.stage:
+                conv.stage, conv.stage_turns = stage, 0
+            return question.id, question.text.replace("{topic}", topic)
+    return None, "What would you like to do with everything you have said?"
+
+
+FOCUS_NAMES = {
+    "delegation": "delegation",
+    "conflict": "handling conflict",
+    "communication": "communication",
+    "priorities": "priorities",
+    "change": "leading change",
+    "presence": "executive presence",
+    "decision": "decision-making",
+    "self_awareness": "self-awareness",
+    "public_speaking": "public speaking",
+}
+
+
+def _opening(conv: Conversation) -> tuple[str, str]:
+    """The first question when the leader opens with a greeting or nothing yet: from
+    their plan when there is one, and different from one conversation to the next
+    (the leader's conversations take turns through the openings)."""
+    topic = conv.context_topic
+    data = replies()["opening"]
+    items: list[tuple[str, str]] = []
+    if topic:
+        items += [
+            (f"opening:plan:{i}", t.replace("{topic}", topic)) for i, t in enumerate(data["plan"])
+        ]
+    for focus in conv.focus:
+        if focus in FOCUS_NAMES:
+            items += [
+                (f"opening:focus:{focus}:{i}", t.replace("{focus}", FOCUS_NAMES[focus]))
+                for i, t in enumerate(data["focus"])
+            ]
+    items += [
+        (q.id, q.text.replace("{topic}", topic))
+        for q in question_bank()
+        if q.stage == "goal" and q.focus in conv.focus and ("{topic}" not in q.text or topic)
+    ]
+    if len(items) < 10:  # little or no plan: the general openings too
+        items += [(f"opening:general:{i}", t) for i, t in enumerate(data["general"])]
+        items += [
+            (q.id, q.text)
+            for q in question_bank()
+            if q.stage == "goal" and q.focus == "general" and "{topic}" not in q.text
+        ]
+    key = conv.series or conv.seed
+    items.sort(key=lambda it: hashlib.sha256(f"{key}:{it[0]}".encode()).digest())
+    return items[conv.number % len(items)]
+
+
+def _topic(conv: Conversation, text: str, reading: Reading) -> str:
+    if reading.substantive and not reading.labels & _ACKED:
+        topic = topic_from(text)
+        if topic != "this":
+            return topic
+    return conv.context_topic
+
+
+_ACKED = {
+    "injection",
+    "identity_question",
+    "privacy_question",
+    "repeat_complaint",
+    "clarify",
+    "insult",
+    "frustration",
+    "sarcasm",
+    "off_topic",
+    "other_language",
+    "advice_request",
+}
+_CHANGE_APPROACH = ("repeat_complaint", "clarify", "frustration", "sarcasm", "insult")
+
+
+def _observe(conv: Conversation, text: str, reading: Reading) -> None:
+    """Update what the conversation knows from a substantive turn."""
+    low = text.lower()
     for focus, cues in FOCUS_CUES.items():
         if focus not in conv.focus and any(c in low for c in cues):
             conv.focus.append(focus)
-    if (
-        conv.stage == "will"
-        and detected == "will"
-        and not RATING.fullmatch(leader_text.strip(" .!"))
+    if "own_part_described" in reading.labels:
+        conv.own_part = True
+    if "harm_hint" in reading.labels:
+        conv.disclosed = True
+    if reading.stage == "goal":
+        conv.goal_stated = True
+    if reading.stage == "will" and not RATING.fullmatch(text.strip(" .!")):
+        conv.agreed = True
+        conv.commitment = text.strip()[:300]
+
+
+def _advance(conv: Conversation, reading: Reading) -> None:
+    """Move the stage by what the leader said: a later stage they speak to, or enough
+    said in this one (a goal stated and refined, the situation described, options named)."""
+    if conv.stage == "close":
+        return
+    order = list(STAGES)
+    current = order.index(conv.stage)
+    detected = reading.stage
+    if detected == "will" and not conv.agreed:
+        detected = "options"
+    if detected and order.index(detected) > current:
+        conv.stage, conv.stage_turns = detected, 1
+        return
+    conv.stage_turns += 1
+    enough = {"goal": 2 if conv.goal_stated else 3, "reality": 2, "options": 2, "will": 3}
+    if conv.stage_turns >= enough[conv.stage] and not (conv.stage == "will" and not conv.agreed):
+        conv.stage, conv.stage_turns = order[current + 1], 0
+
+
+def _assemble(*parts: str) -> str:
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def _fit(ack: list[str], reflection: str, question: str) -> tuple[str, str]:
+    """The reply within the rules: drop the reflection, then extra acknowledgements,
+    before ever dropping the question."""
+    reply = _assemble(*ack, reflection, question)
+    if validate_reply(reply) and reflection:
+        reflection = ""
+        reply = _assemble(*ack, question)
+    while validate_reply(reply) and len(ack) > 1:
+        ack = ack[:-1]
+        reply = _assemble(*ack, question)
+    return reply, reflection
+
+
+def respond(conv: Conversation, leader_text: str, resources: Resources | None = None) -> Turn:
+    """The companion's reply to one leader turn; updates ``conv`` in place."""
+    conv.turns += 1
+    text = normalise(leader_text)
+    assessment = assess(text)
+    if assessment.crisis:
+        category = str(assessment.category)
+        conv.careful, conv.disclosed, conv.category = True, True, category
+        conv.pending = "careful"
+        reply = referral_reply(
+            assessment.category, resources or Resources.default(), language=assessment.language
+        )
+        return Turn(reply=reply, stage=conv.stage, referred=True, category=category)
+    reading = read(text)
+    if "harm_hint" in reading.labels:
+        conv.disclosed = True
+    unsafe = reading.no or re.search(r"\bnot (safe|ok|okay|fine|really)\b", text.lower())
+    just_referred = conv.careful and conv.pending == "careful"
+    if just_referred and unsafe and conv.category != Category.LEGAL_ETHICS:
+        # "No" to "Are you safe right now?": the help again, first.
+        reply = referral_reply(
+            Category(conv.category), resources or Resources.default(), language="en"
+        )
+        return Turn(reply=reply, stage=conv.stage, referred=True, category=conv.category)
+    if conv.careful:
+        return _careful_turn(conv, text, reading)
+    return _coaching_turn(conv, text, reading)
+
+
+def _careful_turn(conv: Conversation, text: str, reading: Reading) -> Turn:
+    """After a referral: care, the coach if the leader wants, and no GROW questions
+    until the leader says they want to go on."""
+    wants_on = "go_on" in reading.labels and not re.search(
+        r"\b(can'?t|cannot|don'?t want to|do not want to|not) (go on|continue|carry on|keep going)",
+        text.lower(),
+    )
+    if wants_on:
+        conv.careful, conv.pending = False, ""
+        topic = conv.context_topic
+        qid, question = _stage_question(conv, topic)
+        if qid:
+            conv.asked.append(qid)
+        reply, _ = _fit([replies()["careful"]["go_on"][0]], "", question)
+        return Turn(reply=reply, stage=conv.stage, referred=False, question_id=qid, meta=("go_on",))
+    ack = []
+    meta = []
+    if "identity_question" in reading.labels:
+        ack.append(_ack(conv, "identity"))
+        meta.append("identity_question")
+    if "privacy_question" in reading.labels:
+        ack.append(_ack(conv, "privacy"))
+        meta.append("privacy_question")
+    if "other_language" in reading.labels:
+        ack.append(_ack(conv, "other_language"))
+        meta.append("other_language")
+    if conv.pending == "careful":
+        ack.insert(0, replies()["careful"]["first"][0])
+        conv.pending = ""
+    elif "careful:reminder" not in conv.said:
+        ack.append(replies()["careful"]["reminder"][0])
+        conv.said.append("careful:reminder")
+    qid, question = _from_list(conv, "careful", "questions")
+    if not qid:
+        question = "What would help you most right now?"
+    else:
+        conv.asked.append(qid)
+    reply, _ = _fit(ack, "", question)
+    return Turn(
+        reply=reply, stage=conv.stage, referred=False, question_id=qid or None, meta=tuple(meta)
+    )
+
+
+def _perspectives_reply(conv: Conversation) -> tuple[str, str]:
+    data = perspectives()
+    area = next((f for f in conv.focus if f in data), "general")
+    items = data[area]
+    start = _pick(f"{conv.seed}:perspectives", len(items))
+    chosen = [items[(start + i) % len(items)] for i in range(3)]
+    body = f"Some leaders in this spot {chosen[0]}; others {chosen[1]}; and some {chosen[2]}."
+    lead = _ack(conv, "perspectives")
+    question = replies()["resume"]["after_perspectives"][0]
+    reply = _assemble(lead, body, question)
+    if validate_reply(reply):  # keep within the length rule: two perspectives
+        body = f"Some leaders in this spot {chosen[0]}; others {chosen[1]}."
+        reply = _assemble(lead, body, question)
+    return reply, question
+
+
+def _coaching_turn(conv: Conversation, text: str, reading: Reading) -> Turn:
+    labels = reading.labels
+    ack: list[str] = []
+    meta: list[str] = []
+    change_approach = False
+
+    # Another language: say so plainly, and never pretend to have understood.
+    if "other_language" in labels:
+        ack.append(_ack(conv, "other_language"))
+        qid, question = _from_list(conv, "resume", "other_language")
+        if not qid:
+            qid, question = _stage_question(conv, "")
+        _mark(conv, qid)
+        reply, _ = _fit(ack, "", question)
+        return Turn(
+            reply=reply, stage=conv.stage, referred=False, question_id=qid, meta=("other_language",)
+        )
+
+    if "injection" in labels:
+        ack.append(_ack(conv, "injection"))
+        meta.append("injection")
+    if "identity_question" in labels:
+        ack.append(_ack(conv, "maker" if "maker_question" in labels else "identity"))
+        meta.append("identity_question")
+    if "privacy_question" in labels:
+        ack.append(_ack(conv, "privacy"))
+        meta.append("privacy_question")
+
+    # Advice: acknowledged plainly; asked again, perspectives are offered; agreed,
+    # two or three are given as possibilities.
+    asked_advice = "advice_request" in labels and "injection" not in labels
+    if conv.pending == "perspectives":
+        conv.pending = ""
+        if reading.yes or (asked_advice and not reading.no):
+            conv.perspectives_given = True
+            conv.pending = "chosen"
+            reply, question = _perspectives_reply(conv)
+            return Turn(
+                reply=reply,
+                stage=conv.stage,
+                referred=False,
+                question_id="perspectives",
+                meta=("advice_accept",),
+            )
+        if reading.no:
+            ack.append(_ack(conv, "advice_declined"))
+            meta.append("advice_declined")
+    elif asked_advice:
+        conv.advice_asks += 1
+        meta.append("advice_request")
+        if "advice_task" in labels and conv.advice_asks == 1:
+            ack.append(_ack(conv, "advice_task"))
+        elif conv.perspectives_given:
+            ack.append(_ack(conv, "advice_again"))
+        elif conv.advice_asks >= 2:
+            conv.pending = "perspectives"
+            ack.append(_ack(conv, "advice_offer"))
+            reply, _ = _fit(ack, "", replies()["resume"]["offer_perspectives"][0])
+            return Turn(
+                reply=reply,
+                stage=conv.stage,
+                referred=False,
+                question_id="offer-perspectives",
+                meta=tuple(meta),
+            )
+        else:
+            ack.append(_ack(conv, "advice_first"))
+
+    # The last question missed: say so, and change the approach.
+    for label, key in (
+        ("insult", "insult"),
+        ("repeat_complaint", "repeat"),
+        ("frustration", "frustration"),
+        ("sarcasm", "sarcasm"),
+        ("clarify", "clarify"),
     ):
-        conv.commitment = leader_text.strip()[:300]
+        if label in labels:
+            if not change_approach:
+                ack.append(_ack(conv, key))
+            meta.append(label)
+            change_approach = True
+    if "off_topic" in labels and not (reading.substantive and reading.stage):
+        ack.append(_ack(conv, "off_topic"))
+        meta.append("off_topic")
+
+    # The answer to a closed offer (adding the commitment to the plan).
+    if conv.pending == "action" and not meta:
+        conv.pending = ""
+        if reading.yes or reading.no:
+            ack.append(_ack(conv, "action_yes" if reading.yes else "action_no"))
+            conv.stage = "close"
+            qid, question = _stage_question(conv, "")
+            _mark(conv, qid)
+            reply, _ = _fit(ack, "", question)
+            return Turn(reply=reply, stage=conv.stage, referred=False, question_id=qid)
+    conv.pending = "" if conv.pending == "action" else conv.pending
+
+    # A commitment rated: offer to add it to the plan.
+    low = text.lower()
     if (
-        conv.stage in ("will", "close")
+        not meta
+        and conv.stage in ("will", "close")
         and conv.commitment
+        and conv.agreed
         and not conv.offered_action
-        and (re.search(r"out of (10|ten)|/10", low) or RATING.fullmatch(leader_text.strip(" .!")))
+        and (re.search(r"out of (10|ten)|/10", low) or RATING.fullmatch(text.strip(" .!")))
     ):
         conv.offered_action = True
+        conv.pending = "action"
         conv.stage, conv.stage_turns = "close", 0
         commitment = re.sub(
             r"^(i will|i'll|i am going to|i'm going to)\s+", "", conv.commitment, flags=re.I
@@ -447,34 +1543,85 @@ def respond(conv: Conversation, leader_text: str) -> Turn:
             referred=False,
             question_id="offer-action",
         )
-    feeling = detect_feeling(leader_text)
-    topic = (
-        topic_from(leader_text) if content_words(leader_text) else (conv.context_topic or "this")
+
+    topic = _topic(conv, text, reading)
+    substantive = reading.substantive and not reading.minimal
+    if meta:
+        if substantive and not set(meta) & {"injection", "off_topic"}:
+            _observe(conv, text, reading)
+        if change_approach:
+            qid, question = _change_approach(conv, topic)
+        else:
+            qid, question = _stage_question(conv, topic)
+        _mark(conv, qid)
+        if meta == ["off_topic"] and not substantive:
+            oid, oq = _from_list(conv, "resume", "off_topic")
+            if oid:
+                if qid in conv.asked:
+                    conv.asked.remove(qid)
+                qid, question = oid, oq
+                conv.asked.append(qid)
+        reply, _ = _fit(ack, "", question)
+        return Turn(
+            reply=reply, stage=conv.stage, referred=False, question_id=qid, meta=tuple(meta)
+        )
+
+    # Nothing in it yet: a first greeting opens from the plan; later, a gentle
+    # question invites more and the stage stays where it is.
+    if not substantive:
+        if not conv.asked:
+            qid, question = _opening(conv)
+        else:
+            key = "goal_stated" if conv.stage == "goal" and conv.goal_stated else conv.stage
+            qid, question = _from_list(conv, "invite", key)
+            if qid and conv.turns > 1:
+                lead = replies()["invite"]["lead"]
+                ack.append(lead[_pick(f"{conv.seed}:{conv.turns}:lead", len(lead))])
+            if not qid:
+                qid, question = _from_list(conv, "concrete", conv.stage)
+            if not qid:
+                qid, question = _stage_question(conv, conv.context_topic)
+        _mark(conv, qid)
+        reply, _ = _fit(ack, "", question)
+        return Turn(
+            reply=reply, stage=conv.stage, referred=False, question_id=qid, meta=("minimal",)
+        )
+
+    _observe(conv, text, reading)
+    if conv.pending == "chosen" and STAGES.index(conv.stage) < STAGES.index("options"):
+        conv.stage, conv.stage_turns = "options", 0  # weighing the perspectives offered
+    conv.pending = ""
+    _advance(conv, reading)
+    qid, question = _stage_question(conv, topic)
+    if qid:
+        conv.asked.append(qid)
+    reflection = reflect(text, conv)
+    reply, reflection = _fit([], reflection, question)
+    return Turn(
+        reply=reply,
+        stage=conv.stage,
+        referred=False,
+        question_id=qid,
+        feeling=detect_feeling(text),
+        reflection=reflection,
     )
-    if conv.turns == 1 and conv.context_topic and len(content_words(leader_text)) < 2:
-        topic = conv.context_topic
-    question = None
-    for stage in STAGES[STAGES.index(conv.stage) :] + STAGES[: STAGES.index(conv.stage)]:
-        question = _choose(conv, stage, topic)
-        if question:
-            if stage != conv.stage:
-                conv.stage, conv.stage_turns = stage, 1
-            break
-    if question is None:
-        text = "What would you like to do with everything you have said?"
-        qid = None
-    else:
-        conv.asked.append(question.id)
-        text = question.text.replace("{topic}", topic)
-        qid = question.id
-    substantial = len(content_words(leader_text)) >= 2
-    reflection = (
-        reflect(leader_text, feeling) if substantial and (conv.turns > 1 or feeling) else ""
-    )
-    reply = f"{reflection} {text}".strip() if reflection else text
-    if validate_reply(reply):  # a reflection that broke a rule is dropped, never the question
-        reply = text
-    return Turn(reply=reply, stage=conv.stage, referred=False, question_id=qid, feeling=feeling)
+
+
+def _change_approach(conv: Conversation, topic: str) -> tuple[str | None, str]:
+    """A different angle: the next stage when this one has had its say, otherwise a
+    more concrete question in the same stage."""
+    if (
+        conv.stage_turns >= 1
+        and conv.stage not in ("will", "close")
+        and (conv.stage != "options" or conv.agreed)
+    ):
+        conv.stage = STAGES[STAGES.index(conv.stage) + 1]
+        conv.stage_turns = 0
+        return _stage_question(conv, topic)
+    qid, question = _from_list(conv, "concrete", conv.stage)
+    if qid:
+        return qid, question
+    return _stage_question(conv, topic)
 
 
 OPENING = (
@@ -482,3 +1629,11 @@ OPENING = (
     "help you think; I do not give advice. What you write here stays between you and Bearing "
     "unless you choose to share it with your coach, and you can delete it at any time."
 )
+
+
+# Kept while role-play still asks the engine: both delegate to the safety net.
+def is_crisis(text: str) -> bool:
+    return assess(text).crisis
+
+
+REFERRAL = referral_reply(Category.SELF_HARM, Resources.default())

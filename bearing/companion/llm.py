@@ -1,10 +1,19 @@
 """An optional language-model engine for the companion, behind the same rules.
 
 Speaks the OpenAI-compatible chat-completions protocol (llama.cpp server,
-Ollama, vLLM or a hosted service), streaming or not. Every reply passes the
-offline engine's validator (one question, no advice, short); a reply that fails
-is retried once, then the offline engine answers. Names and email addresses are
+Ollama, vLLM or a hosted service), streaming or not. Names and email addresses are
 replaced before anything is sent. Standard library only.
+
+What never goes to the model: a turn the safety net reads as a crisis, any turn
+while the conversation is careful after a referral, and the turns about the
+conversation itself that need a truthful, fixed answer (what the companion is, who
+sees the conversation, requests for advice, attempts to change its instructions,
+other languages, off-topic turns) — the offline engine answers those.
+
+What never reaches the leader: a model reply that breaks the validator (one
+question, no advice, short, nothing cut), that the safety net flags, or that asks
+about the leader's own part before they described it, while careful, or after a
+disclosure. Such a reply is retried once; then the offline engine answers.
 """
 
 from __future__ import annotations
@@ -15,7 +24,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from .engine import Conversation, Turn, detect_stage, is_crisis, respond, validate_reply
+from .engine import Conversation, Turn, asks_own_part, respond, validate_reply
+from .safety import Resources, assess
 
 SYSTEM_PROMPT = (
     "You are a Socratic executive-coaching companion. You are software, not a person and not "
@@ -87,18 +97,55 @@ def _request(config: ModelConfig, messages: list[dict]) -> str:
         raise ModelError(str(exc)) from exc
 
 
+# Turns the offline engine answers itself: a fixed, truthful answer is better than a
+# model's guess.
+OFFLINE_TURNS = frozenset(
+    {
+        "identity_question",
+        "privacy_question",
+        "injection",
+        "other_language",
+        "off_topic",
+        "advice_request",
+        "advice_accept",
+        "advice_declined",
+        "go_on",
+    }
+)
+
+
+def reply_problems(reply: str, conv: Conversation) -> list[str]:
+    """Why a model reply may not reach the leader, given the conversation as it stands
+    after this turn (empty = it may)."""
+    problems = validate_reply(reply)
+    if assess(reply).crisis:
+        problems.append("harm language")
+    if asks_own_part(reply) and (conv.careful or conv.disclosed or not conv.own_part):
+        problems.append("asks about the leader's own part")
+    return problems
+
+
 def model_respond(
     conv: Conversation,
     history: list[tuple[str, str]],
     leader_text: str,
     config: ModelConfig,
-    names: list[str] = (),
+    names=(),
+    resources: Resources | None = None,
 ) -> tuple[Turn, str]:
     """Reply through the model if it keeps the rules; otherwise the offline engine.
 
     Returns the turn and where it came from: "model", "model-retry" or "offline"."""
-    if is_crisis(leader_text):
-        return respond(conv, leader_text), "offline"  # safety is never delegated
+    if conv.careful or assess(leader_text).crisis:
+        return respond(conv, leader_text, resources), "offline"  # safety is never delegated
+    # What the offline engine makes of the turn: the state after it, and its reply if
+    # the model cannot do better.
+    after = Conversation.from_dict(conv.to_dict())
+    offline = respond(after, leader_text, resources)
+    fixed = offline.question_id in ("offer-action", "offer-perspectives", "perspectives")
+    if offline.referred or after.careful or fixed or set(offline.meta) & OFFLINE_TURNS:
+        conv.__dict__.update(after.__dict__)
+        return offline, "offline"
     messages = [{"role": "system", "content": SYSTEM_PROMPT}]
     for speaker, text in history[-12:]:
         role = "user" if speaker == "leader" else "assistant"
@@ -109,10 +156,13 @@ def model_respond(
             reply = _request(config, messages)
         except ModelError:
             continue
-        if reply and not validate_reply(reply):
-            conv.turns += 1
-            stage = detect_stage(leader_text) or conv.stage
-            return Turn(reply=reply, stage=stage, referred=False), attempt
+        if reply and not reply_problems(reply, after):
+            if offline.question_id in after.asked:  # the offline question was not asked
+                after.asked.remove(offline.question_id)
+            conv.__dict__.update(after.__dict__)
+            return Turn(
+                reply=reply, stage=after.stage, referred=False, feeling=offline.feeling
+            ), attempt
         messages.append({"role": "assistant", "content": reply})
         messages.append(
             {
@@ -121,4 +171,5 @@ def model_respond(
                 "exactly one open question, and no advice.",
             }
         )
-    return respond(conv, leader_text), "offline"
+    conv.__dict__.update(after.__dict__)
+    return offline, "offline"

@@ -62,16 +62,20 @@ def conversation_start(*, engagement: Engagement, by: User) -> CompanionConversa
         raise ValidationError("The companion is not part of this coaching agreement.")
     if not has_consent(by):
         raise ValidationError("Please read and accept how the companion works first.")
-    conv = CompanionConversation(engagement=engagement, state=plan_context(engagement).to_dict())
+    conv = CompanionConversation(engagement=engagement)
+    conv.state = plan_context(engagement, conversation=conv).to_dict()
     conv.save()
     return conv
 
 
-def plan_context(engagement: Engagement) -> Conversation:
+def plan_context(
+    engagement: Engagement, conversation: CompanionConversation | None = None
+) -> Conversation:
     """Start from what the coachee is working on: the focus areas of their active
     goals, and what got in the way in their latest check-in (or their first goal),
     make the companion's questions specific. It stays in the coachee's own
-    conversation."""
+    conversation. Each conversation is seeded by its own code and numbered among the
+    coachee's conversations, so one opens differently from the last."""
     from bearing.growth.models import Goal, GoalStatus
 
     from .engine import topic_from
@@ -89,8 +93,13 @@ def plan_context(engagement: Engagement) -> Conversation:
         topic = topic_from(latest.obstacles)
     elif goals:
         topic = topic_from(goals[0].title)
+    number = CompanionConversation.objects.filter(
+        engagement__coachee_id=engagement.coachee_id, scenario=""
+    ).count()
     return Conversation(
-        seed=str(engagement.code),
+        seed=str(conversation.code if conversation else f"{engagement.code}:{number}"),
+        series=str(engagement.code),
+        number=number,
         focus=list(dict.fromkeys(focus)),
         context_topic="" if topic == "this" else topic,
     )
