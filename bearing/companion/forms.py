@@ -53,10 +53,11 @@ class SupportResourcesForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for name, value in data.items():
+        for name, value in list(data.items()):
             value = " ".join((value or "").split())
             # The referral ends with its one question; a resource must not add another.
             if "?" in value or "¿" in value:
                 self.add_error(name, "Please leave out question marks.")
-            data[name] = value
+            else:
+                data[name] = value
         return data
