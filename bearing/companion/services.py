@@ -19,6 +19,8 @@ from bearing.engagements.queries import agreement_in_force
 
 from .engine import Conversation, respond
 from .models import CompanionConsent, CompanionConversation, CompanionMessage, Speaker
+from .queries import resources_for
+from .safety import assess, referral_reply
 
 CONSENT_VERSION = 1
 MAX_MESSAGE = 2000
@@ -127,9 +129,11 @@ def _engine_reply(conv: CompanionConversation, state: Conversation, text: str):
             conv.engagement.coach.name,
             *conv.engagement.coach.name.split(),
         ]
-        turn, _source = model_respond(state, history, text, config, names=names)
+        turn, _source = model_respond(
+            state, history, text, config, names=names, resources=resources_for(org)
+        )
         return turn
-    return respond(state, text)
+    return respond(state, text, resources=resources_for(org))
 
 
 @transaction.atomic
@@ -221,7 +225,6 @@ def roleplay_start(*, engagement: Engagement, by: User, scenario: str) -> Compan
 
 @transaction.atomic
 def roleplay_turn(*, conversation: CompanionConversation, by: User, text: str):
-    from .engine import is_crisis
     from .roleplay import RolePlay, counterpart_reply
 
     conversation = (
@@ -240,10 +243,14 @@ def roleplay_turn(*, conversation: CompanionConversation, by: User, text: str):
     CompanionMessage.objects.create(
         conversation=conversation, speaker=Speaker.LEADER, text=text, created_at=now
     )
-    if is_crisis(text):  # safety first, in role-play too
-        from .engine import REFERRAL
-
-        reply_text, referred = REFERRAL, True
+    assessment = assess(text)
+    if assessment.crisis:  # safety first, in role-play too
+        reply_text = referral_reply(
+            assessment.category,
+            resources_for(conversation.engagement.organization),
+            assessment.language,
+        )
+        referred = True
     else:
         play = RolePlay.from_dict(conversation.state)
         org = conversation.engagement.organization
