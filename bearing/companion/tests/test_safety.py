@@ -238,7 +238,7 @@ class AskCoachTests(WorldTestCase):
             for word in ("suicide", "self-harm", "crisis", "end my life", "self_harm"):
                 self.assertNotIn(word, part.lower())
             leaked = {w for w in words if w in part.lower()}
-            self.assertFalse(leaked - {"person", "software"}, leaked)
+            self.assertFalse(leaked - {"person", "software", "coach"}, leaked)
         entry = AuditEntry.objects.get(detail__kind="coach_contact_requested")
         self.assertEqual(entry.action, AuditAction.CONSENT)
         self.assertNotIn(self.SECRET, repr(entry.detail))
