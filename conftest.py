@@ -9,6 +9,7 @@ from django.conf import settings
 from bearing.lib import crypto
 
 settings.ENCRYPTION_KEYS = "ktest1:" + "dGVzdC1rZXktbm90LWZvci1wcm9kdWN0aW9uLXVzZSE="
+settings.AUDIT_KEY = "dGVzdC1hdWRpdC1rZXktbm90LWZvci1wcm9kdWN0aW9uIQ=="
 settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 settings.SITE_URL = "http://testserver"

@@ -219,6 +219,14 @@ COMPANION_MODEL_TIMEOUT = float(env("COMPANION_MODEL_TIMEOUT", "15"))
 ENCRYPTION_KEYS = env("BEARING_ENCRYPTION_KEYS")
 ENCRYPTION_KEY_FILE = Path(env("BEARING_ENCRYPTION_KEY_FILE", str(DATA_DIR / "encryption.keys")))
 
+# --- The audit log ---------------------------------------------------------------
+# The key that chains the audit log (HMAC-SHA256) and salts its email digests: base64 of
+# 32 bytes or more, kept apart from the database and from SECRET_KEY. See `audit_keygen`.
+AUDIT_KEY = env("BEARING_AUDIT_KEY")
+AUDIT_KEY_FILE = Path(env("BEARING_AUDIT_KEY_FILE", str(DATA_DIR / "audit.key")))
+# Denied access is recorded this many times per person a minute, then once as a summary.
+AUDIT_DENIALS_PER_MINUTE = env_int("BEARING_AUDIT_DENIALS_PER_MINUTE", 20)
+
 # --- Email ----------------------------------------------------------------------
 MAILERS = {
     "default": {

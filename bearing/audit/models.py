@@ -1,8 +1,7 @@
-import hashlib
-import json
-
 from django.db import models
 from django.utils import timezone
+
+from . import chain
 
 
 class AuditAction(models.TextChoices):
@@ -22,13 +21,15 @@ class AuditAction(models.TextChoices):
     ROLE_GRANT_REQUESTED = "role_grant_requested", "Asked for a role to be granted"
     ROLE_GRANT_APPROVED = "role_grant_approved", "Approved a role grant"
     ROLE_GRANTED = "role_granted", "Role granted"
+    CHAIN_KEYED = "chain_keyed", "Audit chain keyed"
 
 
-GENESIS = "0" * 64
+GENESIS = chain.GENESIS
 
 
 class AuditEntry(models.Model):
-    """Append-only. Each row carries the hash of the one before it; never the content.
+    """Append-only. Each row carries the MAC of the one before it (keyed: see
+    ``chain``); never the content. ``actor_email_hash`` is a keyed digest.
 
     The actor is kept as plain ids (not a foreign key) so that the chain does not
     change when an account is erased.
@@ -62,7 +63,7 @@ class AuditEntry(models.Model):
         raise RuntimeError("Audit entries are append-only")
 
     def canonical(self) -> bytes:
-        return json.dumps(
+        return chain.canonical(
             {
                 "at": self.at.isoformat(),
                 "actor_id": self.actor_id,
@@ -73,13 +74,11 @@ class AuditEntry(models.Model):
                 "ip_address": self.ip_address,
                 "detail": self.detail,
                 "prev_hash": self.prev_hash,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
-        ).encode()
+            }
+        )
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical()).hexdigest()
+        return chain.entry_mac(self.canonical())
 
 
 class AuditHead(models.Model):
