@@ -38,6 +38,7 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data" / "safety"
 LANGUAGES = ("en", "es", "de", "fr")
 HARMLESS = "harmless"
+RESOLVED = "resolved"
 MARKERS = "words of this language"
 GAP_WORDS = 3  # "~" in a cue: up to this many other words
 
@@ -64,10 +65,13 @@ PRIORITY = (
     Category.HARM_OTHERS,
     Category.MEDICAL,
     Category.ABUSE,
-    Category.MENTAL_HEALTH,
     Category.SUBSTANCE,
+    Category.MENTAL_HEALTH,
     Category.LEGAL_ETHICS,
 )
+# A past, settled or someone else's matter (a [resolved] phrase) stops every alarm
+# but these: thoughts of suicide and intent to harm are always answered.
+ALWAYS = frozenset({Category.SELF_HARM, Category.HARM_OTHERS})
 
 
 @dataclass(frozen=True)
@@ -281,6 +285,7 @@ def compile_cue(text: str) -> str:
 class Lexicon:
     cues: tuple[Cue, ...]
     harmless: re.Pattern | None
+    resolved: re.Pattern | None
     category_patterns: dict[Category, re.Pattern]
     words: frozenset[str]  # every whole word the cues use
     stems: frozenset[str]  # every word the cues use as a beginning ("suicid*")
@@ -297,7 +302,7 @@ def _parse(language: str, path: Path):
             continue
         if line.startswith("[") and line.endswith("]"):
             section = line[1:-1].strip().lower()
-            if section not in {c.value for c in Category} | {HARMLESS, MARKERS}:
+            if section not in {c.value for c in Category} | {HARMLESS, MARKERS, RESOLVED}:
                 raise ValueError(f"{path.name} line {number}: unknown section [{section}]")
             continue
         if section is None:
@@ -318,6 +323,7 @@ def _deletions(word: str, depth: int) -> set[str]:
 def lexicon() -> Lexicon:
     cues: list[Cue] = []
     harmless: list[str] = []
+    resolved: list[str] = []
     by_category: dict[Category, list[str]] = {c: [] for c in Category}
     words: set[str] = set()
     stems: set[str] = set()
@@ -332,6 +338,8 @@ def lexicon() -> Lexicon:
             cues.append(Cue(language, section, number, re.compile(regex)))
             if section == HARMLESS:
                 harmless.append(regex)
+            elif section == RESOLVED:
+                resolved.append(regex)
             else:
                 by_category[Category(section)].append(regex)
             for token in line.split():
@@ -354,6 +362,7 @@ def lexicon() -> Lexicon:
     return Lexicon(
         cues=tuple(cues),
         harmless=re.compile("|".join(f"(?:{h})" for h in harmless)) if harmless else None,
+        resolved=re.compile("|".join(f"(?:{r})" for r in resolved)) if resolved else None,
         category_patterns={
             c: re.compile("|".join(f"(?:{p})" for p in pats))
             for c, pats in by_category.items()
@@ -443,7 +452,10 @@ def assess(text: str) -> Assessment:
         return Assessment(None)
     line = _readable(text)
     lex = lexicon()
+    settled = lex.resolved is not None and lex.resolved.search(line) is not None
     for category in PRIORITY:
+        if settled and category not in ALWAYS:
+            continue
         pattern = lex.category_patterns.get(category)
         if pattern is None or not pattern.search(line):
             continue
