@@ -146,7 +146,9 @@ _MARKER = re.compile(
     r"mm-hmm|mm-hm|mm+|mhm+|hm+|uh-huh|oh|ah|anyway|well(?! done))\b[\s,.;:!…—–-]*"
     r"|(?:right|yeah|yes|yep|sure|great|good|fine|i see|got it|fair enough|cool|wow|"
     r"gotcha|understood|thanks|thank you|absolutely|of course|interesting|like|"
-    r"you know|i mean|actually|perfect|ok then|okay then|hey)"
+    r"you know|i mean|actually|perfect|ok then|okay then|hey|honestly|frankly|to be honest|"
+    r"to be fair|in fairness|just to check(?: i'?ve got (?:it|this|that)(?: right)?)?|"
+    r"to recap|to summari[sz]e|in summary|let me play (?:that|it) back)"
     r"(?:[,;:!…—–-]+|\.\s+)\s*)+"
 )
 _GREETING_WORDS = (
@@ -181,6 +183,8 @@ _SOCIAL = _rx(
     r"^well done on\b",
     r"^(?:that'?s|that is|what) (?:a |an )?(?:really |very )?(?:good|great|fair|interesting|"
     r"big|important) (?:question|point)[\s.!]*$",
+    r"^(?:me too|same here|same|ouch|oh dear|oh no|yikes|phew|ha|haha|wow)\b"
+    r"(?:[,.!]? ?(?:the first time|at first|once|as well|too)?)[\s.!]*$",
     r"^(?:i hear you|i get it|i get that|fair point|good point|that'?s fair|point taken|"
     r"i understand that)[\s.!]*$",
     r"^(?:no,? )?(?:not at all,? )?(?:that was|that's|that is|it was) (?:really |very |so )?"
@@ -214,6 +218,9 @@ _SEEK = _rx(
     r"take|come back|turn|stay|pick|focus|capture|note|set|write|make|continue|carry)",
     r"^(?:is it|would it be) (?:ok|okay|alright|all right) (?:if|for|to)",
     r"^would it (?:help|be useful|be helpful) if (?:i|we)\b",
+    r"^(?:would|could|might) it (?:help|be (?:useful|helpful|worth it)) (?:for us )?to (?:look|"
+    r"explore|talk|spend|focus|come back|map|go through|unpack|list|brainstorm|think|"
+    r"pause|stay|step back|take a (?:step|moment|minute)|start|begin|revisit|summari[sz]e)\b",
     r"^(?:are you|would you be) (?:open|interested|ok|okay) (?:to|in|with) ",
     r"^(?:mind if i|ok if i|okay if i)\b",
     r"^(?:does|would) (?:that|this|it) (?:work|sound (?:ok|okay|good|right|fair)|suit)"
@@ -370,6 +377,19 @@ _AUTONOMY = _rx(
     r"\bno pressure\b",
     r"\byou decide\b",
 )
+# The coach offers ideas: a "yes" to this is permission for the advice that follows.
+_OFFER = _rx(
+    r"^(?:can|could|may|might) i (?:share|offer|suggest|give you|tell you|add|mention|"
+    r"float|throw in|make a suggestion|put forward)",
+    r"^(?:would|do) you (?:like|want) (?:me to (?:share|suggest|offer|say|tell)|some "
+    r"(?:ideas|thoughts|suggestions|options)|an? (?:idea|thought|suggestion|perspective)|my "
+    r"(?:view|take|thoughts|suggestion|idea)|to hear (?:what|how|an?|some|my))",
+    r"^would it (?:help|be useful|be helpful) if i (?:shared|offered|suggested|gave|told|"
+    r"mentioned)",
+    r"^(?:are you|would you be) open to (?:hearing|some|an?|my)",
+    r"^(?:is it|would it be) (?:ok|okay|alright|all right) if i (?:shared|offered|suggested|"
+    r"gave|told|mentioned|share|offer|suggest|give|tell|mention)",
+)
 # The coachee asked for advice, or agreed to hear it.
 _ADVICE_WELCOME = _rx(
     r"\bwhat (?:should|would|do|can|could) (?:i|you|we) (?:do|say|suggest|recommend|try)\b",
@@ -414,6 +434,11 @@ _AFFIRM = _rx(
     r"incredibly |pretty )*(?:impressive|admirable|brave|courageous|generous|wise|"
     r"thoughtful|mature|gracious|skilful|skillful|resourceful|bold|principled|"
     r"considerate|selfless|insightful|gutsy|classy)\b(?! of (?:him|her|them))",
+    r"\byou (?:handled|managed|navigated|ran|led|played|dealt with) (?:that|it|this|them|him|"
+    r"her|the \w+)(?: \w+){0,3} (?:really |so |very |incredibly )?(?:well|skil+fully|"
+    r"gracefully|calmly|beautifully)\b",
+    r"\byou did (?:exactly )?(?:what you said you would|the right thing|the hard thing|"
+    r"something hard)\b",
     r"\byou (?:didn'?t|did not|never) (?:give up|back down|let (?:it|that|them|him|her) stop"
     r" you|walk away|quit)\b",
     r"\byou (?:followed through|stuck with it|stepped up|held your ground|stood up for|"
@@ -662,16 +687,22 @@ def _advice_code(body: str, context: str, permitted: bool) -> str:
 
 
 def _reflection_code(body: str, context: str) -> str:
-    """SR stays with what the coachee said; CR adds to it: a feeling they did not name,
-    both sides, amplification, three or more words of new content, or a reflection long
-    enough (twelve words) to link or summarise. SR when in doubt."""
+    """SR stays with what the coachee said; CR adds to it: a feeling or a meaning they
+    did not name, both sides, amplification, three or more words of new content, or a
+    reflection long enough (twelve words) to link or summarise. SR when in doubt."""
     new, _shared = _new_and_shared(body, context)
     said = {_stem(w) for w in _words(context)}
     words = _words(body)
+    meaning = re.search(
+        r"\b(?:matters?|important|means|meaning|cares? about|values?|deserves?|story|"
+        r"who you are|kind of (?:leader|person|manager))\b",
+        body,
+    ) and not re.search(r"\b(?:matters?|important|means|care|values?|deserves?)\b", context)
     amplified = re.search(r"\b(?:at all|not (?:one|a single|even)|whatsoever)\b", body)
     desire = re.search(r"\byou(?:'d)? (?:really )?(?:want|need|wish|hope|long)\b", body)
     if (
         re.search(r"\bpart of you\b|\bon (?:the )?one hand\b", body)
+        or meaning
         or (amplified and not re.search(re.escape(amplified.group(0)), context))
         or (desire and new and not re.search(r"\b(?:want|need|wish|hope|like)\b", context))
         or any(w in _FEELINGS and not _shares(_stem(w), said) for w in words)
@@ -848,10 +879,12 @@ def _code_sentence(sentence: str, context: str, permitted: bool) -> str:
         return "ADV_PERM"
     if _interrogative(body) and not _REFLECT_START.match(body) and not re.search(r"[.!]$", body):
         return _question_code(body)  # a question written without its "?"
-    if re.match(r"^(?:i|i'm|i've|i'll|i'd|my|me|let me)\b", body) and not _REFLECT_START.match(
-        body
-    ):
-        return "OTHER"  # the coach's own aside
+    if re.match(
+        r"^(?:i|i'm|i've|i'll|i'd|my|me|let me|when i|back when i|years ago,? i|"
+        r"in my (?:own|last|first|previous|old) (?:role|job|team|company|career))\b",
+        body,
+    ) and not _REFLECT_START.match(body):
+        return "OTHER"  # the coach's own aside or story
     if re.match(
         r"^(?:it'?s|that'?s|this is) (?:entirely |completely |totally )?"
         r"(?:up to you|your (?:call|choice|decision))",
@@ -970,10 +1003,7 @@ def code_session(turns: list[tuple[str, list[str]]]) -> list[list[str]]:
         low = _normalise(context).lower()
         permitted = (offered and bool(_AGREES.match(low))) or permitted
         codes = [code_utterance(u, context, permitted=permitted) for u in utterances]
-        offered = any(
-            _SEEK.search(_strip_markers(_normalise(u).lower())) and c == "OTHER"
-            for u, c in zip(utterances, codes, strict=True)
-        )
+        offered = any(_OFFER.search(_strip_markers(_normalise(u).lower())) for u in utterances)
         permitted = permitted and any(c in ADVICE_CODES for c in codes)
         out.append(codes)
     return out
@@ -1126,9 +1156,10 @@ CODE_LABELS = {
     "OTHER": "Other (greetings, fillers, structure)",
 }
 
-# MITI 4.2.1 (Moyers, Manuel & Ernst, 2014; rev. 2015) publishes these as provisional
-# reference levels for motivational interviewing practice; they are shown beside the
-# session's figures for orientation, never turned into a verdict.
+# The MITI 4.2.1 coding manual (Moyers, Manuel & Ernst) gives these as its provisional
+# thresholds for fair (basic competence) and good (proficiency) practice of motivational
+# interviewing; they are shown beside the session's figures for orientation, never
+# turned into a verdict.
 MITI_REFERENCE = {
     "reflection_to_question": {"fair": 1.0, "good": 2.0},
     "complex_reflection_share": {"fair": 0.40, "good": 0.50},

@@ -168,6 +168,15 @@ class AdviceTests(SimpleTestCase):
         )
         self.assertEqual(codes, [["OTHER"], ["ADV_PERM"], ["Q_OPEN"], ["ADV"]])
 
+    def test_agreeing_to_look_at_options_is_not_permission_for_advice(self):
+        codes = code_session(
+            [
+                ("I'm stuck.", ["Shall we look at some options?"]),
+                ("Yes.", ["You should delegate the report."]),
+            ]
+        )
+        self.assertEqual(codes, [["OTHER"], ["ADV"]])
+
     def test_seeking_collaboration_and_closings_are_other(self):
         for text in (
             "Shall we look at the comments now?",
