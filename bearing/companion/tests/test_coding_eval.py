@@ -1,5 +1,6 @@
 """How the utterance coder is measured: Cohen's κ, the set's format, and the gates."""
 
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -96,6 +97,11 @@ class GateTests(SimpleTestCase):
                 "heldout_reflection_precision",
             },
         )
+
+    def test_the_coded_set_is_frozen(self):
+        # the set as committed complete (fe25b4a); a change to it is a new set, on purpose
+        digest = hashlib.sha256(coding.CORPUS.read_bytes()).hexdigest()
+        self.assertEqual(digest, "fcc5833e7d1a46b21de6e08711680ac6cf0277bb601ccf91332866cb7eafea5e")
 
     def test_the_held_out_sessions_never_overlap_the_tuning_sessions(self):
         rows = coding.load()

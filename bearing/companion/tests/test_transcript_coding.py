@@ -74,6 +74,10 @@ class QuestionTests(SimpleTestCase):
             with self.subTest(text=text):
                 self.assertEqual(code_utterance(text, "My team doesn't trust me yet."), "Q_OPEN")
 
+    def test_a_question_transcribed_without_its_question_mark(self):
+        self.assertEqual(code_utterance("so what would you like to focus on today", ""), "Q_OPEN")
+        self.assertEqual(code_utterance("and did you tell him", "I was angry."), "Q_CLOSED")
+
     def test_questions_for_a_fact_a_number_or_a_choice_are_closed(self):
         for text in (
             "How many people report to you now?",
