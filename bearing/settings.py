@@ -7,9 +7,13 @@ developer's machine: SQLite under ./var, console email, DEBUG on only when asked
 import os
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
 
 
 def env(name: str, default: str = "") -> str:
@@ -17,24 +21,44 @@ def env(name: str, default: str = "") -> str:
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    """1/true/yes/on or 0/false/no/off; unset or empty is the default. Anything else
+    stops the start: a typo must not quietly turn a protection off."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off.")
 
 
 def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number.") from None
 
 
 DATA_DIR = Path(env("BEARING_DATA_DIR", str(BASE_DIR / "var")))
+BEARING_ENV = env("BEARING_ENV", "development").strip().lower()
+if BEARING_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured("BEARING_ENV must be 'development' or 'production'.")
+PRODUCTION = BEARING_ENV == "production"
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG and env("BEARING_ENV", "development") == "production":
-        raise RuntimeError("SECRET_KEY must be set when BEARING_ENV=production")
-    SECRET_KEY = "dev-only-insecure-secret-key-change-me-for-any-real-installation"
+# Public in this repository, so never accepted in production, whatever DEBUG says.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-secret-key-change-me-for-any-real-installation"
+SECRET_KEY = env("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
+if PRODUCTION:
+    # Production starts on real keys only: each is kept apart from the others.
+    if SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+        raise ImproperlyConfigured("SECRET_KEY must be set when BEARING_ENV=production.")
+    for _name in ("BEARING_ENCRYPTION_KEYS", "BEARING_AUDIT_KEY"):
+        if not env(_name).strip():
+            raise ImproperlyConfigured(f"{_name} must be set when BEARING_ENV=production.")
 
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
@@ -193,7 +217,7 @@ SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -265,6 +289,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Strict-Transport-Security: off until asked for (browsers remember it for this long).
+SECURE_HSTS_SECONDS = env_int("BEARING_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("BEARING_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("BEARING_HSTS_PRELOAD", False)
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

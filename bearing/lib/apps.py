@@ -8,6 +8,7 @@ class LibConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save, pre_save
 
+        from . import checks  # noqa: F401  (registers Bearing's deployment checks)
         from .fields import clear_raw_save, mark_raw_save
 
         pre_save.connect(mark_raw_save, dispatch_uid="bearing-encrypted-raw-save")
