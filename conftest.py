@@ -14,3 +14,14 @@ settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.Immedi
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 settings.SITE_URL = "http://testserver"
 crypto.reset_keyring()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The suite's figures (faults survived, restores verified, hostile inputs tried)."""
+    from bearing.tests import figures
+
+    lines = figures.summary_lines()
+    if lines:
+        terminalreporter.section("figures")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -1,0 +1,268 @@
+"""Backups of the whole database, and restoring one into an empty database.
+
+SQLite: the online backup API copies a consistent snapshot of the live file (the web
+server and the workers may keep writing) into a single self-contained file.
+PostgreSQL: ``pg_dump --format=custom``; ``pg_restore`` replays it in one transaction,
+so a restore that fails leaves the database as it was.
+
+Neither holds the encryption keys or the audit key: they live apart from the
+database on purpose, and must be backed up apart (without the encryption keys the
+confidential text in a backup cannot be read; without the audit key the audit log
+cannot be verified).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db import connections
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PG_CUSTOM_MAGIC = b"PGDMP"
+
+KEYS_NOTE = (
+    "The backup does not hold the encryption keys or the audit key. Back them up apart, "
+    "somewhere other than the backups: without the encryption keys the confidential text "
+    "in a backup cannot be read, and without the audit key the audit log cannot be verified."
+)
+
+
+class BackupError(Exception):
+    """A backup or restore that could not be made; the message says why, for an operator."""
+
+
+@dataclass(frozen=True)
+class BackupReport:
+    path: Path
+    engine: str
+    tables: int
+    size: int
+
+
+@dataclass(frozen=True)
+class RestoreReport:
+    path: Path
+    engine: str
+    tables: int
+
+
+def key_locations() -> list[str]:
+    """Where this installation's keys are, to name them (never their values) in output."""
+    where = []
+    if settings.ENCRYPTION_KEYS:
+        where.append("the encryption keys: BEARING_ENCRYPTION_KEYS")
+    else:
+        where.append(f"the encryption keys: {settings.ENCRYPTION_KEY_FILE}")
+    if getattr(settings, "AUDIT_KEY", ""):
+        where.append("the audit key: BEARING_AUDIT_KEY")
+    elif getattr(settings, "AUDIT_KEY_FILE", None):
+        where.append(f"the audit key: {settings.AUDIT_KEY_FILE}")
+    return where
+
+
+def default_path(using: str = "default") -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    ext = "sqlite3" if connections[using].vendor == "sqlite" else "pgdump"
+    return Path(settings.DATA_DIR) / "backups" / f"bearing-{stamp}.{ext}"
+
+
+# --- What a database holds -------------------------------------------------------------
+
+
+def bookkeeping_tables() -> set[str]:
+    """Tables that a freshly migrated, never used installation already fills."""
+    tables = {"django_migrations", "django_content_type", "auth_permission"}
+    cache = settings.CACHES.get("default", {})
+    if cache.get("BACKEND", "").endswith("db.DatabaseCache"):
+        tables.add(cache["LOCATION"])
+    return tables
+
+
+def table_names(connection) -> list[str]:
+    with connection.cursor() as cursor:
+        return sorted(connection.introspection.table_names(cursor))
+
+
+def tables_with_data(connection) -> list[str]:
+    """The tables (other than bookkeeping) that hold at least one row."""
+    quote_name = connection.ops.quote_name
+    skip = bookkeeping_tables()
+    found = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            if table in skip:
+                continue
+            cursor.execute(f"SELECT 1 FROM {quote_name(table)} LIMIT 1")  # noqa: S608
+            if cursor.fetchone():
+                found.append(table)
+    return sorted(found)
+
+
+def _writable_temp(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return tmp
+
+
+# --- Backup ------------------------------------------------------------------------------
+
+
+def backup_write(path: Path, *, using: str = "default") -> BackupReport:
+    """Write a backup of the database to ``path`` (made readable by its owner only).
+    The file appears whole or not at all."""
+    connection = connections[using]
+    path = Path(path)
+    if path.exists():
+        raise BackupError(f"{path} exists already; choose a new name.")
+    tmp = _writable_temp(path)
+    try:
+        if connection.vendor == "sqlite":
+            _sqlite_backup(connection, tmp)
+        elif connection.vendor == "postgresql":
+            _pg_run("pg_dump", connection, ["--format=custom", "--file", str(tmp)])
+        else:
+            raise BackupError(f"Backups of {connection.vendor} are not supported.")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return BackupReport(
+        path=path,
+        engine=connection.vendor,
+        tables=len(table_names(connection)),
+        size=path.stat().st_size,
+    )
+
+
+def _sqlite_backup(connection, tmp: Path) -> None:
+    connection.ensure_connection()
+    target = sqlite3.connect(tmp)
+    try:
+        # One step (pages=-1): a consistent snapshot, while writers carry on in WAL mode.
+        connection.connection.backup(target)
+        # A single file, with no write-ahead log beside it.
+        target.execute("PRAGMA journal_mode=DELETE")
+        _sqlite_check(target, tmp)
+    finally:
+        target.close()
+
+
+def _sqlite_check(db: sqlite3.Connection, path: Path) -> None:
+    result = db.execute("PRAGMA integrity_check").fetchone()[0]
+    if result != "ok":
+        raise BackupError(f"{path} fails SQLite's integrity check: {result}")
+    if not db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='django_migrations'"
+    ).fetchone():
+        raise BackupError(f"{path} is an SQLite file, but not a Bearing database.")
+
+
+def _pg_env(connection) -> dict[str, str]:
+    s = connection.settings_dict
+    env = {**os.environ}
+    for var, value in (
+        ("PGHOST", s.get("HOST")),
+        ("PGPORT", s.get("PORT")),
+        ("PGUSER", s.get("USER")),
+        ("PGPASSWORD", s.get("PASSWORD")),
+        ("PGDATABASE", s.get("NAME")),
+        ("PGSSLMODE", s.get("OPTIONS", {}).get("sslmode")),
+    ):
+        if value:
+            env[var] = str(value)
+    return env
+
+
+def _pg_run(program: str, connection, args: list[str]) -> None:
+    executable = shutil.which(program)
+    if executable is None:
+        raise BackupError(
+            f"{program} was not found; install PostgreSQL's client tools "
+            "(apt-get install postgresql-client)."
+        )
+    connection.close()  # hold no lock of our own while the tool works
+    done = subprocess.run(
+        [executable, "--no-owner", "--no-privileges", *args],
+        env=_pg_env(connection),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BackupError(f"{program} failed: {done.stderr.strip()[-2000:]}")
+
+
+# --- Restore -----------------------------------------------------------------------------
+
+
+def backup_engine(path: Path) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    if head.startswith(SQLITE_MAGIC):
+        return "sqlite"
+    if head.startswith(PG_CUSTOM_MAGIC):
+        return "postgresql"
+    raise BackupError(f"{path} is not a Bearing backup (neither SQLite nor pg_dump custom).")
+
+
+def restore_read(path: Path, *, using: str = "default", force: bool = False) -> RestoreReport:
+    """Restore a backup into the database, which must be empty unless ``force``
+    (a database that was only migrated counts as empty). Everything the backup
+    holds replaces what the database held."""
+    connection = connections[using]
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"{path} does not exist.")
+    engine = backup_engine(path)
+    if engine != connection.vendor:
+        raise BackupError(
+            f"{path} is a {engine} backup; this installation's database is {connection.vendor}."
+        )
+    if not force:
+        holding = tables_with_data(connection)
+        if holding:
+            shown = ", ".join(holding[:5]) + (" …" if len(holding) > 5 else "")
+            raise BackupError(
+                f"The database is not empty ({len(holding)} tables hold data: {shown}). "
+                "Restore into an empty database, or pass --force to replace everything in it."
+            )
+    if engine == "sqlite":
+        _sqlite_restore(connection, path)
+    else:
+        _pg_run(
+            "pg_restore",
+            connection,
+            [
+                "--single-transaction",
+                "--exit-on-error",
+                "--clean",
+                "--if-exists",
+                "--dbname",
+                connection.settings_dict["NAME"],
+                str(path),
+            ],
+        )
+    return RestoreReport(path=path, engine=engine, tables=len(table_names(connection)))
+
+
+def _sqlite_restore(connection, path: Path) -> None:
+    source = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+    try:
+        _sqlite_check(source, path)
+        connection.ensure_connection()
+        if connection.in_atomic_block:
+            raise BackupError("Cannot restore inside a transaction.")
+        # Page by page into the live database, under SQLite's own lock: other
+        # connections see the old database or the restored one, never a mix.
+        source.backup(connection.connection)
+    finally:
+        source.close()

@@ -1,0 +1,40 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from bearing.lib.backup import BackupError, key_locations, restore_read
+
+
+class Command(BaseCommand):
+    help = (
+        "Restore a backup made by `manage.py backup` into an empty database (one that was "
+        "only migrated counts as empty). Stop the web server and the task workers first."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="The backup file.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Replace everything in a database that is not empty.",
+        )
+        parser.add_argument("--database", default="default")
+
+    def handle(self, *args, path, force, database, **options):
+        try:
+            report = restore_read(Path(path), using=database, force=force)
+        except BackupError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            self.style.SUCCESS(f"Restored {report.path} ({report.engine}, {report.tables} tables).")
+        )
+        self.stdout.write(
+            "The backup did not hold the keys: this installation needs the same encryption keys "
+            "and audit key as the one that made it:"
+        )
+        for where in key_locations():
+            self.stdout.write(f"  {where}")
+        self.stdout.write(
+            "Next: `manage.py migrate` if this Bearing is newer than the backup, then "
+            "`manage.py audit_verify`."
+        )
