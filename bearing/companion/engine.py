@@ -232,6 +232,16 @@ FOCUS_CUES = {
     "self_awareness": ["feedback", "blind spot", "about myself", "my reaction", "i tend to"],
 }
 
+# The leader commits to a next step (a wish or a report on a past plan is not one).
+COMMITMENT = re.compile(
+    r"\b(i will|i'll|i am going to|i'm going to|i plan to|i commit|i'm committing|i promise|"
+    r"my (first|next) step (is|will be)|i('m| am) (committed|booking|calling|sending|meeting) |"
+    r"i shall)\b|"
+    r"\bi (\w+ ){1,6}((from|by|before|starting) (next |this |the )?|(this|next) )(monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|tomorrow|tonight|week|weekend|morning|"
+    r"afternoon)\b"
+)
+
 RATING = re.compile(
     r"\b(\d{1,2}|ten|nine|eight|seven|six|five|four|three|two|one)\b"
     r"( out of (10|ten)|/10)?",
@@ -279,261 +289,34 @@ YES = re.compile(
 )
 NO = re.compile(r"^(no|nope|nah|not really|no thanks|no thank you|i'?m good|rather not|not now)\b")
 
-META_CUES: dict[str, list[str]] = {
-    "injection": [
-        r"\b(ignore|disregard|forget|override|bypass) (all |any |your |the |my |these |those )?"
-        r"(previous |prior |above |earlier |own )?"
-        r"(instructions|rules|prompt|guidelines|programming)",
-        r"\bsystem prompt\b",
-        r"\b(print|show|reveal|repeat|tell me|give me|output|share) (me )?(your|the) "
-        r"(prompt|instructions|rules|guidelines|configuration|source code|code)\b",
-        r"\bpretend (to be|you are|you're)\b",
-        r"\bact as (a|an|my)\b",
-        r"\byou are now\b",
-        r"\bfrom now on,? you\b",
-        r"\bjailbreak\b",
-        r"\bdeveloper mode\b",
-        r"\bdo anything now\b",
-        r"\bnew instructions\b",
-        r"\b(role-?play|play the role of|be) (a|an|my) (consultant|therapist|lawyer|doctor|"
-        r"friend|mentor|advisor|adviser)\b",
-        r"\bstop being a coach\b",
-    ],
-    "identity_question": [
-        r"\bare you (a |an |actually |really |just )*(real|person|human|bot|robot|ai|"
-        r"machine|chat ?gpt|gpt|computer|program|therapist|coach|man|woman|llm|chatbot)\b",
-        r"\b(is this|am i talking to|am i chatting with|talking to) (a |an |actually |really )*"
-        r"(real|person|human|bot|robot|ai|machine|chat ?gpt|computer|program|therapist)\b",
-        r"\bwhat are you\b",
-        r"\bwho are you\b",
-        r"\bwhat (ai|model|llm|gpt) (is this|are you)\b",
-        r"\bis this (chat ?gpt|an ai|ai|a bot|therapy|counsel+ing)\b",
-        r"\bare you (alive|conscious|sentient)\b",
-        r"\bis (there )?(a|any) (human|person|real person) (here|behind|reading)\b",
-    ],
-    "maker_question": [
-        r"\bwho (made|built|created|programmed|wrote|designed|trained|owns|runs) (you|this)\b",
-        r"\bwho('s| is) behind (you|this)\b",
-    ],
-    "privacy_question": [
-        r"\bwho (else )?(can|could|will|would|gets to)? ?(see|sees|read|reads|access|view)s? "
-        r"(this|these|it|that|what i|my|our)\b",
-        r"\b(does|do|can|could|will|would) (my |the |our )?(boss|manager|sponsor|hr|company|"
-        r"coach|employer|organi[sz]ation|ceo|team|firm|anyone|anybody|someone|somebody|"
-        r"people|line manager|supervisor|it department) (see|read|know|get|access|find out|"
-        r"have access|hear|view)\b",
-        r"\bis (this|it|what i say|our conversation|this conversation|this chat) (private|"
-        r"confidential|recorded|stored|saved|shared|anonymous|secure|safe|logged|monitored)\b",
-        r"\b(will|would|could) (anyone|anybody|someone|my boss|my manager|hr|they) "
-        r"(see|know|find out|read)\b",
-        r"\bwho has access\b",
-        r"\bdo you (share|store|save|record|keep|log|report)\b",
-        r"\bwhat happens (to|with) (this|what i|my data|the data|these)\b",
-        r"\bwhere does (this|it|my data) go\b",
-        r"\b(stays?|stay) between us\b",
-        r"\bconfidential\b",
-        r"\bprivacy\b",
-    ],
-    "repeat_complaint": [
-        r"\byou (already|just) (asked|said|asked me)\b",
-        r"\balready asked\b",
-        r"\basked (me )?(that|this|the same)( question)? (already|before)\b",
-        r"\b(the )?same question\b",
-        r"\byou keep asking\b",
-        r"\brepeating yourself\b",
-        r"\bi (already|just) (told|answered|said)\b",
-        r"\b(going|go|goes|running) (round|around) in circles\b",
-        r"\byou asked (me )?(that|this)\b",
-        r"\bagain with (this|that|the)\b",
-        r"\bbroken record\b",
-        r"\bdeja vu\b",
-        r"\bsaid that (already|before)\b",
-    ],
-    "clarify": [
-        r"^(what|wdym|huh|sorry)\W*$",
-        r"\bwhat do you mean\b",
-        r"\b(i )?(don'?t|do not) (understand|get) (the|your|what you)( question)?\b",
-        r"\bwhat('s| is| are) you (asking|getting at)\b",
-        r"\bcan you (rephrase|explain the question|say that differently)\b",
-        r"\bnot sure what you mean\b",
-    ],
-    "insult": [
-        r"\b(stupid|idiot|idiotic|dumb|moron|useless|pathetic|worthless|garbage|rubbish|"
-        r"crap|crappy|trash|shit|shite|bullshit|fuck|fucking|suck|sucks|lame|clueless)\b",
-        r"\bshut up\b",
-        r"\bscrew you\b",
-        r"\bwaste of (space|code|electrons)\b",
-        r"\byou('re| are) (a joke|an? (idiot|moron|embarrassment)|hopeless|terrible|awful|"
-        r"the worst|no help|no use)\b",
-    ],
-    "frustration": [
-        r"\b(this|it|you)('s| is| are)? (not|isn'?t|aren'?t) (helping|helpful|working|useful)\b",
-        r"\b(this|that)('s| is) (pointless|useless|a waste|going nowhere|getting (me )?nowhere|"
-        r"frustrating|annoying|ridiculous|exhausting|tedious|silly|circular)\b",
-        r"\bwaste of (my )?time\b",
-        r"^(ugh+|argh+|ffs|omg|jeez|geez|sigh)\b",
-        r"\b(fed up|sick|tired) (of|with) (this|you|these|your|all these|the questions)\b",
-        r"\benough (of the |with the |with |of )?questions\b",
-        r"\b(stop|quit) asking( me)?( questions)?\b",
-        r"\ball (these|your|the|you do is ask) questions\b",
-        r"\bmore questions\b",
-        r"\b(just )?questions,? questions\b",
-        r"\bi give up\b",
-        r"^forget it\b",
-        r"\bthis is going nowhere\b",
-        r"\bnot getting anywhere\b",
-        r"\bwhy do you keep\b",
-        r"\bcan you (just )?(stop|answer)\b",
-        r"\bannoying\b",
-        r"\bfrustrating\b",
-        r"\bi'?m (getting )?(frustrated|annoyed|irritated) (with|by) (you|this|these)\b",
-    ],
-    "sarcasm": [
-        r"^(oh|wow|gee|great|brilliant|fantastic|wonderful|amazing|perfect|yeah|sure),? "
-        r"(great|wow|thanks|brilliant|so helpful|very helpful|really helpful|genius|"
-        r"another question|right|sure|what a|how (insightful|helpful|deep|original))",
-        r"\b(thanks|thank you) (a lot|so much|for nothing)\b.{0,20}$",
-        r"\b(so|very|really|super|incredibly) (helpful|insightful|useful|deep|profound)[.!]*"
-        r"( (not|lol|/s))?\s*$",
-        r"\bwhat a (great|brilliant|deep|profound|original|groundbreaking|novel|useful) "
-        r"(question|idea|insight)\b",
-        r"\bgroundbreaking\b",
-        r"\byeah,? right\b",
-        r"\bnever would have thought\b",
-        r"\bwho (would have|knew)\b",
-        r"\bcolou?r me\b",
-        r"/s\b",
-        r"\bshocking\b",
-        r"🙄",
-        r"\bgenius\b",
-        r"\brevolutionary\b",
-        r"\bthanks,? (captain|doctor|professor|sherlock)\b",
-    ],
-    "off_topic": [
-        r"\bweather\b",
-        r"\brecipes?\b",
-        r"\bjokes?\b",
-        r"\bwho won\b",
-        r"\b(football|soccer|basketball|baseball|cricket|rugby|tennis|nba|nfl|f1|formula 1)\b",
-        r"\bcapital of\b",
-        r"\bwhat time is it\b",
-        r"\b(bitcoin|crypto|stock price|share price|lottery|horoscope|zodiac)\b",
-        r"\b(write|compose) (me )?(a|an) (poem|song|story|haiku|limerick|rap|essay)\b",
-        r"\bhomework\b",
-        r"\bwhat('s| is) \d+ ?[-+*/x] ?\d+",
-        r"\b(pizza|sushi|restaurant|movie|film|netflix|tv show|series to watch|playlist|"
-        r"video game|holiday destination|vacation spot)\b",
-        r"\bwhat('s| is) your favou?rite\b",
-        r"\bdo you (like|love|dream|sleep|eat|have feelings|have a (name|family|girlfriend|"
-        r"boyfriend))\b",
-        r"\bmeaning of life\b",
-        r"\btranslate\b",
-        r"\bhow (tall|old|far|big) is\b",
-        r"\bwho is the (president|prime minister|king|queen)\b",
-        r"\b(tell|teach) me (about|something about) (space|history|dinosaurs|cats|dogs)\b",
-        r"\bplay a game\b",
-        r"\bwhat'?s (up|new) with you\b",
-        r"\bhow are you( doing| today)?\W*$",
-    ],
-    "advice_request": [
-        r"\bwhat (should|shall|do|would|must) i (do|say|try|choose|pick|write|tell)\b",
-        r"\bwhat would you (do|say|suggest|recommend|advise|choose|pick|try)\b",
-        r"\bwhat (do|would) you (suggest|recommend|advise|propose|think i should)\b",
-        r"\b(give|tell|show) me (some |your |an |the |a |any )?(advice|tips?|suggestions?|"
-        r"ideas?|answer|answers|solution|recommendations?|options|guidance|steps|plan|"
-        r"strategy|framework|what to do|how to)\b",
-        r"\btell me what to\b",
-        r"\bjust tell me\b",
-        r"\b(your|any|some|need|want|for) (advice|tips|suggestions|recommendations|guidance)\b",
-        r"\bcan you (advise|help me decide|tell me|suggest|recommend|give me)\b",
-        r"\b(how|what) should i\b",
-        r"\bshould i\b",
-        r"\bwhat'?s the (best|right) (way|thing|approach|answer|move)\b",
-        r"\bis it (better|best|wise|smarter) to\b",
-        r"\bwhich (one )?(is better|should i|would you)\b",
-        r"\byou tell me\b",
-        r"\bi (need|want) (you )?to tell me\b",
-        r"\bdo you have (any )?(advice|tips|ideas|suggestions)\b",
-        r"\bhelp me (decide|choose|figure out what to do)\b",
-        r"\badvi[cs]e me\b",
-        r"\bwhat'?s your (advice|opinion|view|take|recommendation)\b",
-        r"\bwhat do you think( i| about)?\b",
-        r"\brecommend\b",
-        r"\bhow do i\b",
-        r"\bhow (can|could) i\b",
-        r"\bstop (answering|responding) with (a )?questions?\b",
-        r"\bi (asked|am asking|'m asking) (you )?for (advice|help|an answer|your opinion|"
-        r"something concrete|a suggestion)\b",
-    ],
-    "advice_task": [
-        r"\b(write|draft|compose|prepare|create) (me |it |this |that )?(a |an |the |my )?"
-        r"(email|speech|message|script|letter|memo|presentation|plan|agenda|reply|post|"
-        r"announcement|review|feedback)\b.{0,40}\b(for me)?",
-    ],
-    "go_on": [
-        r"\b(i'?d like to|i would like to|i want to|let'?s|can we|could we|happy to|ready to|"
-        r"i'?m ready to|we can|i can|ok,? let'?s|okay,? let'?s|please) (go on|carry on|keep going|"
-        r"continue|move on|get back|go back|return|talk about (work|my|the)|get on)\b",
-        r"^(let'?s )?(go on|continue|carry on|keep going|move on)\W*$",
-        r"\bback to (work|my (goal|topic|question|plan|team|work)|the (topic|goal|plan|work|"
-        r"question))\b",
-        r"\bi'?m (ok|okay|fine|alright|good|better) now\b",
-        r"\bi'?d like to go on\b",
-    ],
-    "own_part_described": [
-        r"\bi (tend to|always|keep|often|usually|sometimes|probably|might|may|definitely) "
-        r"(jump|step|take|interrupt|avoid|micromanag|say yes|react|snap|get defensive|rescue|"
-        r"redo|check|control|hold on|overreact|shut down|go quiet|over-?prepare|"
-        r"procrastinat|put (it )?off|hover|swoop|don'?t|do not|doubt|undermin|overcommit|"
-        r"take over|take things back|take it back|make it|am|'m|over|under|hide|let)",
-        r"\bmy (fault|part|role|contribution|responsibility|doing|bad|mistake)\b",
-        r"\bi('ve| have) been (avoiding|putting (it|this|that) off|micromanaging|holding on|"
-        r"too|doing it all|hiding|delaying|dodging|ignoring|sitting on)\b",
-        r"\bi('m| am) (part of the problem|too (controlling|soft|harsh|blunt|quiet|passive|"
-        r"aggressive|busy|involved)|not (clear|direct|good at|great at)|a (control freak|"
-        r"perfectionist|people pleaser))\b",
-        r"\bi (haven'?t|have not|never|didn'?t|did not) (been clear|told|said|asked|delegated|"
-        r"given|set|made|pushed back|spoken up|spoke up|followed up|trusted|let)\b",
-        r"\bi (micromanage|take it back|take things back|do it myself|do everything myself|"
-        r"redo|rewrite|hover|interrupt|avoid|procrastinate|overthink|get defensive|"
-        r"don'?t trust|do not trust|don'?t let|can'?t let go|struggle to let go)\b",
-        r"\b(if i'?m|to be) honest,? i\b",
-        r"\bi (should|could) have\b",
-        r"\bi (realise|realize|admit|know|see) (that )?i\b",
-        r"\bi('m| am) (the|my own) (bottleneck|problem|worst enemy)\b",
-        r"\bi let (it|them|things|this)\b",
-        r"\bi (shout|shouted|snapped|yelled|lost my temper|blew up)\b",
-    ],
-    # Someone else's harm to the leader, even when the net does not refer it: questions
-    # about the leader's own part never follow.
-    "harm_hint": [
-        r"\b(touched|grabbed|groped|kissed|cornered|followed|hit|slapped|pushed|shoved|"
-        r"threatened|stalked|assaulted|harassed|abused|molested|raped|forced) (me|my)\b",
-        r"\b(made|makes|forced) me (do|feel) (things|unsafe|uncomfortable)\b",
-        r"\bunwanted\b",
-        r"\b(bully|bullies|bullied|bullying|harass|harassment|abuse|abusive|assault|"
-        r"inappropriate|unsafe|afraid of (him|her|them))\b",
-        r"\b(led|lead) (him|her|them) on\b",
-        r"\bmy fault (he|she|they)\b",
-        r"\bi froze\b",
-    ],
-}
-_META = {label: [re.compile(p) for p in pats] for label, pats in META_CUES.items()}
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, list[re.Pattern]]:
+    """The turn labels' cue lists (data/turns.toml), compiled."""
+    data = tomllib.loads((DATA / "turns.toml").read_text(encoding="utf-8"))
+    return {label: [re.compile(p) for p in pats] for label, pats in data.items()}
+
+
+def _matches(label: str, low: str) -> bool:
+    return any(p.search(low) for p in cues()[label])
+
 
 # The conversation languages the companion recognises but does not speak yet.
 LANGUAGE_WORDS = {
     "Spanish": """que el los las del y en una es mi con para por pero estoy tengo quiero
         equipo jefe muy como qué cómo está hacer sé nada porque también trabajo yo su se lo
         al más ya hola gracias necesito puedo siento creo mis ella ellos nosotros usted
-        reunión empresa problema ayuda tiempo sí bien vale bueno cuando donde quién""",
+        reunión empresa problema ayuda tiempo sí bien vale bueno cuando donde quién pues
+        nada ni idea claro""",
     "German": """ich und nicht das die der ist mein meine mit zu bin habe ein eine es wie was
         wir sie er auch aber oder mir mich weiß kann will chef arbeit hallo danke bitte schon
         noch immer sehr für auf den dem des nein ja gut kein keine meinem meinen einem
-        mitarbeiter firma zeit weil wenn dass sich hilfe brauche möchte""",
+        mitarbeiter firma zeit weil wenn dass sich hilfe brauche möchte naja egal jein
+        keine ahnung weiss doch halt""",
     "French": """je et le la les pas mon ma mes est suis avec pour que une un ne c'est j'ai
         il elle nous vous sur dans au aux ce cette mais ou très équipe patron travail bonjour
         merci oui non sais veux fais peux besoin aide temps parce quand chef réunion moi
-        toujours jamais rien""",
+        toujours jamais rien bof ouais bah bon peut-être sûr chais""",
 }
 _ENGLISH = STOPWORDS | frozenset(
     """team boss work time help need good bad yes ok meeting project people manager i'm
@@ -687,16 +470,37 @@ class Reading:
 
 def read(text: str) -> Reading:
     low = text.lower()
-    labels = {label for label, pats in _META.items() if any(p.search(low) for p in pats)}
     language = detect_language(text)
     if language:
+        # Not understood, beyond a few words that say what kind of turn it is.
         labels = {"other_language"}
+        for label, other in (
+            ("advice_request", "advice_request_other"),
+            ("advice_accept", "advice_accept_other"),
+            ("frustration", "frustration_other"),
+        ):
+            if _matches(other, low):
+                labels.add(label)
+    else:
+        labels = {
+            label
+            for label in cues()
+            if not label.endswith("_other") and label != "not_reflected" and _matches(label, low)
+        }
     if "maker_question" in labels:
         labels.add("identity_question")
     if "advice_task" in labels:
         labels.add("advice_request")
-    if "insult" in labels and re.search(r"\b(suck|sucks)\b", low) and "you" not in low:
-        labels.discard("insult")
+    if "injection" in labels:
+        labels -= {"off_topic", "advice_request", "advice_task", "identity_question"}
+    if "off_topic" in labels:
+        labels -= {"advice_request", "advice_task", "advice_accept"}
+    if (
+        "advice_accept" in labels
+        and not YES.match(low.strip(" ,.!"))
+        and "advice_request" in labels
+    ):
+        labels.discard("advice_request")
     minimal = is_minimal(text)
     if minimal:
         labels.add("minimal")
@@ -768,15 +572,22 @@ _DEMAND = re.compile(
     re.I,
 )
 _QUESTION_START = re.compile(
-    r"^(what|how|why|where|when|who|whom|which|whose|is|are|am|was|were|do|does|did|can|"
-    r"could|would|will|shall|should|may|might|must|have|has|had|isn't|aren't|don't|doesn't|"
-    r"didn't|won't|wouldn't|shouldn't|couldn't|any|anything)\b",
+    r"^((what|how|why|where|when|who|whom|which|whose)\b(?! (i|we|they|he|she|my|our) "
+    r"(want|need|would like|'d like|wanted|needed|mean|meant|know|think|said|did|do)\b)|"
+    r"(is|are|am|was|were|do|does|did|can|could|would|will|shall|should|may|might|must|"
+    r"have|has|had|isn't|aren't|don't|doesn't|didn't|won't|wouldn't|shouldn't|couldn't|"
+    r"any|anything)\b)",
     re.I,
 )
-_META_WORDS = re.compile(
-    r"\b(question|questions|conversation|chat|bot|app|companion|asked|asking|advice|"
-    r"prompt|instructions|english|language|ai|chatgpt|software|therapy|robot)\b",
-    re.I,
+# A clause said back starts with who or what it is about (after a time phrase).
+_CLAUSE_OPENERS = re.compile(
+    r"^((right now|at the moment|currently|lately|recently|last (week|month|year|time)|"
+    r"yesterday|today|this (week|morning|month|year)|every time|sometimes|often|now|then|"
+    r"since \w+|in (\w+ )?\w+|on \w+|after \w+|before \w+|when \w+ \w+),? )*"
+    r"(i|i'm|i've|i'd|i'll|im|ive|we|we're|we've|we'd|we'll|he|he's|she|she's|they|they're|"
+    r"they've|it|it's|there|there's|my|our|the|his|her|their|this|that|these|those|every|"
+    r"everyone|everybody|nobody|no one|someone|somebody|people|all|most|some|none|each|a|an|"
+    r"half|both|one|two|three|[A-Z][\w'-]*)\b",
 )
 _LEAD_FILLERS = re.compile(
     r"^(?:(?:well|so|yeah|yes|no|ok|okay|honestly|basically|actually|i mean|like|um+|uh+|"
@@ -790,7 +601,7 @@ _TRAIL_FILLERS = re.compile(
     re.I,
 )
 _CLAUSE_SPLIT = re.compile(
-    r"\s*(?:;|:|\s[-\u2013\u2014]\s|\.\.\.|\u2026|,\s*(?:but|and|so|because|although|though|"
+    r"\s*(?:;|:(?=\s)|\s[-\u2013\u2014]\s|\.\.\.|\u2026|,\s*(?:but|and|so|because|although|though|"
     r"while|which|whereas)\s|\s(?:but|although|whereas|because)\s|"
     r"\sand\s(?=(?:i|we|he|she|they|it|the|my|our|now|then)\b))\s*",
     re.I,
@@ -807,9 +618,10 @@ def _reflectable_sentence(sentence: str) -> bool:
     if "?" in s or _QUESTION_START.match(s) or _DEMAND.match(s):
         return False
     low = s.lower()
-    if any(p.search(low) for label in ("insult", "injection") for p in _META[label]):
-        return False
-    return not _META_WORDS.search(low)
+    return not any(
+        _matches(label, low)
+        for label in ("insult", "injection", "sarcasm", "frustration", "not_reflected")
+    )
 
 
 _SWAPS = {
@@ -910,7 +722,7 @@ def key_clause(text: str) -> str | None:
                 continue
             if not content_words(c) or not _has_verb(c) or not _SUBJECTS.search(c):
                 continue
-            if _DEMAND.match(c) or _QUESTION_START.match(c):
+            if _DEMAND.match(c) or _QUESTION_START.match(c) or not _CLAUSE_OPENERS.match(c):
                 continue
             score = len(content_words(c)) + (
                 2 if re.search(r"\b(i|i'm|i've|my|me|we|our)\b", c, re.I) else 0
@@ -964,7 +776,13 @@ def grammar_problems(reflection: str) -> list[str]:
 
 _TIME_WORDS = frozenset(
     """moment end week time day morning year month way thing things lot bit point minute
-    weekend evening night today tomorrow yesterday honest truth""".split()  # noqa: SIM905
+    weekend evening night today tomorrow yesterday honest truth first last next second third
+    blocker issue issues problem problems reason fact situation stuff one ones rest same
+    whole other others""".split()  # noqa: SIM905
+)
+_ADVERBS = frozenset(
+    """always never often usually sometimes already just really literally again even still
+    also probably maybe actually basically though anyway too either anymore ever""".split()  # noqa: SIM905
 )
 
 
@@ -973,7 +791,8 @@ _PEOPLE = frozenset(
     colleagues peer peers deputy staff employees people reports head chair board partner wife
     husband family engineer engineers leads lead member members client clients customer
     customers sponsor coach he she him her them everyone everybody someone somebody vp vps
-    supervisor assistant founder founders cofounder investors owner""".split()  # noqa: SIM905
+    supervisor assistant founder founders cofounder co-founder co-founders investors owner
+    cro cmo cpo cso vp""".split()  # noqa: SIM905
 )
 
 
@@ -1003,9 +822,12 @@ def topic_from(text: str) -> str:
         for w in tokens[i + 1 : i + 4]:
             lw = w.lower()
             inflected = lw in VERBS and lw not in _VERB_BASES and not lw.endswith("ing")
-            if not w[0].isalpha() or lw in STOPWORDS or (inflected and kept):
+            if not w[0].isalpha() or lw in STOPWORDS or lw in _ADVERBS or (inflected and kept):
                 break
-            kept.append(w if w.isupper() and len(w) > 1 else lw)
+            if lw.endswith("'s"):
+                kept = []
+                break
+            kept.append(w if w[0].isupper() and i > 0 else lw)
         if not any(len(k) >= 3 and k.lower() not in STOPWORDS for k in kept):
             continue
         if kept[-1].lower() in _TIME_WORDS or kept[-1].lower() in _PEOPLE:
@@ -1019,14 +841,20 @@ def topic_from(text: str) -> str:
         run: list[str] = []
         for w in words(chunk):
             w = w.strip("'")
-            if len(w) > 3 and w not in STOPWORDS and w not in VERBS and w not in _TIME_WORDS:
+            if (
+                len(w) > 3
+                and w not in STOPWORDS
+                and w not in VERBS
+                and w not in _TIME_WORDS
+                and w not in _ADVERBS
+            ):
                 run.append(w)
             elif run:
                 runs.append(run)
                 run = []
         if run:
             runs.append(run)
-    runs = [r for r in runs if len(r) >= 2 or r[0].endswith("ing")]
+    runs = [r for r in runs if len(r) >= 2]
     if not runs:
         return "this"
     best = max(reversed(runs), key=len)[:3]
@@ -1123,6 +951,7 @@ class Conversation:
     advice_asks: int = 0
     pending: str = ""  # the closed offer awaiting an answer: action, perspectives, careful
     perspectives_given: bool = False
+    options_named: bool = False  # the leader has named options (or heard perspectives)
     said: list[str] = field(default_factory=list)  # acknowledgements already used
 
     def to_dict(self) -> dict:
@@ -1166,6 +995,8 @@ def _allowed(conv: Conversation, q: Question) -> bool:
     if q.id in conv.asked:
         return False
     if "own_part" in q.tags and (not conv.own_part or conv.disclosed or conv.careful):
+        return False
+    if "options_named" in q.tags and not conv.options_named:
         return False
     return not ("agreed" in q.tags and not conv.agreed)
 
@@ -1291,13 +1122,13 @@ def _observe(conv: Conversation, text: str, reading: Reading) -> None:
             conv.focus.append(focus)
     if "own_part_described" in reading.labels:
         conv.own_part = True
-    if "harm_hint" in reading.labels:
-        conv.disclosed = True
     if reading.stage == "goal":
         conv.goal_stated = True
-    if reading.stage == "will" and not RATING.fullmatch(text.strip(" .!")):
+    if COMMITMENT.search(low) and not RATING.fullmatch(text.strip(" .!")):
         conv.agreed = True
         conv.commitment = text.strip()[:300]
+    if reading.stage == "options" or re.search(r"\bor\b", low) and reading.stage:
+        conv.options_named = True
 
 
 def _advance(conv: Conversation, reading: Reading) -> None:
@@ -1350,7 +1181,7 @@ def respond(conv: Conversation, leader_text: str, resources: Resources | None = 
         )
         return Turn(reply=reply, stage=conv.stage, referred=True, category=category)
     reading = read(text)
-    if "harm_hint" in reading.labels:
+    if reading.labels & {"harm_hint", "harm_word"}:
         conv.disclosed = True
     unsafe = reading.no or re.search(r"\bnot (safe|ok|okay|fine|really)\b", text.lower())
     just_referred = conv.careful and conv.pending == "careful"
@@ -1368,29 +1199,18 @@ def respond(conv: Conversation, leader_text: str, resources: Resources | None = 
 def _careful_turn(conv: Conversation, text: str, reading: Reading) -> Turn:
     """After a referral: care, the coach if the leader wants, and no GROW questions
     until the leader says they want to go on."""
-    wants_on = "go_on" in reading.labels and not re.search(
+    labels = reading.labels
+    wants_on = "go_on" in labels and not re.search(
         r"\b(can'?t|cannot|don'?t want to|do not want to|not) (go on|continue|carry on|keep going)",
         text.lower(),
     )
     if wants_on:
         conv.careful, conv.pending = False, ""
-        topic = conv.context_topic
-        qid, question = _stage_question(conv, topic)
-        if qid:
-            conv.asked.append(qid)
+        qid, question = _stage_question(conv, conv.context_topic)
+        _mark(conv, qid)
         reply, _ = _fit([replies()["careful"]["go_on"][0]], "", question)
         return Turn(reply=reply, stage=conv.stage, referred=False, question_id=qid, meta=("go_on",))
-    ack = []
-    meta = []
-    if "identity_question" in reading.labels:
-        ack.append(_ack(conv, "identity"))
-        meta.append("identity_question")
-    if "privacy_question" in reading.labels:
-        ack.append(_ack(conv, "privacy"))
-        meta.append("privacy_question")
-    if "other_language" in reading.labels:
-        ack.append(_ack(conv, "other_language"))
-        meta.append("other_language")
+    ack, meta = _answers(conv, reading, careful=True)
     if conv.pending == "careful":
         ack.insert(0, replies()["careful"]["first"][0])
         conv.pending = ""
@@ -1400,48 +1220,29 @@ def _careful_turn(conv: Conversation, text: str, reading: Reading) -> Turn:
     qid, question = _from_list(conv, "careful", "questions")
     if not qid:
         question = "What would help you most right now?"
-    else:
-        conv.asked.append(qid)
+    _mark(conv, qid)
     reply, _ = _fit(ack, "", question)
     return Turn(
         reply=reply, stage=conv.stage, referred=False, question_id=qid or None, meta=tuple(meta)
     )
 
 
-def _perspectives_reply(conv: Conversation) -> tuple[str, str]:
-    data = perspectives()
-    area = next((f for f in conv.focus if f in data), "general")
-    items = data[area]
-    start = _pick(f"{conv.seed}:perspectives", len(items))
-    chosen = [items[(start + i) % len(items)] for i in range(3)]
-    body = f"Some leaders in this spot {chosen[0]}; others {chosen[1]}; and some {chosen[2]}."
-    lead = _ack(conv, "perspectives")
-    question = replies()["resume"]["after_perspectives"][0]
-    reply = _assemble(lead, body, question)
-    if validate_reply(reply):  # keep within the length rule: two perspectives
-        body = f"Some leaders in this spot {chosen[0]}; others {chosen[1]}."
-        reply = _assemble(lead, body, question)
-    return reply, question
-
-
-def _coaching_turn(conv: Conversation, text: str, reading: Reading) -> Turn:
+def _answers(conv: Conversation, reading: Reading, careful: bool = False):
+    """The acknowledgements a turn about the conversation itself gets, before the
+    question: (sentences, the labels answered)."""
     labels = reading.labels
     ack: list[str] = []
     meta: list[str] = []
-    change_approach = False
-
-    # Another language: say so plainly, and never pretend to have understood.
     if "other_language" in labels:
         ack.append(_ack(conv, "other_language"))
-        qid, question = _from_list(conv, "resume", "other_language")
-        if not qid:
-            qid, question = _stage_question(conv, "")
-        _mark(conv, qid)
-        reply, _ = _fit(ack, "", question)
-        return Turn(
-            reply=reply, stage=conv.stage, referred=False, question_id=qid, meta=("other_language",)
-        )
-
+        meta.append("other_language")
+        if "advice_request" in labels or "advice_accept" in labels:
+            ack.append(_ack(conv, "advice_other_language"))
+            meta.append("advice_request")
+        if "frustration" in labels:
+            ack.append(_ack(conv, "frustration_other_language"))
+            meta.append("frustration")
+        return ack, meta
     if "injection" in labels:
         ack.append(_ack(conv, "injection"))
         meta.append("injection")
@@ -1451,36 +1252,129 @@ def _coaching_turn(conv: Conversation, text: str, reading: Reading) -> Turn:
     if "privacy_question" in labels:
         ack.append(_ack(conv, "privacy"))
         meta.append("privacy_question")
+    if careful:
+        if "advice_request" in labels or "advice_accept" in labels:
+            ack.append(_ack(conv, "advice_careful"))
+            meta.append("advice_request")
+        return ack, meta
+    for label in ("insult", "repeat_complaint", "frustration", "sarcasm", "clarify"):
+        if label in labels:
+            meta.append(label)
+    # one sentence says the last question missed (the first kind named)
+    missed = next(
+        (
+            label
+            for label in ("insult", "repeat_complaint", "frustration", "sarcasm", "clarify")
+            if label in labels
+        ),
+        None,
+    )
+    if missed:
+        ack.append(_ack(conv, missed))
+    if "off_topic" in labels and not (reading.substantive and reading.stage):
+        ack.append(_ack(conv, "off_topic"))
+        meta.append("off_topic")
+    return ack, meta
 
-    # Advice: acknowledged plainly; asked again, perspectives are offered; agreed,
-    # two or three are given as possibilities.
-    asked_advice = "advice_request" in labels and "injection" not in labels
+
+def _perspectives_reply(conv: Conversation) -> str:
+    """Two or three perspectives for the leader's focus area, as possibilities some
+    leaders take, never as instructions; then which of them fits."""
+    data = perspectives()
+    area = next((f for f in conv.focus if f in data), "general")
+    items = data[area]
+    start = _pick(f"{conv.seed}:perspectives", len(items))
+    chosen = [items[(start + i) % len(items)] for i in range(3)]
+    lead = _ack(conv, "perspectives")
+    question = replies()["resume"]["after_perspectives"][0]
+    body = f"Some leaders in this spot {chosen[0]}; others {chosen[1]}; and some {chosen[2]}."
+    reply = _assemble(lead, body, question)
+    if validate_reply(reply):  # within the length rule: two perspectives
+        reply = _assemble(
+            lead, f"Some leaders in this spot {chosen[0]}; others {chosen[1]}.", question
+        )
+    return reply
+
+
+def _advice(conv: Conversation, reading: Reading, ack: list[str], meta: list[str]) -> str:
+    """A request for advice is acknowledged plainly; asked again, perspectives are
+    offered; agreed, two or three are given. Returns what to do next: "", "offer"
+    (the reply is the offer) or "give" (the reply is the perspectives)."""
+    labels = reading.labels
+    asked = "advice_request" in labels
+    accepts = "advice_accept" in labels
     if conv.pending == "perspectives":
         conv.pending = ""
-        if reading.yes or (asked_advice and not reading.no):
+        if reading.no:
+            ack.append(_ack(conv, "advice_declined"))
+            meta.append("advice_declined")
+            return ""
+        if accepts or asked:
+            return "give"
+    if accepts and conv.advice_asks and not conv.perspectives_given:
+        return "give"
+    if accepts and not asked and not conv.advice_asks:
+        return ""  # "yes please" to something else
+    if accepts and conv.perspectives_given:
+        ack.append(_ack(conv, "advice_again"))
+        meta.append("advice_request")
+        return ""
+    if not (asked or accepts):
+        return ""
+    conv.advice_asks += 1
+    meta.append("advice_request")
+    if conv.perspectives_given:
+        ack.append(_ack(conv, "advice_again"))
+    elif conv.advice_asks >= 2:
+        ack.append(_ack(conv, "advice_offer"))
+        return "offer"
+    else:
+        ack.append(_ack(conv, "advice_task" if "advice_task" in labels else "advice_first"))
+    return ""
+
+
+def _coaching_turn(conv: Conversation, text: str, reading: Reading) -> Turn:
+    labels = reading.labels
+    ack, meta = _answers(conv, reading)
+
+    # Another language: said plainly, and never pretending to have understood.
+    if "other_language" in labels:
+        qid, question = _from_list(conv, "resume", "other_language")
+        if not qid:
+            qid, question = _stage_question(conv, "")
+        _mark(conv, qid)
+        reply, _ = _fit(ack, "", question)
+        return Turn(
+            reply=reply, stage=conv.stage, referred=False, question_id=qid, meta=tuple(meta)
+        )
+
+    # Harm done to the leader that the safety net did not refer: no coaching on top of
+    # it, no reflection, no topic — a gentle question, and the leader leads.
+    if "harm_hint" in labels and not meta:
+        qid, question = _from_list(conv, "careful", "questions")
+        _mark(conv, qid)
+        reply, _ = _fit(
+            [replies()["careful"]["harm"][0]], "", question or "What would help you most right now?"
+        )
+        return Turn(
+            reply=reply, stage=conv.stage, referred=False, question_id=qid or None, meta=("harm",)
+        )
+
+    if "injection" not in labels:
+        step = _advice(conv, reading, ack, meta)
+        if step == "give":
             conv.perspectives_given = True
+            conv.options_named = True
             conv.pending = "chosen"
-            reply, question = _perspectives_reply(conv)
             return Turn(
-                reply=reply,
+                reply=_perspectives_reply(conv),
                 stage=conv.stage,
                 referred=False,
                 question_id="perspectives",
                 meta=("advice_accept",),
             )
-        if reading.no:
-            ack.append(_ack(conv, "advice_declined"))
-            meta.append("advice_declined")
-    elif asked_advice:
-        conv.advice_asks += 1
-        meta.append("advice_request")
-        if "advice_task" in labels and conv.advice_asks == 1:
-            ack.append(_ack(conv, "advice_task"))
-        elif conv.perspectives_given:
-            ack.append(_ack(conv, "advice_again"))
-        elif conv.advice_asks >= 2:
+        if step == "offer":
             conv.pending = "perspectives"
-            ack.append(_ack(conv, "advice_offer"))
             reply, _ = _fit(ack, "", replies()["resume"]["offer_perspectives"][0])
             return Turn(
                 reply=reply,
@@ -1489,25 +1383,11 @@ def _coaching_turn(conv: Conversation, text: str, reading: Reading) -> Turn:
                 question_id="offer-perspectives",
                 meta=tuple(meta),
             )
-        else:
-            ack.append(_ack(conv, "advice_first"))
-
-    # The last question missed: say so, and change the approach.
-    for label, key in (
-        ("insult", "insult"),
-        ("repeat_complaint", "repeat"),
-        ("frustration", "frustration"),
-        ("sarcasm", "sarcasm"),
-        ("clarify", "clarify"),
-    ):
-        if label in labels:
-            if not change_approach:
-                ack.append(_ack(conv, key))
-            meta.append(label)
-            change_approach = True
-    if "off_topic" in labels and not (reading.substantive and reading.stage):
-        ack.append(_ack(conv, "off_topic"))
-        meta.append("off_topic")
+    change_approach = bool(
+        set(meta) & {"insult", "repeat_complaint", "frustration", "sarcasm", "clarify"}
+    )
+    if change_approach and not set(meta) & {"advice_request", "advice_declined"}:
+        ack.append(_ack(conv, "change"))
 
     # The answer to a closed offer (adding the commitment to the plan).
     if conv.pending == "action" and not meta:
@@ -1519,7 +1399,8 @@ def _coaching_turn(conv: Conversation, text: str, reading: Reading) -> Turn:
             _mark(conv, qid)
             reply, _ = _fit(ack, "", question)
             return Turn(reply=reply, stage=conv.stage, referred=False, question_id=qid)
-    conv.pending = "" if conv.pending == "action" else conv.pending
+    if conv.pending == "action":
+        conv.pending = ""
 
     # A commitment rated: offer to add it to the plan.
     low = text.lower()
@@ -1574,7 +1455,7 @@ def _coaching_turn(conv: Conversation, text: str, reading: Reading) -> Turn:
         else:
             key = "goal_stated" if conv.stage == "goal" and conv.goal_stated else conv.stage
             qid, question = _from_list(conv, "invite", key)
-            if qid and conv.turns > 1:
+            if qid:
                 lead = replies()["invite"]["lead"]
                 ack.append(lead[_pick(f"{conv.seed}:{conv.turns}:lead", len(lead))])
             if not qid:
@@ -1593,8 +1474,7 @@ def _coaching_turn(conv: Conversation, text: str, reading: Reading) -> Turn:
     conv.pending = ""
     _advance(conv, reading)
     qid, question = _stage_question(conv, topic)
-    if qid:
-        conv.asked.append(qid)
+    _mark(conv, qid)
     reflection = reflect(text, conv)
     reply, reflection = _fit([], reflection, question)
     return Turn(

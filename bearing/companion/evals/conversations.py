@@ -78,8 +78,9 @@ ACK_PATTERNS = {
     r"\bmachine\b|\bnot therapy\b",
     "privacy_question": r"\bonly you\b|\bno one else\b|\bnobody\b|\bsponsor\b|\bprivate\b|"
     r"\bconfidential\b|\bunless you (choose to )?share\b",
-    "repeat_complaint": r"\balready (asked|said|told|answered)\b|\brepeat|\bdifferent "
-    r"(angle|way|question|approach)\b|\banother (angle|way)\b|\bsame question\b",
+    "repeat_complaint": r"\balready (asked|said|told|answered)\b|\b(asked|said|covered) "
+    r"(that|this|it) (already|before)\b|\brepeat|\bdifferent (angle|way|question|approach)\b|"
+    r"\banother (angle|way)\b|\bsame question\b",
     "frustration": r"frustrat|\bfair\b|\bsorry\b|\bannoying\b|\bnot (working|helping|helpful)\b|"
     r"\bdifferent (approach|angle|way|one|question)\b|\blet me try\b|\bhear (you|that)\b",
     "sarcasm": r"\bfair\b|\bdidn'?t land\b|\bdifferent (approach|angle|way|one|question)\b|"
@@ -113,6 +114,10 @@ GRAMMAR = [
     re.compile(r"\b(me|my|mine|myself)\b", re.I),
 ]
 WHEN_WILL = re.compile(r"\b(when|by when) will you\b|\bwhat is the deadline\b", re.I)
+FILLER = frozenset(
+    """so you you're your yes yeah ok okay fine well just really like um uh hmm i guess the a
+    and but know mean sure right whatever dunno idk maybe not said""".split()  # noqa: SIM905
+)
 TEMPLATE_WORDS = re.compile(r"^(so|you said|it sounds like you're|it sounds like)\b", re.I)
 
 
@@ -194,8 +199,8 @@ def echoes(leader_text: str, reflection: str) -> bool:
     low = reflection.lower()
     if "?" in reflection or INSULTS.search(low) or re.search(r"\bplease\b", low):
         return True
-    said = TEMPLATE_WORDS.sub("", reflection).strip(" :.")
-    if not re.search(r"[a-z]{4,}", said.lower()):
+    said = TEMPLATE_WORDS.sub("", reflection).strip(" :.").lower()
+    if not set(re.findall(r"[a-z0-9']+", said)) - FILLER:
         return True
     mine = _norm(reflection)
     for sentence in _sentences(leader_text):
@@ -241,8 +246,9 @@ class Tally:
 OWN_PART_IDS = frozenset(q.id for q in question_bank() if "own_part" in q.tags)
 
 
-def run_block(block: Block, tally: Tally) -> None:
-    conv = Conversation(seed=f"eval:{block.id}", series="eval-leader", number=0)
+def run_block(block: Block, tally: Tally, number: int = 0) -> None:
+    """One block as one conversation (the ``number``-th of the same leader)."""
+    conv = Conversation(seed=f"eval:{block.id}", series="eval-leader", number=number)
     agreed = disclosed = False
     for text, labels in block.turns:
         before = STAGES.index(conv.stage)
@@ -353,8 +359,8 @@ GATES = {
 
 def tallies(blocks: list[Block]) -> dict[str, Tally]:
     out = {"dev": Tally(), "heldout": Tally()}
-    for block in blocks:
-        run_block(block, out["heldout" if block.part == "heldout" else "dev"])
+    for number, block in enumerate(blocks):
+        run_block(block, out["heldout" if block.part == "heldout" else "dev"], number)
     return out
 
 

@@ -50,7 +50,7 @@ class QuestionBankTests(SimpleTestCase):
         self.assertIn("own_part", tags["What does your own behaviour contribute to this?"])
         self.assertIn("agreed", tags["When will you have the handover conversation?"])
         for q in question_bank():
-            self.assertLessEqual(q.tags, {"own_part", "agreed"}, q.text)
+            self.assertLessEqual(q.tags, {"own_part", "agreed", "options_named"}, q.text)
             if asks_own_part(q.text.replace("{topic}", "it")):
                 self.assertIn("own_part", q.tags, q.text)
             if q.text.startswith(("When will you", "By when")):
