@@ -66,7 +66,7 @@ class Engagement(models.Model):
         on_delete=models.SET_NULL,
         related_name="sponsored_engagements",
     )
-    title = models.CharField(max_length=200)
+    title = EncryptedTextField(blank=False)  # the coach's words for it; 200 characters
     status = models.CharField(
         max_length=16, choices=EngagementStatus.choices, default=EngagementStatus.PROPOSED
     )
@@ -153,10 +153,10 @@ class Agreement(models.Model):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="agreements")
     version = models.PositiveIntegerField()
     objectives = EncryptedTextField()
-    cadence = models.CharField(max_length=100, default="Every two weeks")
+    cadence = EncryptedTextField(default="Every two weeks")  # 100 characters
     session_minutes = models.PositiveSmallIntegerField(default=60)
     session_count = models.PositiveSmallIntegerField(default=12)
-    confidentiality_limits = models.TextField(default=DEFAULT_CONFIDENTIALITY_LIMITS)
+    confidentiality_limits = EncryptedTextField(default=DEFAULT_CONFIDENTIALITY_LIMITS)
     sponsor_sees_status = models.BooleanField(default=True)
     sponsor_sees_attendance = models.BooleanField(default=True)
     sponsor_sees_goal_progress = models.BooleanField(default=False)
@@ -227,7 +227,7 @@ class CoachingSession(models.Model):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="sessions")
     scheduled_for = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(default=60)
-    location = models.CharField(max_length=300, blank=True)
+    location = EncryptedTextField()  # a room or a video-call link; 300 characters
     status = models.CharField(
         max_length=16, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
     )

@@ -415,6 +415,7 @@ class SponsorEngagementDetail:
 
 _SPONSOR_TERMS_FIELDS = (
     "id",
+    "code",  # the encrypted terms (cadence, limits) are bound to it
     "engagement_id",
     "version",
     "cadence",

@@ -8,12 +8,13 @@ import uuid
 from datetime import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from bearing.engagements.models import Engagement
-from bearing.lib.fields import EncryptedTextField
+from bearing.lib.fields import EncryptedConstraintsMixin, EncryptedTextField
 
 
 class FocusArea(models.TextChoices):
@@ -40,12 +41,12 @@ class GoalStatus(models.TextChoices):
     DROPPED = "dropped", "Set aside"
 
 
-class Goal(models.Model):
+class Goal(EncryptedConstraintsMixin, models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="goals")
     title = EncryptedTextField()
     focus_area = models.CharField(max_length=32, choices=FocusArea.choices)
-    custom_focus = models.CharField(max_length=100, blank=True)
+    custom_focus = EncryptedTextField()  # the coachee's own name for it; 100 characters
     kind = models.CharField(max_length=16, choices=GoalKind.choices, default=GoalKind.MEASURABLE)
     status = models.CharField(max_length=16, choices=GoalStatus.choices, default=GoalStatus.ACTIVE)
     # Qualitative goals: the coachee's own 1–10 rating.
@@ -100,6 +101,11 @@ class Goal(models.Model):
     def __str__(self):
         return f"Goal {self.code}"
 
+    def clean(self):
+        # goal_custom_focus_named, in Python (the database checks the ciphertext).
+        if self.focus_area == FocusArea.CUSTOM and not self.custom_focus:
+            raise ValidationError({"custom_focus": "Name the focus area."})
+
     @property
     def focus_label(self) -> str:
         return (
@@ -118,7 +124,7 @@ class KeyResult(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="key_results")
     metric = EncryptedTextField()
-    unit = models.CharField(max_length=40, blank=True)
+    unit = EncryptedTextField()  # free text (per week, %, hours); 40 characters
     baseline = models.DecimalField(max_digits=12, decimal_places=2)
     target = models.DecimalField(max_digits=12, decimal_places=2)
     current = models.DecimalField(max_digits=12, decimal_places=2)

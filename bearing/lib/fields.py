@@ -4,9 +4,17 @@ The database only ever sees ciphertext. On load the value stays sealed until the
 attribute is read, then it is decrypted with the row's ``code`` as associated
 data. Writing through ``QuerySet.update()`` with plain text is refused, so no
 code path can store plaintext by accident.
+
+EncryptedJSONField does the same for structured state (a dict or a list): the
+JSON text is encrypted as a whole, bound to the same row and field.
+
+``encrypt_rows`` and ``decrypt_rows`` are for data migrations that turn a
+plaintext column into an encrypted one (and back).
 """
 
 from __future__ import annotations
+
+import json
 
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
@@ -60,7 +68,8 @@ class EncryptedDescriptor(DeferredAttribute):
         if isinstance(value, Sealed) and instance.__dict__.get(RAW_SAVE_FLAG):
             return value  # a raw save (loaddata) stores the ciphertext as it came
         if isinstance(value, Sealed):
-            value = crypto.decrypt(str(value), associated_data(instance, self.field.name))
+            plain = crypto.decrypt(str(value), associated_data(instance, self.field.name))
+            value = self.field.from_plaintext(plain)
             instance.__dict__[self.field.attname] = value
         return value
 
@@ -73,10 +82,22 @@ class EncryptedTextField(models.TextField):
         kwargs.setdefault("default", "")
         super().__init__(*args, **kwargs)
 
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if not self.blank:
+            kwargs["blank"] = False  # __init__ would otherwise make it True again
+        return name, path, args, kwargs
+
     def from_db_value(self, value, expression, connection):
         if value is None or value == "":
             return "" if value == "" else value
         return Sealed(value)
+
+    def to_plaintext(self, value) -> str:
+        return str(value)
+
+    def from_plaintext(self, plain: str):
+        return plain
 
     def pre_save(self, model_instance, add):
         raw = model_instance.__dict__.get(self.attname)
@@ -87,7 +108,9 @@ class EncryptedTextField(models.TextField):
             return _Encrypted(raw)
         if raw == "":
             return ""
-        return _Encrypted(crypto.encrypt(str(raw), associated_data(model_instance, self.name)))
+        return _Encrypted(
+            crypto.encrypt(self.to_plaintext(raw), associated_data(model_instance, self.name))
+        )
 
     def get_prep_value(self, value):
         if value is None or value == "" or isinstance(value, _Encrypted | Sealed):
@@ -111,11 +134,11 @@ class EncryptedTextField(models.TextField):
         # Serialisation (dumpdata) never emits plaintext: the stored ciphertext,
         # or a fresh one bound to the same row and field.
         raw = obj.__dict__.get(self.attname)
-        if not raw:
+        if raw is None or raw == "":
             return ""
         if isinstance(raw, Sealed):
             return str(raw)
-        return crypto.encrypt(str(raw), associated_data(obj, self.name))
+        return crypto.encrypt(self.to_plaintext(raw), associated_data(obj, self.name))
 
     def reencrypt(self, instance: models.Model) -> bool:
         """Decrypt and re-encrypt under the current key. True if the row changed."""
@@ -128,5 +151,88 @@ class EncryptedTextField(models.TextField):
         return True
 
 
+class EncryptedJSONField(EncryptedTextField):
+    """A dict or list, stored as encrypted JSON text. Empty containers are
+    encrypted too, so the column never holds plaintext; it cannot be queried
+    by key (decrypt in Python instead)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", dict)
+        super().__init__(*args, **kwargs)
+
+    def to_plaintext(self, value) -> str:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    def from_plaintext(self, plain: str):
+        return json.loads(plain)
+
+    def to_python(self, value):
+        if isinstance(value, str) and not isinstance(value, Sealed):
+            if value.startswith(crypto.PREFIX + "$"):
+                return Sealed(value)
+            return json.loads(value) if value else self.get_default()
+        return value
+
+
 def encrypted_fields(model: type[models.Model]) -> list[EncryptedTextField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+
+
+class EncryptedConstraintsMixin:
+    """For a model with a check constraint on an encrypted field: Django checks
+    constraints in ``full_clean()`` by sending the values in a query, which would
+    put the plaintext in SQL (the field refuses). Such constraints are left to the
+    database, which checks the ciphertext; the model's ``clean()`` says the same
+    in Python."""
+
+    def validate_constraints(self, exclude=None):
+        encrypted = {f.name for f in encrypted_fields(type(self))}
+        super().validate_constraints(exclude={*(exclude or ()), *encrypted})
+
+
+def _is_ciphertext(value) -> bool:
+    return isinstance(value, str) and value.startswith(crypto.PREFIX + "$")
+
+
+def encrypt_rows(model: type[models.Model], field_names: list[str], batch_size: int = 500) -> int:
+    """Data migration: encrypt values still stored as plaintext, in place, bound
+    to their row and field. Safe to run twice. Returns the number of rows changed.
+
+    Works on a migration's historical model: the column must already be an
+    encrypted field in the migration state (AlterField first, then this)."""
+    label = model._meta.label_lower
+    fields = {name: model._meta.get_field(name) for name in field_names}
+    changed = 0
+    rows = model._base_manager.order_by("pk").values_list("pk", "code", *field_names)
+    for pk, code, *values in rows.iterator(chunk_size=batch_size):
+        updates = {}
+        for name, value in zip(field_names, values, strict=True):
+            if value is None or value == "" or _is_ciphertext(value):
+                continue
+            field = fields[name]
+            if isinstance(field, EncryptedJSONField) and isinstance(value, str):
+                value = json.loads(value)  # a JSON column's text, read before encryption
+            plain = field.to_plaintext(value) if isinstance(field, EncryptedJSONField) else value
+            updates[name] = _Encrypted(crypto.encrypt(str(plain), f"{label}.{name}.{code}"))
+        if updates:
+            model._base_manager.filter(pk=pk).update(**updates)
+            changed += 1
+    return changed
+
+
+def decrypt_rows(model: type[models.Model], field_names: list[str], batch_size: int = 500) -> int:
+    """The reverse of encrypt_rows, for rolling a migration back: plaintext again
+    (JSON text for an encrypted JSON field)."""
+    label = model._meta.label_lower
+    changed = 0
+    rows = model._base_manager.order_by("pk").values_list("pk", "code", *field_names)
+    for pk, code, *values in rows.iterator(chunk_size=batch_size):
+        updates = {
+            name: _Encrypted(crypto.decrypt(str(value), f"{label}.{name}.{code}"))
+            for name, value in zip(field_names, values, strict=True)
+            if _is_ciphertext(value)
+        }
+        if updates:
+            model._base_manager.filter(pk=pk).update(**updates)
+            changed += 1
+    return changed

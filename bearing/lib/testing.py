@@ -62,6 +62,24 @@ def canary_strings() -> list[str]:
     return [value.split(" ")[0] for value in vars(CANARY).values()]
 
 
+def rows_where(model, **plain) -> list:
+    """Rows whose fields read as given, compared after decryption: encrypted
+    columns (titles, units, locations...) cannot be filtered on in SQL."""
+    return [
+        row
+        for row in model._base_manager.all()
+        if all(getattr(row, name) == value for name, value in plain.items())
+    ]
+
+
+def one_where(model, **plain):
+    """The one row whose fields read as given; fails if there are none or several."""
+    rows = rows_where(model, **plain)
+    if len(rows) != 1:
+        raise AssertionError(f"{len(rows)} {model.__name__} rows with {plain}")
+    return rows[0]
+
+
 def make_user(email: str, name: str, *, tz: str = "Europe/London") -> User:
     return User.objects.create_user(email, PASSWORD, name=name, time_zone=tz)
 

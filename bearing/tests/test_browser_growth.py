@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from bearing.growth.models import CheckIn, KeyResult
 from bearing.lib.browser import BrowserTestCase
-from bearing.lib.testing import PASSWORD, make_world
+from bearing.lib.testing import PASSWORD, make_world, one_where
 
 
 @pytest.mark.browser
@@ -38,7 +38,7 @@ class GrowthFlowTests(BrowserTestCase):
         )
         leader.get_by_role("button", name="Add to my plan").click()
         leader.get_by_text("Goal added to your plan.").wait_for()
-        kr = KeyResult.objects.get(unit="minutes")
+        kr = one_where(KeyResult, unit="minutes")
 
         for minutes, confidence, win in (
             ("45", "6", ""),

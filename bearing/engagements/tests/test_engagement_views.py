@@ -20,7 +20,15 @@ from bearing.engagements.models import (
     Engagement,
     EngagementStatus,
 )
-from bearing.lib.testing import CANARY, WorldTestCase, grant, make_session, make_user
+from bearing.lib.testing import (
+    CANARY,
+    WorldTestCase,
+    grant,
+    make_session,
+    make_user,
+    one_where,
+    rows_where,
+)
 
 OBJECTIVES = "OBJ-SECRET-123 lead the merger"
 
@@ -62,7 +70,7 @@ class EngagementCreateTests(WorldTestCase):
         self.login(self.w.coach)
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(self.url, create_post(self.w))
-        engagement = Engagement.objects.get(title="Becoming CFO")
+        engagement = one_where(Engagement, title="Becoming CFO")
         self.assertRedirects(response, reverse("engagements:detail", args=[engagement.code]))
         self.assertIsNone(engagement.coachee)
         self.assertEqual(
@@ -95,7 +103,7 @@ class EngagementCreateTests(WorldTestCase):
             response = self.client.post(
                 self.url, create_post(self.w, coachee_email=email), follow=True
             )
-        return response, Engagement.objects.get(title="Becoming CFO")
+        return response, one_where(Engagement, title="Becoming CFO")
 
     def _normalised(self, response, engagement) -> str:
         body = response.content.decode()
@@ -132,7 +140,7 @@ class EngagementCreateTests(WorldTestCase):
         self.login(self.w.coach)
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(self.url, create_post(self.w, coachee_email=self.w.coachee.email))
-        engagement = Engagement.objects.get(title="Becoming CFO")
+        engagement = one_where(Engagement, title="Becoming CFO")
         self.assertIsNone(engagement.coachee)
         token = re.search(r"/invitations/([^/]+)/", mail.outbox[-1].body).group(1)
         # The coachee signs in and accepts with one button; only then are they attached.
@@ -149,7 +157,7 @@ class EngagementCreateTests(WorldTestCase):
         self.login(second)
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(self.url, create_post(self.w, coachee_email=self.w.coachee.email))
-        engagement = Engagement.objects.get(title="Becoming CFO")
+        engagement = one_where(Engagement, title="Becoming CFO")
         self.assertIsNone(engagement.coachee)
         self.assertEqual(engagement.invitation.email, self.w.coachee.email)
         # Nothing of the coachee's reaches the second coach.
@@ -165,7 +173,7 @@ class EngagementCreateTests(WorldTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(self.url, create_post(self.w, title="First"))
             self.client.post(self.url, create_post(self.w, title="Second"))
-        first = Engagement.objects.get(title="First")
+        first = one_where(Engagement, title="First")
         token = re.search(r"/invitations/([^/]+)/", mail.outbox[0].body).group(1)
         self.client.logout()
         self.client.post(
@@ -179,7 +187,7 @@ class EngagementCreateTests(WorldTestCase):
         )
         first.refresh_from_db()
         self.assertEqual(first.coachee.email, "nia@example.com")
-        self.assertIsNone(Engagement.objects.get(title="Second").coachee)
+        self.assertIsNone(one_where(Engagement, title="Second").coachee)
 
     def test_only_organizations_the_practice_works_with_are_offered(self):
         self.login(self.w.coach)
@@ -197,7 +205,7 @@ class EngagementCreateTests(WorldTestCase):
                 create_post(self.w, organization=self.w.other_organization.pk, sponsor=None),
             )
         self.assertIn("organization", response.context["form"].errors)
-        self.assertFalse(Engagement.objects.filter(title="Becoming CFO").exists())
+        self.assertFalse(rows_where(Engagement, title="Becoming CFO"))
         self.assertFalse(Invitation.objects.exists())
         self.assertEqual(mail.outbox, [])
 
@@ -213,13 +221,13 @@ class EngagementCreateTests(WorldTestCase):
                 objectives="x",
             )
         self.assertIn("organization", caught.exception.message_dict)
-        self.assertFalse(Engagement.objects.filter(title="Becoming CFO").exists())
+        self.assertFalse(rows_where(Engagement, title="Becoming CFO"))
 
     def test_a_person_who_is_not_a_coachee_there_yet_is_invited(self):
         self.login(self.w.coach)
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(self.url, create_post(self.w, coachee_email=self.w.sponsor.email))
-        engagement = Engagement.objects.get(title="Becoming CFO")
+        engagement = one_where(Engagement, title="Becoming CFO")
         self.assertIsNone(engagement.coachee)
         self.assertTrue(Invitation.objects.filter(email=self.w.sponsor.email).exists())
 
@@ -230,7 +238,7 @@ class EngagementCreateTests(WorldTestCase):
                 self.url, create_post(self.w, sponsor=self.w.other_sponsor.pk)
             )
         self.assertContains(response, "This sponsor is not in the chosen organization.")
-        self.assertFalse(Engagement.objects.filter(title="Becoming CFO").exists())
+        self.assertFalse(rows_where(Engagement, title="Becoming CFO"))
         self.assertFalse(Invitation.objects.exists())
         self.assertEqual(mail.outbox, [])
 
@@ -250,13 +258,13 @@ class EngagementCreateTests(WorldTestCase):
         self.login(self.w.coach)
         response = self.client.post(self.url, create_post(self.w, session_minutes="5"))
         self.assertIn("session_minutes", response.context["form"].errors)
-        self.assertFalse(Engagement.objects.filter(title="Becoming CFO").exists())
+        self.assertFalse(rows_where(Engagement, title="Becoming CFO"))
 
     def test_a_coach_cannot_coach_themselves(self):
         self.login(self.w.coach)
         response = self.client.post(self.url, create_post(self.w, coachee_email=self.w.coach.email))
         self.assertContains(response, "A coach cannot coach themselves.")
-        self.assertFalse(Engagement.objects.filter(title="Becoming CFO").exists())
+        self.assertFalse(rows_where(Engagement, title="Becoming CFO"))
 
     def test_a_coach_in_several_practices_chooses_one(self):
         second = Practice.objects.create(name="Solo Practice")
@@ -267,7 +275,7 @@ class EngagementCreateTests(WorldTestCase):
         response = self.client.post(self.url, create_post(self.w))
         self.assertIn("practice", response.context["form"].errors)
         self.client.post(self.url, create_post(self.w, practice=second.pk))
-        self.assertEqual(Engagement.objects.get(title="Becoming CFO").practice, second)
+        self.assertEqual(one_where(Engagement, title="Becoming CFO").practice, second)
 
     def test_a_practice_the_coach_is_not_in_is_refused(self):
         elsewhere = Practice.objects.create(name="Elsewhere")
@@ -275,7 +283,7 @@ class EngagementCreateTests(WorldTestCase):
         self.login(self.w.coach)
         response = self.client.post(self.url, create_post(self.w, practice=elsewhere.pk))
         self.assertIn("practice", response.context["form"].errors)
-        self.assertFalse(Engagement.objects.filter(title="Becoming CFO").exists())
+        self.assertFalse(rows_where(Engagement, title="Becoming CFO"))
 
     def test_the_sponsor_list_narrows_to_the_chosen_organization(self):
         self.w.practice.organizations.add(self.w.other_organization)

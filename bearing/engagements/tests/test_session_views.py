@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bearing.audit.models import AuditAction, AuditEntry
 from bearing.engagements.models import Action, CoachingSession, PrivateNote, SessionStatus
-from bearing.lib.testing import CANARY, WorldTestCase, make_session
+from bearing.lib.testing import CANARY, WorldTestCase, make_session, one_where, rows_where
 
 HTMX = {"HX-Request": "true"}
 
@@ -123,7 +123,7 @@ class ScheduleTests(WorldTestCase):
                 reverse("engagements:session_new", args=[self.w.engagement.code]),
                 {"scheduled_for": local_input(5, 9, 0), "duration_minutes": "", "location": "Zoom"},
             )
-        session = CoachingSession.objects.get(location="Zoom")
+        session = one_where(CoachingSession, location="Zoom")
         self.assertRedirects(
             response,
             reverse("engagements:session_detail", args=[session.code]),
@@ -153,7 +153,7 @@ class ScheduleTests(WorldTestCase):
             response.context["form"].errors["scheduled_for"], ["Choose a time in the future."]
         )
         self.assertContains(response, 'aria-invalid="true"')
-        self.assertFalse(CoachingSession.objects.filter(location="Past").exists())
+        self.assertFalse(rows_where(CoachingSession, location="Past"))
         self.assertEqual(mail.outbox, [])
 
     def test_a_missing_or_malformed_time_is_named(self):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bearing.engagements.models import Action, Agreement, CoachingSession, Engagement, PrivateNote
-from bearing.lib.testing import WorldTestCase, canary_strings
+from bearing.lib.testing import WorldTestCase, canary_strings, rows_where
 
 OUTSIDERS = ("other_coach", "sponsor", "other_sponsor", "staff")
 
@@ -148,7 +148,7 @@ class ViewAccessTests(WorldTestCase):
                 self.assertEqual(self.client.get(reverse("engagements:create")).status_code, 404)
                 response = self.client.post(reverse("engagements:create"), {"title": "x"})
                 self.assertEqual(response.status_code, 404)
-        self.assertFalse(Engagement.objects.filter(title="x").exists())
+        self.assertFalse(rows_where(Engagement, title="x"))
 
     def test_a_session_of_someone_elses_engagement_is_404_for_another_coach(self):
         """The other coach's own engagement gives no way into this one's records."""

@@ -10,7 +10,7 @@ from bearing.growth import queries as q
 from bearing.growth import services as s
 from bearing.growth.charts import line_chart
 from bearing.growth.models import CheckIn, Goal, GoalStatus, KeyResult, Win, WinSource
-from bearing.lib.testing import CANARY, WorldTestCase, canary_strings, make_session
+from bearing.lib.testing import CANARY, WorldTestCase, canary_strings, make_session, rows_where
 
 
 def _goal(w, by=None, **kw):
@@ -195,7 +195,7 @@ class PlanPageTests(WorldTestCase):
             },
         )
         self.assertRedirects(response, reverse("growth:plan", args=[self.w.engagement.code]))
-        self.assertTrue(KeyResult.objects.filter(unit="minutes").exists())
+        self.assertTrue(rows_where(KeyResult, unit="minutes"))
 
     def test_missing_key_result_shows_a_message_and_saves_nothing(self):
         self.login(self.w.coachee)

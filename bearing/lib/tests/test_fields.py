@@ -55,3 +55,59 @@ class SerializationTests(WorldTestCase):
         for obj in serializers.deserialize("json", dumped):
             obj.save()
         self.assertEqual(PrivateNote.objects.get().body, CANARY.private_note)
+
+
+class NewlyEncryptedColumnsTests(WorldTestCase):
+    """The engagement's title, agreement terms, a session's location, a goal's own
+    focus name and a key result's unit: ciphertext in the database and in a dump."""
+
+    def test_database_and_dump_hold_only_ciphertext_and_load_reads_back(self):
+        from django.core import serializers
+
+        from bearing.engagements.models import Engagement
+        from bearing.growth.models import KeyResult
+
+        self.w.key_result.unit = "board meetings"
+        self.w.key_result.save()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT title FROM engagements_engagement")
+            (title,) = cursor.fetchone()
+            cursor.execute("SELECT unit FROM growth_keyresult")
+            (unit,) = cursor.fetchone()
+        self.assertTrue(title.startswith("bx1$") and unit.startswith("bx1$"))
+        dumped = serializers.serialize("json", KeyResult.objects.all())
+        self.assertNotIn("board meetings", dumped)
+        KeyResult.objects.all().delete()
+        for obj in serializers.deserialize("json", dumped):
+            obj.save()
+        self.assertEqual(KeyResult.objects.get().unit, "board meetings")
+        self.assertEqual(Engagement.objects.get().title, "Leadership coaching")
+
+    def test_a_goal_with_its_own_focus_area_must_name_it(self):
+        from django.core.exceptions import ValidationError
+
+        from bearing.growth import services
+
+        goal = services.goal_create(
+            engagement=self.w.engagement,
+            by=self.w.coachee,
+            title="Be heard",
+            focus_area="custom",
+            custom_focus="Being heard by the board",
+            kind="qualitative",
+            baseline_rating=3,
+            target_rating=7,
+        )
+        self.assertEqual(goal.custom_focus, "Being heard by the board")
+        with self.assertRaises(ValidationError) as caught:
+            services.goal_create(
+                engagement=self.w.engagement,
+                by=self.w.coachee,
+                title="Be heard",
+                focus_area="custom",
+                custom_focus="",
+                kind="qualitative",
+                baseline_rating=3,
+                target_rating=7,
+            )
+        self.assertIn("custom_focus", caught.exception.message_dict)

@@ -175,11 +175,17 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
         [PracticeOrganization(practice_id=p, organization_id=o) for p, o in served],
         batch,
     )
-    eng_rows = list(
-        Engagement.objects.filter(title__startswith="Leadership coaching ")
-        .order_by("title")
-        .values_list("id", "status", "started_at", "coachee_id")
-    )
+    # Read back in creation order (titles are encrypted: they cannot be filtered on).
+    by_code = {}
+    codes = [e.code for e in engagements]
+    for start in range(0, len(codes), 1000):
+        by_code.update(
+            (row[0], row[1:])
+            for row in Engagement.objects.filter(code__in=codes[start : start + 1000]).values_list(
+                "code", "id", "status", "started_at", "coachee_id"
+            )
+        )
+    eng_rows = [by_code[code] for code in codes]
 
     agreements = [
         Agreement(

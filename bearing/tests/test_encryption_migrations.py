@@ -1,0 +1,144 @@
+"""The migrations that encrypt existing plaintext columns: rows written before
+them are ciphertext after them and read back as written; rolled back, they are
+plaintext again."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.test import TransactionTestCase
+from django.utils import timezone
+
+ENGAGEMENTS = ("engagements", "0005_encrypt_title_terms_location")
+GROWTH = ("growth", "0002_encrypt_custom_focus_and_unit")
+
+
+def migrate(*targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(list(targets))
+    return MigrationExecutor(connection).loader.project_state(list(targets)).apps
+
+
+def migrate_to_latest():
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def stored(table: str, column: str, code) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE code = %s", [code.hex])  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:  # PostgreSQL stores a uuid, SQLite its hex
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {column} FROM {table} WHERE code = %s", [code])  # noqa: S608
+            row = cursor.fetchone()
+    return row[0]
+
+
+class EncryptionMigrationTests(TransactionTestCase):
+    def tearDown(self):
+        migrate_to_latest()
+        super().tearDown()
+
+    def plant_old_rows(self, old):
+        now = timezone.now()
+        practice = old.get_model("accounts", "Practice").objects.create(name="P")
+        organization = old.get_model("accounts", "Organization").objects.create(name="O")
+        user_model = old.get_model("accounts", "User")
+        coach = user_model.objects.create(email="c@example.com", name="C", password="!")
+        coachee = user_model.objects.create(email="l@example.com", name="L", password="!")
+        engagement = old.get_model("engagements", "Engagement").objects.create(
+            code=uuid.uuid4(),
+            practice=practice,
+            organization=organization,
+            coach=coach,
+            coachee=coachee,
+            title="Stepping up to CFO",
+        )
+        agreement = old.get_model("engagements", "Agreement").objects.create(
+            code=uuid.uuid4(),
+            engagement=engagement,
+            version=1,
+            cadence="Weekly, then every two weeks",
+            confidentiality_limits="Only a risk of serious harm.",
+            created_by=coach,
+        )
+        session = old.get_model("engagements", "CoachingSession").objects.create(
+            code=uuid.uuid4(),
+            engagement=engagement,
+            scheduled_for=now + timedelta(days=3),
+            location="Room 4, by the board room",
+        )
+        goal = old.get_model("growth", "Goal").objects.create(
+            code=uuid.uuid4(),
+            engagement=engagement,
+            focus_area="custom",
+            custom_focus="Being heard by the board",
+            kind="measurable",
+        )
+        key_result = old.get_model("growth", "KeyResult").objects.create(
+            code=uuid.uuid4(), goal=goal, unit="board meetings", baseline=0, target=3, current=1
+        )
+        return {
+            ("engagements_engagement", "title", engagement.code): "Stepping up to CFO",
+            ("engagements_agreement", "cadence", agreement.code): "Weekly, then every two weeks",
+            (
+                "engagements_agreement",
+                "confidentiality_limits",
+                agreement.code,
+            ): "Only a risk of serious harm.",
+            (
+                "engagements_coachingsession",
+                "location",
+                session.code,
+            ): "Room 4, by the board room",
+            ("growth_goal", "custom_focus", goal.code): "Being heard by the board",
+            ("growth_keyresult", "unit", key_result.code): "board meetings",
+        }
+
+    def test_existing_titles_terms_locations_focus_and_units_are_encrypted_in_place(self):
+        old = migrate(("engagements", "0004_engagement_invitation"), ("growth", "0001_initial"))
+        planted = self.plant_old_rows(old)
+        for (table, column, code), plain in planted.items():
+            self.assertEqual(stored(table, column, code), plain)  # plaintext before
+
+        migrate(ENGAGEMENTS, GROWTH)
+        for (table, column, code), plain in planted.items():
+            with self.subTest(column=f"{table}.{column}"):
+                raw = stored(table, column, code)
+                self.assertTrue(raw.startswith("bx1$"), raw)
+                self.assertNotIn(plain, raw)
+
+        migrate_to_latest()
+        from bearing.engagements.models import Agreement, CoachingSession, Engagement
+        from bearing.growth.models import Goal, KeyResult
+
+        models = {
+            "engagements_engagement": Engagement,
+            "engagements_agreement": Agreement,
+            "engagements_coachingsession": CoachingSession,
+            "growth_goal": Goal,
+            "growth_keyresult": KeyResult,
+        }
+        for (table, column, code), plain in planted.items():
+            with self.subTest(read=f"{table}.{column}"):
+                self.assertEqual(getattr(models[table].objects.get(code=code), column), plain)
+
+    def test_running_the_encryption_twice_changes_nothing_and_rolling_back_decrypts(self):
+        old = migrate(("engagements", "0004_engagement_invitation"), ("growth", "0001_initial"))
+        planted = self.plant_old_rows(old)
+        new = migrate(ENGAGEMENTS, GROWTH)
+        before = {key: stored(*key) for key in planted}
+        from bearing.lib.fields import encrypt_rows
+
+        self.assertEqual(encrypt_rows(new.get_model("growth", "KeyResult"), ["unit"]), 0)
+        self.assertEqual({key: stored(*key) for key in planted}, before)
+
+        migrate(("engagements", "0004_engagement_invitation"), ("growth", "0001_initial"))
+        for (table, column, code), plain in planted.items():
+            with self.subTest(column=f"{table}.{column}"):
+                self.assertEqual(stored(table, column, code), plain)
