@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from bearing.accounts.models import User
@@ -294,13 +294,29 @@ def session_brief(session: CoachingSession) -> Brief:
     by_kr: dict[int, list] = {}
     for r in readings:
         by_kr.setdefault(r.key_result_id, []).append(r)
-    for rows in by_kr.values():
+    # Where each measure stood at the last session: its last reading before it
+    # (or its baseline), so a single reading since still shows the move.
+    before = dict(
+        KeyResult.objects.filter(id__in=by_kr)
+        .annotate(
+            before=Subquery(
+                Reading.objects.filter(key_result=OuterRef("pk"), check_in__submitted_at__lt=since)
+                .order_by("-check_in__submitted_at")
+                .values("value")[:1]
+            )
+        )
+        .values_list("id", "before")
+        if by_kr
+        else ()
+    )
+    for kr_id, rows in by_kr.items():
         kr = rows[0].key_result
+        start = before.get(kr_id)
         changes.append(
             {
                 "metric": kr.metric,
                 "unit": kr.unit,
-                "first": rows[0].value,
+                "first": kr.baseline if start is None else start,
                 "last": rows[-1].value,
                 "target": kr.target,
             }
