@@ -3,6 +3,16 @@ from django import forms
 from bearing.accounts.forms import time_zone_choices
 
 from .models import Direction, FocusArea, GoalKind, ReminderKind, Weekday
+from .services import EMPTY_QUIET_HOURS, PAST_COMMITMENT, PAST_MILESTONE, check_not_past
+
+
+def _not_past(form: forms.Form, name: str, message: str):
+    when = form.cleaned_data.get(name)
+    try:
+        check_not_past(name, when, message)
+    except forms.ValidationError as exc:
+        raise forms.ValidationError(exc.message_dict[name]) from None
+    return when
 
 
 class GoalForm(forms.Form):
@@ -48,6 +58,9 @@ class GoalForm(forms.Form):
     milestone_due = forms.DateField(
         label="Milestone date", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean_milestone_due(self):
+        return _not_past(self, "milestone_due", PAST_MILESTONE)
 
     def clean(self):
         data = super().clean()
@@ -125,6 +138,9 @@ class CheckInForm(forms.Form):
                 self.value_fields.append((name, goal, kr))
         self.order_fields([name for name, _, _ in self.value_fields])
 
+    def clean_next_commitment_due(self):
+        return _not_past(self, "next_commitment_due", PAST_COMMITMENT)
+
     def clean(self):
         data = super().clean()
         if data.get("next_commitment") and not data.get("next_commitment_due"):
@@ -172,6 +188,13 @@ class ReminderPreferenceForm(forms.Form):
     daily_cap = forms.IntegerField(
         label="At most this many reminders a day", min_value=1, max_value=20
     )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("quiet_start"), data.get("quiet_end")
+        if start is not None and start == end:
+            self.add_error("quiet_end", EMPTY_QUIET_HOURS)
+        return data
 
 
 class SummaryForm(forms.Form):

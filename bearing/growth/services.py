@@ -50,6 +50,23 @@ def _text(field: str, value: str, limit: int, *, required: bool = False) -> str:
     return value
 
 
+PAST_MILESTONE = (
+    "That date has passed: a milestone is a step still ahead, so choose today or later. "
+    "If you have already done it, add it as a win when you next check in."
+)
+PAST_COMMITMENT = "That date has passed: when will you do it? Choose today or later."
+EMPTY_QUIET_HOURS = (
+    "Quiet hours that start and end at the same time would be empty. Choose an end "
+    "time different from the start (for example 21:00 to 08:00, over the night)."
+)
+
+
+def check_not_past(field: str, when: date | None, message: str) -> None:
+    """Refuse a date before today, in the time zone of the person asking."""
+    if when is not None and when < timezone.localdate():
+        raise ValidationError({field: message})
+
+
 def _check_rating(field: str, value) -> None:
     if value is not None and not 1 <= int(value) <= 10:
         raise ValidationError({field: "Choose a number from 1 to 10."})
@@ -105,6 +122,8 @@ def goal_create(
             raise ValidationError({"target_rating": "The target rating should be above today's."})
     for kr in key_results:
         _check_key_result(kr)
+    for _, due_on in milestones:
+        check_not_past("milestone_due", due_on, PAST_MILESTONE)
     is_coach = by.id == engagement.coach_id
     goal = Goal(
         engagement=engagement,
@@ -227,6 +246,8 @@ def check_in_submit(
         _check_rating(f"rating_{goal_id}", rating)
     if next_commitment.strip() and next_commitment_due is None:
         raise ValidationError({"next_commitment_due": "By when will you do it?"})
+    if next_commitment.strip():
+        check_not_past("next_commitment_due", next_commitment_due, PAST_COMMITMENT)
     goals = {g.id: g for g in engagement.goals.filter(status=GoalStatus.ACTIVE)}
     key_results = {
         kr.id: kr for kr in KeyResult.objects.filter(goal__in=goals.values()).select_related("goal")
@@ -302,6 +323,8 @@ def preference_set(
 ):
     from .models import NotificationPreference, ReminderKind
 
+    if quiet_start == quiet_end:
+        raise ValidationError({"quiet_end": EMPTY_QUIET_HOURS})
     pref, _ = NotificationPreference.objects.get_or_create(user=user)
     pref.opted_out = [k for k in ReminderKind.values if k not in kinds]
     pref.quiet_start = quiet_start

@@ -364,10 +364,19 @@ def reminder_settings(request):
         },
     )
     if request.method == "POST" and form.is_valid():
-        s.preference_set(user=request.user, **form.cleaned_data)
-        messages.success(request, "Your reminder settings are saved.")
-        return redirect("growth:reminder_settings")
-    return render(request, "growth/reminder_settings.html", {"form": form})
+        try:
+            s.preference_set(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Your reminder settings are saved.")
+            return redirect("growth:reminder_settings")
+    return render(
+        request,
+        "growth/reminder_settings.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def form_kinds():
