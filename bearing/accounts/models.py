@@ -40,7 +40,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     time_zone = models.CharField(max_length=64, default="UTC")
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
-    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    # SHA-256 of the private calendar link's token; empty until the person asks for
+    # a link. The link itself is shown once, when it is made.
+    calendar_token_hash = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -54,6 +56,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.CheckConstraint(
                 condition=Q(email=models.functions.Lower("email")), name="user_email_lowercase"
+            ),
+            models.UniqueConstraint(
+                fields=["calendar_token_hash"],
+                condition=~Q(calendar_token_hash=""),
+                name="user_calendar_token_hash_unique",
             ),
         ]
 

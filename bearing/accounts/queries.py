@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.http import Http404
@@ -157,11 +158,8 @@ def user_for_calendar_token(token: str) -> User | None:
     """
     if not token or len(token) < 20 or len(token) > 64:
         return None
-    return (
-        User.objects.filter(calendar_token=token, is_active=True)
-        .only("id", "name", "email", "calendar_token")
-        .first()
-    )
+    digest = hashlib.sha256(token.encode()).hexdigest()  # only the hash is stored
+    return User.objects.filter(calendar_token_hash=digest, is_active=True).only("id").first()
 
 
 def account_exists(email: str) -> bool:

@@ -257,10 +257,13 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
 
 @transaction.atomic
 def calendar_token_reset(*, user: User, request=None) -> str:
-    user.calendar_token = new_calendar_token()
-    user.save(update_fields=["calendar_token"])
+    """A new private calendar link; any old one stops working. Only the token's
+    hash is kept: the returned token is shown to the person once, never again."""
+    token = new_calendar_token()
+    user.calendar_token_hash = token_hash(token)
+    user.save(update_fields=["calendar_token_hash"])
     audit_record(action=AuditAction.CALENDAR_TOKEN_RESET, actor=user, target=user, request=request)
-    return user.calendar_token
+    return token
 
 
 @transaction.atomic

@@ -249,23 +249,32 @@ def account_settings(request):
     return render(request, "accounts/settings.html", {"form": form}, status=status)
 
 
-def _feed_url(user: User) -> str:
-    return f"{settings.SITE_URL}{reverse('accounts:calendar_feed', args=[user.calendar_token])}"
+def _feed_url(token: str) -> str:
+    return f"{settings.SITE_URL}{reverse('accounts:calendar_feed', args=[token])}"
 
 
 @never_cache
 @login_required
 @require_GET
 def calendar(request):
-    return render(request, "accounts/calendar.html", {"feed_url": _feed_url(request.user)})
+    return render(
+        request, "accounts/calendar.html", {"has_link": bool(request.user.calendar_token_hash)}
+    )
 
 
+@never_cache
 @login_required
 @require_POST
 def calendar_reset(request):
-    services.calendar_token_reset(user=request.user, request=request)
-    messages.success(request, "Your calendar link is replaced. The old link no longer works.")
-    return redirect("accounts:calendar")
+    """Make or replace the private calendar link and show it, this once: only its
+    hash is kept, so it cannot be shown again."""
+    replaced = bool(request.user.calendar_token_hash)
+    token = services.calendar_token_reset(user=request.user, request=request)
+    return render(
+        request,
+        "accounts/calendar.html",
+        {"has_link": True, "feed_url": _feed_url(token), "replaced": replaced},
+    )
 
 
 @require_GET

@@ -84,6 +84,20 @@ def make_user(email: str, name: str, *, tz: str = "Europe/London") -> User:
     return User.objects.create_user(email, PASSWORD, name=name, time_zone=tz)
 
 
+def give_calendar_link(user: User) -> str:
+    """Give the person a private calendar link, as if they had asked for one, and
+    keep its token on the instance as ``user.calendar_token`` (the database keeps
+    only the hash; the person saw the token once)."""
+    from bearing.accounts.models import new_calendar_token
+    from bearing.accounts.services import token_hash
+
+    token = new_calendar_token()
+    user.calendar_token_hash = token_hash(token)
+    user.save(update_fields=["calendar_token_hash"])
+    user.calendar_token = token
+    return token
+
+
 def grant(user: User, role: str, *, practice=None, organization=None) -> Membership:
     return Membership.objects.create(
         user=user, role=role, practice=practice, organization=organization
@@ -150,6 +164,9 @@ def make_world() -> SimpleNamespace:
     w.sponsor = make_user("sponsor@example.com", "Sam Sponsor")
     w.other_sponsor = make_user("sponsor@globex.example", "Gina Globex")
     w.staff = make_user("staff@example.com", "Stan Staff")
+
+    for person in (w.coach, w.other_coach, w.coachee, w.sponsor, w.other_sponsor, w.staff):
+        give_calendar_link(person)
 
     grant(w.coach, Role.COACH, practice=w.practice)
     grant(w.other_coach, Role.COACH, practice=w.practice)

@@ -17,10 +17,13 @@ GROWTH = ("growth", "0002_encrypt_custom_focus_and_unit")
 
 
 def migrate(*targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(list(targets))
-    return MigrationExecutor(connection).loader.project_state(list(targets)).apps
+    """Migrate these apps to these migrations; the models as they are then (the
+    other apps as they are now)."""
+    MigrationExecutor(connection).migrate(list(targets))
+    loader = MigrationExecutor(connection).loader
+    moved = {app for app, _ in targets}
+    nodes = [node for node in loader.graph.leaf_nodes() if node[0] not in moved]
+    return loader.project_state([*nodes, *targets]).apps
 
 
 def migrate_to_latest():
@@ -142,3 +145,42 @@ class EncryptionMigrationTests(TransactionTestCase):
         for (table, column, code), plain in planted.items():
             with self.subTest(column=f"{table}.{column}"):
                 self.assertEqual(stored(table, column, code), plain)
+
+
+class CalendarTokenMigrationTests(TransactionTestCase):
+    def tearDown(self):
+        migrate_to_latest()
+        super().tearDown()
+
+    def test_stored_calendar_tokens_become_hashes_and_old_links_keep_working(self):
+        import hashlib
+
+        old = migrate(("accounts", "0004_invitation_approval"))
+        user_model = old.get_model("accounts", "User")
+        tokens = {}
+        for i in range(3):  # more than one, so rolling back must give distinct tokens
+            user = user_model.objects.create(
+                email=f"p{i}@example.com", name=f"P{i}", password="!", calendar_token=f"tok{i}" * 8
+            )
+            tokens[user.pk] = user.calendar_token
+
+        migrate(("accounts", "0005_calendar_token_hash"))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM accounts_user")
+            everything = repr(cursor.fetchall())
+        for token in tokens.values():
+            self.assertNotIn(token, everything)
+            self.assertIn(hashlib.sha256(token.encode()).hexdigest(), everything)
+
+        migrate_to_latest()
+        from bearing.accounts.queries import user_for_calendar_token
+
+        for pk, token in tokens.items():
+            self.assertEqual(user_for_calendar_token(token).pk, pk)
+
+        back = migrate(("accounts", "0004_invitation_approval"))
+        rolled = dict(
+            back.get_model("accounts", "User").objects.values_list("pk", "calendar_token")
+        )
+        self.assertEqual(len(set(rolled.values())), 3)  # new, distinct links
+        self.assertTrue(all(rolled.values()))

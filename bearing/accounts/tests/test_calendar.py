@@ -1,3 +1,7 @@
+import hashlib
+import re
+
+from django.db import connection
 from django.urls import reverse
 
 from bearing.audit.models import AuditAction, AuditEntry
@@ -6,18 +10,42 @@ from bearing.lib.testing import WorldTestCase, canary_strings, make_session
 
 
 def feed_url(user) -> str:
-    return reverse("accounts:calendar_feed", args=[user.calendar_token])
+    """The link the person was given (the world gives every persona one)."""
+    return feed_url_for(user.calendar_token)
+
+
+def feed_url_for(token: str) -> str:
+    return reverse("accounts:calendar_feed", args=[token])
 
 
 class CalendarPageTests(WorldTestCase):
-    def test_page_shows_the_private_feed_link(self):
+    def test_the_page_never_shows_a_link_it_has_made_before(self):
         self.login(self.w.coachee)
         response = self.client.get(reverse("accounts:calendar"))
-        self.assertContains(
-            response, f"http://testserver/calendar/{self.w.coachee.calendar_token}.ics"
-        )
+        self.assertNotContains(response, self.w.coachee.calendar_token)
+        self.assertNotContains(response, ".ics")
+        self.assertContains(response, "Replace the link")
         self.assertContains(response, "How to subscribe")
         self.assertIn("no-store", response["Cache-Control"])
+
+    def test_a_new_link_is_shown_once_and_only_its_hash_is_stored(self):
+        self.w.coachee.calendar_token_hash = ""
+        self.w.coachee.save()
+        self.login(self.w.coachee)
+        self.assertContains(self.client.get(reverse("accounts:calendar")), "Make my calendar link")
+        response = self.client.post(reverse("accounts:calendar_reset"))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("no-store", response["Cache-Control"])
+        token = re.search(r"http://testserver/calendar/([\w-]+)\.ics", response.content.decode())[1]
+        self.w.coachee.refresh_from_db()
+        self.assertEqual(
+            self.w.coachee.calendar_token_hash, hashlib.sha256(token.encode()).hexdigest()
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM accounts_user")
+            self.assertNotIn(token, repr(cursor.fetchall()))
+        self.assertEqual(self.client.get(feed_url_for(token)).status_code, 200)
+        self.assertNotContains(self.client.get(reverse("accounts:calendar")), token)
 
     def test_anonymous_is_sent_to_login(self):
         for name, method in (("accounts:calendar", "get"), ("accounts:calendar_reset", "post")):
@@ -36,11 +64,12 @@ class CalendarPageTests(WorldTestCase):
         old = feed_url(self.w.coachee)
         self.login(self.w.coachee)
         response = self.client.post(reverse("accounts:calendar_reset"))
-        self.assertRedirects(response, reverse("accounts:calendar"))
+        self.assertContains(response, "the old link no longer works")
+        new = re.search(r"http://testserver(/calendar/[\w-]+\.ics)", response.content.decode())[1]
+        self.assertNotEqual(new, old)
         self.client.logout()
         self.assertEqual(self.client.get(old).status_code, 404)
-        self.w.coachee.refresh_from_db()
-        self.assertEqual(self.client.get(feed_url(self.w.coachee)).status_code, 200)
+        self.assertEqual(self.client.get(new).status_code, 200)
         self.assertTrue(
             AuditEntry.objects.filter(
                 action=AuditAction.CALENDAR_TOKEN_RESET, actor_id=self.w.coachee.pk

@@ -144,13 +144,14 @@ class TokenLogTests(LiveServerTestCase):
         from bearing.accounts.services import invitation_create
         from bearing.growth.models import ReminderKind
         from bearing.growth.reminders import unsubscribe_token
-        from bearing.lib.testing import make_user
+        from bearing.lib.testing import give_calendar_link, make_user
 
         user = make_user("leader@example.com", "Lena Leader")
         _, invitation = invitation_create(
             invited_by=None, email="new.person@example.com", role="staff", send=False
         )
         real = {
+            "accounts:calendar_feed": give_calendar_link(user),
             "growth:unsubscribe": unsubscribe_token(user, ReminderKind.ACTION_DUE),
             "accounts:invitation": invitation,
         }

@@ -115,7 +115,6 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
             email=f"{kind}{i:05d}@seed.bearing",
             name=f"{kind.title()} {i:05d}",
             password=password,
-            calendar_token=f"seed-{_uuid(rng).hex}",
             created_at=base,
         )
 
