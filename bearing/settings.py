@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bearing.lib.htmx.HtmxSignInMiddleware",
     "bearing.lib.middleware.NoStoreForSignedInMiddleware",
     "bearing.accounts.middleware.SessionLimitsMiddleware",
     "bearing.accounts.middleware.TimeZoneMiddleware",

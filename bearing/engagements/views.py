@@ -529,13 +529,19 @@ def _session_response(request, session, relation, partial: str, message: str, **
     if is_htmx(request):
         ctx = _session_context(request, session, relation, **forms)
         ctx["saved"] = "" if failed else message
-        # htmx swaps only 2xx answers, so the errors come back with 200.
-        return render(request, f"engagements/session_detail.html#{partial}", ctx)
+        # Errors answer 400; base.html's htmx-config swaps 400, 409 and 422 in place.
+        return render(
+            request,
+            f"engagements/session_detail.html#{partial}",
+            ctx,
+            status=400 if failed else 200,
+        )
     if failed:
         return render(
             request,
             "engagements/session_detail.html",
             _session_context(request, session, relation, **forms),
+            status=400,
         )
     messages.success(request, message)
     return redirect(f"{_session_url(session)}#{partial}")
@@ -658,6 +664,18 @@ def action_done(request, code):
     try:
         action = s.action_set_done(action=action, by=request.user, done=done)
     except ValidationError as exc:
+        if is_htmx(request):  # the item, with why it did not change, in place
+            return render(
+                request,
+                "engagements/includes/action_item.html",
+                {
+                    "action": action,
+                    "today": timezone.localdate(),
+                    "back": back,
+                    "error": " ".join(exc.messages),
+                },
+                status=400,
+            )
         messages.error(request, " ".join(exc.messages))
         return _back_to(action, back)
     if is_htmx(request):

@@ -291,9 +291,11 @@ class AgendaTests(WorldTestCase):
             response = self.client.post(
                 self.url, {"outcome": "  ", "measure": "x", "why": "y"}, headers=headers
             )
-            self.assertEqual(response.status_code, 200)
-            self.assertContains(response, "What would you like to leave this session with?")
-            self.assertNotContains(response, "Your agenda is saved.")
+            self.assertEqual(response.status_code, 400)  # htmx swaps it (base.html)
+            self.assertContains(
+                response, "What would you like to leave this session with?", status_code=400
+            )
+            self.assertNotContains(response, "Your agenda is saved.", status_code=400)
         session = CoachingSession.objects.get(pk=self.w.next_session.pk)
         self.assertEqual(session.agenda_outcome, CANARY.agenda_outcome)
         self.assertEqual(session.agenda_measure, CANARY.agenda_measure)
@@ -303,7 +305,7 @@ class AgendaTests(WorldTestCase):
             status=SessionStatus.CANCELLED, cancelled_at=timezone.now()
         )
         response = self.client.post(self.url, {"outcome": "New"})
-        self.assertContains(response, "This session was cancelled.")
+        self.assertContains(response, "This session was cancelled.", status_code=400)
         self.assertEqual(
             CoachingSession.objects.get(pk=self.w.next_session.pk).agenda_outcome,
             CANARY.agenda_outcome,
@@ -420,7 +422,7 @@ class CommitmentsTests(WorldTestCase):
 
     def test_an_empty_commitment_is_refused(self):
         response = self.client.post(self.url, {"title_1": "", "due_1": ""})
-        self.assertContains(response, "Write at least one commitment.")
+        self.assertContains(response, "Write at least one commitment.", status_code=400)
         self.assertFalse(self.new_actions().exists())
 
     def test_a_half_filled_row_saves_nothing_at_all(self):
@@ -446,5 +448,5 @@ class CommitmentsTests(WorldTestCase):
         response = self.client.post(
             self.url, {"title_1": "Too late", "due_1": past.isoformat()}, headers=HTMX
         )
-        self.assertContains(response, "Choose today or a later date.")
+        self.assertContains(response, "Choose today or a later date.", status_code=400)
         self.assertFalse(self.new_actions().exists())
