@@ -277,7 +277,7 @@ MINIMAL_WORDS = frozenset(
     know not sure no idea maybe perhaps hmm hm hmmm um umm uh er meh whatever nothing same
     right true guess so kind of sort a bit really probably suppose thanks thank you cool
     alright all pretty much nothing much i'm it's well oh fine yes no exactly agreed
-    correct dno donno nvm mm mhm uh-huh huh great nice hi hello hey hiya morning afternoon
+    correct dno donno nvm mm mhm uh-huh huh great nice hi hello hey hiya morning afternoon y n yh
     evening there again""".split()  # noqa: SIM905
 )
 GREETINGS = re.compile(r"^(hi|hello|hey|hiya|good (morning|afternoon|evening)|morning)\b")
@@ -291,14 +291,14 @@ NO = re.compile(r"^(no|nope|nah|not really|no thanks|no thank you|i'?m good|rath
 
 
 @lru_cache(maxsize=1)
-def cues() -> dict[str, list[re.Pattern]]:
-    """The turn labels' cue lists (data/turns.toml), compiled."""
+def cues() -> dict[str, re.Pattern]:
+    """The turn labels' cue lists (data/turns.toml), each compiled into one pattern."""
     data = tomllib.loads((DATA / "turns.toml").read_text(encoding="utf-8"))
-    return {label: [re.compile(p) for p in pats] for label, pats in data.items()}
+    return {label: re.compile("|".join(f"(?:{p})" for p in pats)) for label, pats in data.items()}
 
 
 def _matches(label: str, low: str) -> bool:
-    return any(p.search(low) for p in cues()[label])
+    return cues()[label].search(low) is not None
 
 
 # The conversation languages the companion recognises but does not speak yet.
@@ -466,11 +466,106 @@ class Reading:
     language: str | None
     yes: bool
     no: bool
+    text: str = ""
+
+
+_ABOUT_ITSELF = frozenset(
+    {
+        "injection",
+        "identity_question",
+        "maker_question",
+        "privacy_question",
+        "repeat_complaint",
+        "clarify",
+        "off_topic",
+        "insult",
+        "sarcasm",
+        "advice_accept",
+        "go_on",
+        "frustration",
+    }
+)
+
+
+def _asks_the_companion(text: str) -> bool:
+    """Whether the turn ends with a question put to the companion about the leader's
+    situation ("How do I get them to care?", "Is now the right time?"): an answer is
+    asked for, not a thought shared."""
+    sentences = _sentences(text)
+    if not sentences:
+        return False
+    last = sentences[-1].strip()
+    asks = last.endswith("?") or bool(
+        _QUESTION_START.match(last)
+        and re.match(r"\w+\s+(i|we|you|my|our|it|this|that|there|he|she|they)\b", last, re.I)
+    )
+    return asks and len(words(last)) >= 3
+
+
+WORK_WORDS = frozenset(
+    """team teams boss manager managers management meeting meetings project projects work
+    working job jobs role roles company client clients customer customers board budget
+    budgets colleague colleagues peer peers report reports reporting staff hire hiring fire
+    firing career promotion promote goal goals plan plans planning deadline deadlines leader
+    leaders leadership lead leading sales strategy strategic org organisation organization
+    department ceo cfo cto coo cro vp director directors exec execs executive feedback
+    conflict delegate delegating delegation presentation present presenting pitch review
+    reviews performance salary raise pay bonus bonuses offsite office remote hybrid quarter
+    kpi kpis okr okrs roadmap product launch deal deals revenue headcount layoff layoffs
+    restructure restructuring reorg merger stakeholder stakeholders coach coaching session
+    agenda email emails slack deck slides hr employee employees contractor vendor supplier
+    partner investors funding negotiation negotiate contract quit resign offer interview
+    candidate candidates onboarding mentor mentoring reports standup sprint release engineer
+    engineers engineering marketing finance operations ops legal compliance policy process
+    priorities priority workload calendar decision decide decisions transition confidence
+    stress stressed burnout balance business startup founder cofounder co-founder boardroom
+    promotion appraisal colleague's manager's boss's team's workplace professional clients
+    offsite town hall all-hands speech speaking audience 360 trust relationship""".split()  # noqa: SIM905
+)
+_REQUEST_START = re.compile(
+    r"^\W*(can you |could you |would you |please |pls )?(tell|give|show|recommend|suggest|"
+    r"help|find|pick|name|list|explain|teach|write|what'?s|what is|what are|who'?s|who is|"
+    r"who|where|when|how far|how many|how much|how old|is it|will it|any|got any)\b",
+    re.I,
+)
+_GENERIC = frozenset(
+    """good best nice great some thing things something anything tonight today tomorrow
+    weekend week really please help tell give know think idea ideas about right fun""".split()  # noqa: SIM905
+)
+
+
+OFF_DOMAIN = re.compile(
+    r"\b(weather|rain|snow|sunny|forecast|recipe|recipes|cook|cooking|bake|baking|sourdough|"
+    r"bread|cake|pasta|pizza|sushi|dinner|lunch spot|restaurant|restaurants|wine|beer|cocktail|"
+    r"coffee shop|movie|movies|film|films|netflix|series|show to watch|tv|song|songs|music|band|"
+    r"album|concert|podcast|podcasts|novel|novels|book to read|game|games|match|football|soccer|"
+    r"basketball|baseball|cricket|rugby|tennis|golf|league|champions|world cup|olympics|score|"
+    r"holiday|holidays|vacation|trip to|hotel in|flight to|beach|ski|hiking|pet|pets|dog|dogs|"
+    r"cat|cats|puppy|kitten|garden|gardening|plants|recipe|diet|workout|gym|calories|"
+    r"horoscope|zodiac|lottery|bitcoin|crypto|convert|currency|euros|dollars|pounds to|capital of|"
+    r"population|planet|planets|moon|sun|stars|universe|dinosaur|dinosaurs|history of|roman|"
+    r"empire|war|president|election|celebrity|actor|actress|joke|jokes|riddle|trivia|quiz|"
+    r"poem|haiku|limerick|fun fact|favou?rite colou?r|favou?rite food|phone to buy|laptop|"
+    r"headphones|sneakers|shoes|fashion|haircut|wedding|birthday|anniversary|gift|present for|"
+    r"homework|math|maths|algebra|physics|chemistry|translate|tallest|biggest|fastest|oldest)\b"
+)
+
+
+def _off_topic_request(text: str) -> bool:
+    """A question or request about something outside the leader's work and development
+    ("what should I cook tonight?", "any good podcasts?")."""
+    low = text.lower()
+    if "?" not in low and not _REQUEST_START.match(low):
+        return False
+    tokens = set(re.findall(r"[a-z0-9][a-z0-9'-]*", low))
+    if tokens & WORK_WORDS or re.search(r"\b(i feel|i'?m feeling|i am feeling)\b", low):
+        return False
+    return bool(OFF_DOMAIN.search(low))
 
 
 def read(text: str) -> Reading:
     low = text.lower()
-    language = detect_language(text)
+    language = None if is_minimal(text) else detect_language(text)
     if language:
         # Not understood, beyond a few words that say what kind of turn it is.
         labels = {"other_language"}
@@ -487,6 +582,14 @@ def read(text: str) -> Reading:
             for label in cues()
             if not label.endswith("_other") and label != "not_reflected" and _matches(label, low)
         }
+    if (
+        not language
+        and not labels & (_ABOUT_ITSELF | {"advice_request"})
+        and _off_topic_request(text)
+    ):
+        labels.add("off_topic")
+    if not language and not labels & _ABOUT_ITSELF and _asks_the_companion(text):
+        labels.add("advice_request")  # a question put to the companion about their situation
     if "maker_question" in labels:
         labels.add("identity_question")
     if "advice_task" in labels:
@@ -495,11 +598,7 @@ def read(text: str) -> Reading:
         labels -= {"off_topic", "advice_request", "advice_task", "identity_question"}
     if "off_topic" in labels:
         labels -= {"advice_request", "advice_task", "advice_accept"}
-    if (
-        "advice_accept" in labels
-        and not YES.match(low.strip(" ,.!"))
-        and "advice_request" in labels
-    ):
+    if "advice_accept" in labels:
         labels.discard("advice_request")
     minimal = is_minimal(text)
     if minimal:
@@ -518,6 +617,7 @@ def read(text: str) -> Reading:
         language=language,
         yes=yes,
         no=no,
+        text=low,
     )
 
 
@@ -1314,7 +1414,9 @@ def _advice(conv: Conversation, reading: Reading, ack: list[str], meta: list[str
     if accepts and conv.advice_asks and not conv.perspectives_given:
         return "give"
     if accepts and not asked and not conv.advice_asks:
-        return ""  # "yes please" to something else
+        if not _matches("advice_request", reading.text):
+            return ""  # "yes please" to something else
+        asked = True  # "give me some options", the first time
     if accepts and conv.perspectives_given:
         ack.append(_ack(conv, "advice_again"))
         meta.append("advice_request")
