@@ -78,6 +78,9 @@ class GoalForm(forms.Form):
 
 
 SCALE = [(i, str(i)) for i in range(1, 11)]
+# Confidence and energy are asked, never assumed: nothing is preselected, and
+# leaving the first choice keeps the question unanswered.
+SKIPPABLE_SCALE = [("", "Skip (leave unanswered)"), *SCALE]
 
 
 class CheckInForm(forms.Form):
@@ -85,10 +88,18 @@ class CheckInForm(forms.Form):
 
     confidence = forms.TypedChoiceField(
         label="How confident are you that you will reach your goals? (1–10)",
-        choices=SCALE,
+        choices=SKIPPABLE_SCALE,
         coerce=int,
+        required=False,
+        empty_value=None,
     )
-    energy = forms.TypedChoiceField(label="Your energy this week (1–10)", choices=SCALE, coerce=int)
+    energy = forms.TypedChoiceField(
+        label="Your energy this week (1–10)",
+        choices=SKIPPABLE_SCALE,
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
     wins = forms.CharField(
         label="Wins — what went well?",
         required=False,

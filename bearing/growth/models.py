@@ -185,8 +185,9 @@ class CheckIn(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="check_ins")
     submitted_at = models.DateTimeField(default=timezone.now)
-    confidence = models.PositiveSmallIntegerField()
-    energy = models.PositiveSmallIntegerField()
+    # 1–10, or None: the coachee may leave either unanswered.
+    confidence = models.PositiveSmallIntegerField(null=True, blank=True)
+    energy = models.PositiveSmallIntegerField(null=True, blank=True)
     wins = EncryptedTextField()
     obstacles = EncryptedTextField()
     support_needed = EncryptedTextField()
@@ -196,7 +197,8 @@ class CheckIn(models.Model):
         ordering = ["-submitted_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(confidence__gte=1, confidence__lte=10, energy__gte=1, energy__lte=10),
+                condition=(Q(confidence__isnull=True) | Q(confidence__gte=1, confidence__lte=10))
+                & (Q(energy__isnull=True) | Q(energy__gte=1, energy__lte=10)),
                 name="check_in_scales_1_to_10",
             ),
         ]

@@ -178,7 +178,12 @@ def attention_list(coach: User, *, now: datetime | None = None) -> list[Attentio
     rhythms = {r.engagement_id: r for r in CheckInRhythm.objects.filter(engagement_id__in=ids)}
     recent: dict[int, list[int]] = {}
     for row in (
-        CheckIn.objects.filter(engagement_id__in=ids, submitted_at__gte=now - timedelta(days=120))
+        # Answers only: a check-in that left confidence unanswered says nothing about it.
+        CheckIn.objects.filter(
+            engagement_id__in=ids,
+            submitted_at__gte=now - timedelta(days=120),
+            confidence__isnull=False,
+        )
         .order_by("engagement_id", "-submitted_at")
         .values_list("engagement_id", "confidence")
     ):
@@ -200,7 +205,7 @@ def attention_list(coach: User, *, now: datetime | None = None) -> list[Attentio
         confidences = recent.get(e.id, [])
         if len(confidences) == 3 and confidences[0] < confidences[1] < confidences[2]:
             reasons.append(
-                "Confidence falling over the last three check-ins "
+                "Confidence falling over the last three check-ins that rated it "
                 f"({confidences[2]} → {confidences[0]})"
             )
         if overdue.get(e.id):

@@ -228,8 +228,8 @@ def check_in_submit(
     by: User,
     values: dict[int, Decimal],
     ratings: dict[int, int],
-    confidence: int,
-    energy: int,
+    confidence: int | None = None,
+    energy: int | None = None,
     wins: str = "",
     obstacles: str = "",
     support_needed: str = "",
@@ -237,7 +237,8 @@ def check_in_submit(
     next_commitment_due: date | None = None,
 ) -> CheckIn:
     """Record a check-in: each key result's value and each qualitative goal's rating,
-    confidence, energy, wins, obstacles, support needed and the next commitment."""
+    confidence, energy, wins, obstacles, support needed and the next commitment.
+    Confidence and energy may be left unanswered (None): never a score by default."""
     if by.id != engagement.coachee_id:
         raise ValidationError("Only the coachee checks in.")
     _check_rating("confidence", confidence)
