@@ -525,7 +525,8 @@ WORK_WORDS = frozenset(
 _REQUEST_START = re.compile(
     r"^\W*(can you |could you |would you |please |pls )?(tell|give|show|recommend|suggest|"
     r"help|find|pick|name|list|explain|teach|write|what'?s|what is|what are|who'?s|who is|"
-    r"who|where|when|how far|how many|how much|how old|is it|will it|any|got any)\b",
+    r"who|where|when|how far|how many|how much|how old|is it|will it|any|got any|convert|"
+    r"calculate|translate|compute|play|sing|draw)\b",
     re.I,
 )
 _GENERIC = frozenset(
@@ -537,16 +538,18 @@ _GENERIC = frozenset(
 OFF_DOMAIN = re.compile(
     r"\b(weather|rain|snow|sunny|forecast|recipe|recipes|cook|cooking|bake|baking|sourdough|"
     r"bread|cake|pasta|pizza|sushi|dinner|lunch spot|restaurant|restaurants|wine|beer|cocktail|"
-    r"coffee shop|movie|movies|film|films|netflix|series|show to watch|tv|song|songs|music|band|"
-    r"album|concert|podcast|podcasts|novel|novels|book to read|game|games|match|football|soccer|"
-    r"basketball|baseball|cricket|rugby|tennis|golf|league|champions|world cup|olympics|score|"
+    r"coffee shop|movie|movies|film|films|netflix|tv series|show to watch|tv|song|songs|music|"
+    r"band|album|concert|podcast|podcasts|novel|novels|book to read|video games?|board games?|"
+    r"football|soccer|basketball|baseball|cricket|rugby|tennis|golf|league|champions|world cup|"
+    r"olympics|final tonight|the final|twitter|trending|tiktok|instagram|fun fact|"
     r"holiday|holidays|vacation|trip to|hotel in|flight to|beach|ski|hiking|pet|pets|dog|dogs|"
     r"cat|cats|puppy|kitten|garden|gardening|plants|recipe|diet|workout|gym|calories|"
-    r"horoscope|zodiac|lottery|bitcoin|crypto|convert|currency|euros|dollars|pounds to|capital of|"
-    r"population|planet|planets|moon|sun|stars|universe|dinosaur|dinosaurs|history of|roman|"
-    r"empire|war|president|election|celebrity|actor|actress|joke|jokes|riddle|trivia|quiz|"
-    r"poem|haiku|limerick|fun fact|favou?rite colou?r|favou?rite food|phone to buy|laptop|"
-    r"headphones|sneakers|shoes|fashion|haircut|wedding|birthday|anniversary|gift|present for|"
+    r"horoscope|zodiac|lottery|bitcoin|crypto|convert \d+|currency|euros to|dollars to|"
+    r"pounds to|capital of|population of|planet|planets|the moon|solar eclipse|eclipse|universe|"
+    r"dinosaur|dinosaurs|history of|roman empire|president of|election|celebrity|actor|actress|"
+    r"joke|jokes|riddle|trivia|quiz|poem|haiku|limerick|favou?rite colou?r|favou?rite food|"
+    r"phone should i buy|which phone|laptop to buy|headphones|fashion|haircut|wedding|birthday|"
+    r"anniversary|gift|puppy|\d+ times \d+|\d+ ?[x*+/-] ?\d+|"
     r"homework|math|maths|algebra|physics|chemistry|translate|tallest|biggest|fastest|oldest)\b"
 )
 
@@ -573,6 +576,9 @@ def read(text: str) -> Reading:
             ("advice_request", "advice_request_other"),
             ("advice_accept", "advice_accept_other"),
             ("frustration", "frustration_other"),
+            ("repeat_complaint", "repeat_other"),
+            ("identity_question", "identity_other"),
+            ("privacy_question", "privacy_other"),
         ):
             if _matches(other, low):
                 labels.add(label)
@@ -582,11 +588,7 @@ def read(text: str) -> Reading:
             for label in cues()
             if not label.endswith("_other") and label != "not_reflected" and _matches(label, low)
         }
-    if (
-        not language
-        and not labels & (_ABOUT_ITSELF | {"advice_request"})
-        and _off_topic_request(text)
-    ):
+    if not language and not labels & _ABOUT_ITSELF and _off_topic_request(text):
         labels.add("off_topic")
     if not language and not labels & _ABOUT_ITSELF and _asks_the_companion(text):
         labels.add("advice_request")  # a question put to the companion about their situation
@@ -596,8 +598,9 @@ def read(text: str) -> Reading:
         labels.add("advice_request")
     if "injection" in labels:
         labels -= {"off_topic", "advice_request", "advice_task", "identity_question"}
-    if "off_topic" in labels:
+    if "off_topic" in labels and labels & {"advice_request", "advice_task", "advice_accept"}:
         labels -= {"advice_request", "advice_task", "advice_accept"}
+        labels.add("off_topic_advice")
     if "advice_accept" in labels:
         labels.discard("advice_request")
     minimal = is_minimal(text)
@@ -1306,9 +1309,10 @@ def _careful_turn(conv: Conversation, text: str, reading: Reading) -> Turn:
     )
     if wants_on:
         conv.careful, conv.pending = False, ""
+        ack, meta = _answers(conv, reading, careful=True)
         qid, question = _stage_question(conv, conv.context_topic)
         _mark(conv, qid)
-        reply, _ = _fit([replies()["careful"]["go_on"][0]], "", question)
+        reply, _ = _fit([replies()["careful"]["go_on"][0], *ack], "", question)
         return Turn(reply=reply, stage=conv.stage, referred=False, question_id=qid, meta=("go_on",))
     ack, meta = _answers(conv, reading, careful=True)
     if conv.pending == "careful":
@@ -1339,9 +1343,15 @@ def _answers(conv: Conversation, reading: Reading, careful: bool = False):
         if "advice_request" in labels or "advice_accept" in labels:
             ack.append(_ack(conv, "advice_other_language"))
             meta.append("advice_request")
-        if "frustration" in labels:
-            ack.append(_ack(conv, "frustration_other_language"))
-            meta.append("frustration")
+        for label, key in (
+            ("frustration", "frustration_other_language"),
+            ("repeat_complaint", "repeat_other_language"),
+            ("identity_question", "identity_other_language"),
+            ("privacy_question", "privacy_other_language"),
+        ):
+            if label in labels:
+                ack.append(_ack(conv, key))
+                meta.append(label)
         return ack, meta
     if "injection" in labels:
         ack.append(_ack(conv, "injection"))
@@ -1352,11 +1362,9 @@ def _answers(conv: Conversation, reading: Reading, careful: bool = False):
     if "privacy_question" in labels:
         ack.append(_ack(conv, "privacy"))
         meta.append("privacy_question")
-    if careful:
-        if "advice_request" in labels or "advice_accept" in labels:
-            ack.append(_ack(conv, "advice_careful"))
-            meta.append("advice_request")
-        return ack, meta
+    if careful and labels & {"advice_request", "advice_accept"}:
+        ack.append(_ack(conv, "advice_careful"))
+        meta.append("advice_request")
     for label in ("insult", "repeat_complaint", "frustration", "sarcasm", "clarify"):
         if label in labels:
             meta.append(label)
@@ -1371,8 +1379,10 @@ def _answers(conv: Conversation, reading: Reading, careful: bool = False):
     )
     if missed:
         ack.append(_ack(conv, missed))
+        if missed != "frustration" and "frustration" in labels:
+            ack.append(_ack(conv, "frustration"))
     if "off_topic" in labels and not (reading.substantive and reading.stage):
-        ack.append(_ack(conv, "off_topic"))
+        ack.append(_ack(conv, "off_topic_advice" if "off_topic_advice" in labels else "off_topic"))
         meta.append("off_topic")
     return ack, meta
 
@@ -1455,9 +1465,10 @@ def _coaching_turn(conv: Conversation, text: str, reading: Reading) -> Turn:
     if "harm_hint" in labels and not meta:
         qid, question = _from_list(conv, "careful", "questions")
         _mark(conv, qid)
-        reply, _ = _fit(
-            [replies()["careful"]["harm"][0]], "", question or "What would help you most right now?"
-        )
+        harm_ack = [replies()["careful"]["harm"][0]]
+        if labels & {"advice_request", "advice_accept"}:
+            harm_ack.append(_ack(conv, "advice_careful"))
+        reply, _ = _fit(harm_ack, "", question or "What would help you most right now?")
         return Turn(
             reply=reply, stage=conv.stage, referred=False, question_id=qid or None, meta=("harm",)
         )
@@ -1611,11 +1622,3 @@ OPENING = (
     "help you think; I do not give advice. What you write here stays between you and Bearing "
     "unless you choose to share it with your coach, and you can delete it at any time."
 )
-
-
-# Kept while role-play still asks the engine: both delegate to the safety net.
-def is_crisis(text: str) -> bool:
-    return assess(text).crisis
-
-
-REFERRAL = referral_reply(Category.SELF_HARM, Resources.default())
