@@ -114,11 +114,29 @@ OFFLINE_TURNS = frozenset(
 )
 
 
+_TO_FIRST = {
+    "you": "I",
+    "your": "my",
+    "yours": "mine",
+    "yourself": "myself",
+    "you're": "I'm",
+    "you've": "I've",
+    "you'd": "I'd",
+    "you'll": "I'll",
+}
+
+
+def _as_the_leader(reply: str) -> str:
+    """The reply with "you" turned into "I", so the safety net, which reads what people
+    say about themselves, also sees harm language aimed at the leader ("kill yourself")."""
+    return re.sub(r"[\w']+", lambda m: _TO_FIRST.get(m.group(0).lower(), m.group(0)), reply)
+
+
 def reply_problems(reply: str, conv: Conversation) -> list[str]:
     """Why a model reply may not reach the leader, given the conversation as it stands
     after this turn (empty = it may)."""
     problems = validate_reply(reply)
-    if assess(reply).crisis:
+    if assess(reply).crisis or assess(_as_the_leader(reply)).crisis:
         problems.append("harm language")
     if asks_own_part(reply) and (conv.careful or conv.disclosed or not conv.own_part):
         problems.append("asks about the leader's own part")
