@@ -383,12 +383,14 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_STAGE_CUES = {stage: [re.compile(p) for p in pats] for stage, pats in STAGE_CUES.items()}
+_ADVICE = re.compile("|".join(f"(?:{p})" for p in ADVICE_PATTERNS))
+
+
 def detect_stage(text: str) -> str | None:
     """The GROW stage a statement speaks to, or None when nothing points anywhere."""
     low = normalise(text).lower()
-    scores = {
-        stage: sum(1 for p in pats if re.search(p, low)) for stage, pats in STAGE_CUES.items()
-    }
+    scores = {stage: sum(1 for p in pats if p.search(low)) for stage, pats in _STAGE_CUES.items()}
     best = max(scores.values())
     if best == 0:
         return None
@@ -404,23 +406,32 @@ def detect_feeling(text: str) -> str | None:
     return found[0] if found else None
 
 
+_FEELING_CUES = {
+    cue: (family, word) for family, cues in FEELINGS.items() for cue, word in cues.items()
+}
+_FEELING_ANY = re.compile(r"\b(" + "|".join(re.escape(c) for c in _FEELING_CUES) + r")\b")
+
+
 def expressed_feeling(text: str) -> tuple[str, str] | None:
     """(family, the leader's word) when the leader said they feel it; never guessed
     from someone else's feelings, and never a feeling they said they do not have."""
     low = normalise(text).lower()
-    for family, cues in FEELINGS.items():
-        for cue, word in cues.items():
-            for m in re.finditer(rf"\b{re.escape(cue)}\b", low):
-                before = low[max(0, m.start() - 40) : m.start()]
-                clause = re.split(r"[.!?;,]| but | and | because ", before)[-1]
-                if not _FEELING_SUBJECT.search(clause):
-                    continue
-                if cue != "not sure" and re.search(
-                    r"\b(not|never|no longer|hardly|less)\s+(\w+\s+)?$|n't\s+(\w+\s+)?$", clause
-                ):
-                    continue
-                return family, word
-    return None
+    found = []
+    for m in _FEELING_ANY.finditer(low):
+        cue = m.group(1)
+        before = low[max(0, m.start() - 40) : m.start()]
+        clause = re.split(r"[.!?;,]| but | and | because ", before)[-1]
+        if not _FEELING_SUBJECT.search(clause):
+            continue
+        if cue != "not sure" and re.search(
+            r"\b(not|never|no longer|hardly|less)\s+(\w+\s+)?$|n't\s+(\w+\s+)?$", clause
+        ):
+            continue
+        found.append(_FEELING_CUES[cue])
+    if not found:
+        return None
+    order = list(FEELINGS)  # the first family listed wins, as the leader's words allow
+    return min(found, key=lambda f: order.index(f[0]))
 
 
 def detect_language(text: str) -> str | None:
@@ -1003,7 +1014,7 @@ def validate_reply(reply: str, *, max_words: int = 70) -> list[str]:
     if reply.count("?") != 1 or not reply.rstrip().endswith("?"):
         problems.append("must end with exactly one question")
     low = reply.lower()
-    if any(re.search(p, low) for p in ADVICE_PATTERNS):
+    if _ADVICE.search(low):
         problems.append("gives advice")
     if len(reply.split()) > max_words:
         problems.append("too long")

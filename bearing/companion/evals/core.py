@@ -75,6 +75,7 @@ def evaluate() -> Section:
 
 def gold_figures() -> Figures:
     replies: list[tuple[str, bool, str | None]] = []  # (reply, referred, question id)
+    reflections = 0
     times: list[float] = []
     repeated = 0
     for lines in load_conversations():
@@ -85,6 +86,7 @@ def gold_figures() -> Figures:
             turn = respond(conv, line)
             times.append((time.perf_counter() - started) * 1000)
             replies.append((turn.reply, turn.referred, turn.question_id))
+            reflections += bool(turn.reflection)
             if turn.question_id and turn.question_id != "offer-action":
                 repeated += turn.question_id in seen
                 seen.add(turn.question_id)
@@ -96,6 +98,7 @@ def gold_figures() -> Figures:
         turn = respond(conv, text)
         times.append((time.perf_counter() - started) * 1000)
         replies.append((turn.reply, turn.referred, turn.question_id))
+        reflections += bool(turn.reflection)
         if stage == "crisis":
             crisis += 1
             referred += turn.referred
@@ -106,7 +109,6 @@ def gold_figures() -> Figures:
     questions = [re.split(r"(?<=[.!:])\s+", r)[-1] for r in coaching]
     one_q = sum(1 for r, _, _ in replies if r.count("?") == 1 and r.rstrip().endswith("?"))
     advice = sum(1 for r in coaching if any(re.search(p, r.lower()) for p in ADVICE_PATTERNS))
-    reflections = sum(1 for r in coaching if r.startswith(("You said", "It sounds like")))
     times.sort()
     return Figures(
         replies=len(replies),
