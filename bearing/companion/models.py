@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bearing.engagements.models import Engagement
-from bearing.lib.fields import EncryptedTextField
+from bearing.lib.fields import EncryptedJSONField, EncryptedTextField
 
 
 class CompanionConsent(models.Model):
@@ -37,9 +37,10 @@ class CompanionConversation(models.Model):
     )
     # A role-play names its scenario; an ordinary companion conversation has none.
     scenario = models.CharField(max_length=40, blank=True)
-    # The engine's state (companion: stage and questions asked; role-play: tension
-    # and the counterpart's lines). The leader's words live only in the messages.
-    state = models.JSONField(default=dict)
+    # The engine's state (companion: stage, questions asked, focus and topics from
+    # the plan, the commitment sentence; role-play: tension and the counterpart's
+    # lines). It can hold the leader's words, so it is encrypted like the messages.
+    state = EncryptedJSONField()
     title = EncryptedTextField()
     shared_with_coach_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -184,3 +184,50 @@ class CalendarTokenMigrationTests(TransactionTestCase):
         )
         self.assertEqual(len(set(rolled.values())), 3)  # new, distinct links
         self.assertTrue(all(rolled.values()))
+
+
+class ConversationStateMigrationTests(TransactionTestCase):
+    def tearDown(self):
+        migrate_to_latest()
+        super().tearDown()
+
+    def test_a_conversations_state_is_encrypted_in_place_and_reads_back(self):
+        old = migrate(("companion", "0003_support_resources"))
+        practice = old.get_model("accounts", "Practice").objects.create(name="P")
+        organization = old.get_model("accounts", "Organization").objects.create(name="O")
+        user_model = old.get_model("accounts", "User")
+        coach = user_model.objects.create(email="c@example.com", name="C", password="!")
+        coachee = user_model.objects.create(email="l@example.com", name="L", password="!")
+        engagement = old.get_model("engagements", "Engagement").objects.create(
+            code=uuid.uuid4(),
+            practice=practice,
+            organization=organization,
+            coach=coach,
+            coachee=coachee,
+            title="T",
+        )
+        state = {
+            "stage": "will",
+            "commitment": "I will tell Priya I am stepping back from the launch",
+            "topics": ["the CFO talks over me"],
+        }
+        conversation = old.get_model("companion", "CompanionConversation").objects.create(
+            code=uuid.uuid4(), engagement=engagement, state=state
+        )
+        self.assertIn(
+            "Priya", stored("companion_companionconversation", "state", conversation.code)
+        )
+
+        migrate(("companion", "0004_encrypt_conversation_state"))
+        raw = stored("companion_companionconversation", "state", conversation.code)
+        self.assertTrue(raw.startswith("bx1$"), raw)
+        self.assertNotIn("Priya", raw)
+
+        migrate_to_latest()
+        from bearing.companion.models import CompanionConversation
+
+        self.assertEqual(CompanionConversation.objects.get(code=conversation.code).state, state)
+
+        back = migrate(("companion", "0003_support_resources"))
+        model = back.get_model("companion", "CompanionConversation")
+        self.assertEqual(model.objects.get(code=conversation.code).state, state)

@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from bearing.lib.fields import EncryptedJSONField
 from bearing.lib.testing import WorldTestCase
 
 from .test_route_sweep import ANON, PERSONAS, POLICY, add_route_objects
@@ -35,7 +36,6 @@ BEARING_APPS = {"accounts", "engagements", "growth", "companion", "programs"}
 NOT_WRITTEN_BY_A_PERSON = {
     "accounts.User.password",
     "accounts.User.time_zone",
-    "accounts.User.calendar_token",
     "accounts.User.calendar_token_hash",
     "accounts.Invitation.token_hash",
     "growth.CheckInRhythm.time_zone",
@@ -53,7 +53,7 @@ def written_text_fields(model: type[models.Model]) -> list[models.Field]:
         label = f"{model._meta.label}.{field.name}"
         if (
             isinstance(field, models.CharField | models.TextField)
-            and not isinstance(field, models.EmailField)
+            and not isinstance(field, models.EmailField | EncryptedJSONField)  # not text
             and not field.choices
             and label not in NOT_WRITTEN_BY_A_PERSON
         ):

@@ -111,3 +111,75 @@ class NewlyEncryptedColumnsTests(WorldTestCase):
                 target_rating=7,
             )
         self.assertIn("custom_focus", caught.exception.message_dict)
+
+
+class EncryptedJSONFieldTests(WorldTestCase):
+    """A companion conversation's state: structured, and encrypted as a whole."""
+
+    STATE = {"stage": "will", "commitment": "I will tell Priya", "asked": ["g1", "r4"]}
+
+    def conversation(self):
+        from bearing.companion.models import CompanionConversation
+
+        conv = CompanionConversation.objects.get(pk=self.w.conversation.pk)
+        conv.state = dict(self.STATE)
+        conv.save()
+        return CompanionConversation.objects.get(pk=conv.pk)
+
+    def test_state_reads_back_and_the_database_holds_only_ciphertext(self):
+        self.assertEqual(self.conversation().state, self.STATE)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT state FROM companion_companionconversation")
+            stored = [row[0] for row in cursor.fetchall()]
+        self.assertTrue(all(s.startswith("bx1$") for s in stored), stored)
+        self.assertFalse(any("Priya" in s for s in stored))
+
+    def test_a_change_inside_the_state_is_saved(self):
+        conv = self.conversation()
+        conv.state["stage"] = "options"
+        conv.save(update_fields=["state"])
+        conv.refresh_from_db()
+        self.assertEqual(conv.state["stage"], "options")
+
+    def test_state_is_bound_to_its_row_and_plain_update_is_refused(self):
+        from bearing.companion.models import CompanionConversation
+
+        conv = self.conversation()
+        with self.assertRaises(ValueError):
+            CompanionConversation.objects.filter(pk=conv.pk).update(state={"stage": "goal"})
+        with self.assertRaises(crypto.DecryptionError):
+            crypto.decrypt(str(conv.__dict__["state"]), associated_data(self.w.action, "state"))
+
+    def test_dump_and_load_keep_it_sealed_and_readable(self):
+        from django.core import serializers
+
+        from bearing.companion.models import CompanionConversation
+
+        self.conversation()
+        dumped = serializers.serialize("json", CompanionConversation.objects.all())
+        self.assertNotIn("Priya", dumped)
+        CompanionConversation.objects.all().delete()
+        for obj in serializers.deserialize("json", dumped):
+            obj.save()
+        self.assertEqual(CompanionConversation.objects.get().state, self.STATE)
+
+    def test_key_rotation_reencrypts_the_state(self):
+        from django.test import override_settings
+
+        from bearing.companion.models import CompanionConversation
+        from bearing.lib import rotation
+
+        from .test_rotation import KEY_A, KEY_B
+
+        conv = self.conversation()
+        try:
+            with override_settings(ENCRYPTION_KEYS=f"{KEY_B},{KEY_A}"):
+                crypto.reset_keyring()
+                self.assertGreater(rotation.rotate_all(), 0)
+                stored = CompanionConversation.objects.get(pk=conv.pk).__dict__["state"]
+                self.assertEqual(crypto.key_id_of(str(stored)), KEY_B.split(":")[0])
+            with override_settings(ENCRYPTION_KEYS=KEY_B):
+                crypto.reset_keyring()
+                self.assertEqual(CompanionConversation.objects.get(pk=conv.pk).state, self.STATE)
+        finally:
+            crypto.reset_keyring()

@@ -1,0 +1,88 @@
+"""Every text column in the schema, in one reviewed place.
+
+A column that can carry a person's own words is an encrypted field
+(``bearing.lib.fields``): that is its declaration. Every other text, char or
+JSON column is listed here with why it may stay plaintext. A new column that is
+in neither place fails ``bearing/tests/test_schema_policy.py``.
+"""
+
+from __future__ import annotations
+
+PLAINTEXT: dict[str, str] = {
+    # Django and the task queue
+    "auth.Permission.name": "Django's permission names, from code",
+    "auth.Permission.codename": "Django's permission names, from code",
+    "auth.Group.name": "permission group names set by the installation; unused by Bearing",
+    "contenttypes.ContentType.app_label": "model names, from code",
+    "contenttypes.ContentType.model": "model names, from code",
+    "sessions.Session.session_key": "a login session's random key",
+    "sessions.Session.session_data": "a login session's signed ids and flags; no coaching text",
+    "django_tasks_database.DBTaskResult.status": "a task's state, from a fixed list",
+    "django_tasks_database.DBTaskResult.args_kwargs": (
+        "queued notification emails: lib/mail.py never puts confidential text in mail, "
+        "and credential mail (invitations) is sent directly, never queued"
+    ),
+    "django_tasks_database.DBTaskResult.task_path": "a function's dotted path, from code",
+    "django_tasks_database.DBTaskResult.worker_ids": "worker ids",
+    "django_tasks_database.DBTaskResult.queue_name": "a queue's name, from settings",
+    "django_tasks_database.DBTaskResult.backend_name": "a backend's name, from settings",
+    "django_tasks_database.DBTaskResult.return_value": "a count of emails sent",
+    "django_tasks_database.DBTaskResult.exception_class_path": "an exception's class path",
+    "django_tasks_database.DBTaskResult.traceback": (
+        "a failed send's traceback: code lines and SMTP errors, not message bodies"
+    ),
+    # accounts
+    "accounts.User.password": "a salted scrypt hash",
+    "accounts.User.email": "the sign-in identifier: looked up and unique, an address not words",
+    "accounts.User.name": "a display name, shown to everyone the person works with",
+    "accounts.User.time_zone": "an IANA zone name from a fixed list",
+    "accounts.User.calendar_token_hash": "SHA-256 of the calendar link's token",
+    "accounts.Practice.name": "a coaching firm's name, unique, shown to coaches and staff",
+    "accounts.Organization.name": "a client company's name, unique, shown on every page of it",
+    "accounts.Membership.role": "a role from a fixed list",
+    "accounts.Invitation.token_hash": "SHA-256 of the invitation's token",
+    "accounts.Invitation.email": "where the invitation goes; matched when it is accepted",
+    "accounts.Invitation.name": "the invitee's name, as on a User row",
+    "accounts.Invitation.role": "a role from a fixed list",
+    # audit: never the content, by construction (detail keys are allow-listed)
+    "audit.AuditEntry.actor_email_hash": "a keyed digest of an email address",
+    "audit.AuditEntry.action": "an action from a fixed list",
+    "audit.AuditEntry.target_type": "a model label, from code",
+    "audit.AuditEntry.target_code": "a record's UUID",
+    "audit.AuditEntry.ip_address": "the client address of a sign-in or read, for the audit trail",
+    "audit.AuditEntry.detail": "allow-listed keys (version, kind, field, count), never text",
+    "audit.AuditEntry.prev_hash": "the chain's previous digest",
+    "audit.AuditEntry.entry_hash": "this entry's digest",
+    "audit.AuditHead.last_hash": "the chain's newest digest",
+    # engagements
+    "engagements.Engagement.invited_email": "where the coachee's invitation goes, as on a User row",
+    "engagements.Engagement.invited_name": "the coachee's name until they join, as on a User row",
+    "engagements.Engagement.status": "a lifecycle state from a fixed list",
+    "engagements.CoachingSession.status": "a state from a fixed list",
+    # growth
+    "growth.Goal.focus_area": "a focus area from a fixed list (the coachee's own is encrypted)",
+    "growth.Goal.kind": "a kind from a fixed list",
+    "growth.Goal.status": "a state from a fixed list",
+    "growth.KeyResult.direction": "up or down",
+    "growth.Win.source": "where a win came from, from a fixed list",
+    "growth.CheckInRhythm.time_zone": "an IANA zone name from a fixed list",
+    "growth.Reminder.kind": "a reminder kind from a fixed list",
+    "growth.Reminder.subject_key": "kind, record UUID and a date: what a reminder is about",
+    "growth.Reminder.status": "a state from a fixed list",
+    "growth.Reminder.claimed_by": "a worker's id",
+    "growth.Reminder.skip_reason": "a reason from code (opted out, no longer relevant)",
+    "growth.NotificationPreference.opted_out": "reminder kinds from a fixed list",
+    "growth.ProgressSummary.status": "a state from a fixed list",
+    # companion
+    "companion.CompanionConversation.scenario": "a role-play scenario's id, from shipped data",
+    "companion.CompanionMessage.speaker": "leader or companion",
+    "companion.CompanionMessage.stage": "a GROW stage from a fixed list",
+    "companion.SupportResources.emergency_number": (
+        "where referrals point: the installation's or organization's published helplines, "
+        "set by staff"
+    ),
+    "companion.SupportResources.crisis_line": "published helpline, set by staff (as above)",
+    "companion.SupportResources.employee_assistance": "published service, set by staff",
+    "companion.SupportResources.hr_contact": "published contact, set by staff",
+    "companion.SupportResources.ethics_channel": "published channel, set by staff",
+}
