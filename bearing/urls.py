@@ -14,3 +14,5 @@ urlpatterns = [
 ]
 
 handler404 = "bearing.views.not_found"
+# The database unavailable (locked, full, unreachable): a calm 503, never a traceback.
+handler500 = "bearing.lib.unavailable.server_error"

@@ -145,6 +145,9 @@ def backup_write(path: Path, *, using: str = "default") -> BackupReport:
 
 def _sqlite_backup(connection, tmp: Path) -> None:
     connection.ensure_connection()
+    if connection.connection.in_transaction:
+        # SQLite would wait forever for this connection's own transaction to end.
+        raise BackupError("Cannot back up from inside a transaction.")
     target = sqlite3.connect(tmp)
     try:
         # One step (pages=-1): a consistent snapshot, while writers carry on in WAL mode.
@@ -259,7 +262,7 @@ def _sqlite_restore(connection, path: Path) -> None:
     try:
         _sqlite_check(source, path)
         connection.ensure_connection()
-        if connection.in_atomic_block:
+        if connection.connection.in_transaction:
             raise BackupError("Cannot restore inside a transaction.")
         # Page by page into the live database, under SQLite's own lock: other
         # connections see the old database or the restored one, never a mix.
