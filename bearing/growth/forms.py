@@ -2,7 +2,16 @@ from django import forms
 
 from bearing.accounts.forms import time_zone_choices
 
-from .models import Direction, FocusArea, GoalKind, ReminderKind, Weekday
+from .models import (
+    MEASURE_RANGES,
+    Direction,
+    FocusArea,
+    GoalKind,
+    Measure,
+    ReminderKind,
+    Weekday,
+    measure_problem,
+)
 from .services import EMPTY_QUIET_HOURS, PAST_COMMITMENT, PAST_MILESTONE, check_not_past
 
 
@@ -36,13 +45,29 @@ class GoalForm(forms.Form):
         required=False,
         help_text="For example: meetings I chair where I speak first.",
     )
+    measure = forms.ChoiceField(
+        label="What kind of number is it?",
+        choices=Measure.choices,
+        initial=Measure.COUNT,
+        required=False,
+    )
     unit = forms.CharField(
         label="Unit", max_length=40, required=False, help_text="For example: per week, %, hours."
     )
     baseline = forms.DecimalField(
-        label="Where you are now", required=False, max_digits=12, decimal_places=2
+        label="Where you are now",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        help_text="A count or an amount is 0 or more; a percentage is from 0 to 100.",
     )
-    target = forms.DecimalField(label="Target", required=False, max_digits=12, decimal_places=2)
+    target = forms.DecimalField(
+        label="Target",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        help_text="Within the same range as where you are now.",
+    )
     direction = forms.ChoiceField(
         label="Which way is better?", choices=Direction.choices, initial=Direction.UP
     )
@@ -59,6 +84,9 @@ class GoalForm(forms.Form):
         label="Milestone date", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def clean_measure(self):
+        return self.cleaned_data.get("measure") or Measure.COUNT
+
     def clean_milestone_due(self):
         return _not_past(self, "milestone_due", PAST_MILESTONE)
 
@@ -68,6 +96,10 @@ class GoalForm(forms.Form):
             for name in ("metric", "baseline", "target"):
                 if data.get(name) in (None, ""):
                     self.add_error(name, "Needed for a measurable goal.")
+                elif name != "metric" and data.get("measure") in Measure.values:
+                    problem = measure_problem(data["measure"], data[name])
+                    if problem:
+                        self.add_error(name, problem)
         elif data.get("kind") == GoalKind.QUALITATIVE:
             for name in ("baseline_rating", "target_rating"):
                 if data.get(name) is None:
@@ -128,26 +160,40 @@ class CheckInForm(forms.Form):
         self.value_fields = []
         for goal in goals:
             if goal.kind == GoalKind.QUALITATIVE:
-                name = f"rating_{goal.id}"
-                self.fields[name] = forms.TypedChoiceField(
-                    label=f"{goal.title} — your rating today (1–10)",
-                    choices=SCALE,
-                    coerce=int,
-                    initial=goal.current_rating,
-                )
-                self.value_fields.append((name, goal, None))
+                self._add_rating(goal, goal.current_rating)
             for kr in goal.key_results.all():
-                name = f"kr_{kr.id}"
-                unit = f" ({kr.unit})" if kr.unit else ""
-                self.fields[name] = forms.DecimalField(
-                    label=f"{kr.metric}{unit}",
-                    max_digits=12,
-                    decimal_places=2,
-                    initial=kr.current,
-                    help_text=f"Target {kr.target:g}{unit}.",
-                )
-                self.value_fields.append((name, goal, kr))
+                self._add_value(goal, kr, kr.current)
         self.order_fields([name for name, _, _ in self.value_fields])
+
+    def _add_rating(self, goal, initial) -> None:
+        name = f"rating_{goal.id}"
+        self.fields[name] = forms.TypedChoiceField(
+            label=f"{goal.title} — your rating today (1–10)",
+            choices=SCALE,
+            coerce=int,
+            initial=initial,
+        )
+        self.value_fields.append((name, goal, None))
+
+    def _add_value(self, goal, kr, initial) -> None:
+        """A key result's value, with its range beside the field (and as min/max)."""
+        name = f"kr_{kr.id}"
+        unit = f" ({kr.unit})" if kr.unit else ""
+        lowest, highest, whole, _ = MEASURE_RANGES[kr.measure]
+        attrs = {"step": "1" if whole else "any"}
+        if lowest is not None:
+            attrs["min"] = str(lowest)
+        if highest is not None:
+            attrs["max"] = str(highest)
+        self.fields[name] = forms.DecimalField(
+            label=f"{kr.metric}{unit}",
+            max_digits=12,
+            decimal_places=2,
+            initial=initial,
+            help_text=" ".join(filter(None, (f"Target {kr.target:g}{unit}.", kr.range_help))),
+            widget=forms.NumberInput(attrs=attrs),
+        )
+        self.value_fields.append((name, goal, kr))
 
     def clean_next_commitment_due(self):
         return _not_past(self, "next_commitment_due", PAST_COMMITMENT)
@@ -156,6 +202,11 @@ class CheckInForm(forms.Form):
         data = super().clean()
         if data.get("next_commitment") and not data.get("next_commitment_due"):
             self.add_error("next_commitment_due", "By when will you do it?")
+        for name, _, kr in self.value_fields:
+            if kr is not None and data.get(name) is not None:
+                problem = measure_problem(kr.measure, data[name])
+                if problem:
+                    self.add_error(name, problem)
         return data
 
     def values(self) -> dict:
@@ -163,6 +214,22 @@ class CheckInForm(forms.Form):
 
     def ratings(self) -> dict:
         return {g.id: self.cleaned_data[name] for name, g, kr in self.value_fields if kr is None}
+
+
+class CheckInCorrectionForm(CheckInForm):
+    """A check-in being corrected: the values it recorded, how the coachee felt and
+    what they wrote. The next commitment has become an action and is managed there."""
+
+    def __init__(self, *args, readings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["next_commitment"]
+        del self.fields["next_commitment_due"]
+        for reading in readings:
+            if reading.key_result_id:
+                self._add_value(reading.goal, reading.key_result, reading.value)
+            else:
+                self._add_rating(reading.goal, int(reading.value))
+        self.order_fields([name for name, _, _ in self.value_fields])
 
 
 class RhythmForm(forms.Form):

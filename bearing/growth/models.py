@@ -6,6 +6,7 @@ plan only when the coachee accepts it. Free text is encrypted at rest.
 
 import uuid
 from datetime import time
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -120,6 +121,45 @@ class Direction(models.TextChoices):
     DOWN = "down", "Lower is better"
 
 
+class Measure(models.TextChoices):
+    """What kind of number a key result is, and so the values it can take."""
+
+    COUNT = "count", "A count (a whole number, 0 or more)"
+    AMOUNT = "amount", "An amount such as hours, minutes or money (0 or more)"
+    PERCENT = "percent", "A percentage (0 to 100)"
+    NUMBER = "number", "Another number (may be below 0)"
+
+
+# (lowest, highest, whole numbers only, how the range reads beside a field)
+MEASURE_RANGES: dict[str, tuple[Decimal | None, Decimal | None, bool, str]] = {
+    Measure.COUNT: (Decimal(0), None, True, "A count: a whole number, 0 or more."),
+    Measure.AMOUNT: (Decimal(0), None, False, "An amount: 0 or more."),
+    Measure.PERCENT: (Decimal(0), Decimal(100), False, "A percentage: from 0 to 100."),
+    Measure.NUMBER: (None, None, False, ""),
+}
+
+
+def measure_problem(measure: str, value: Decimal) -> str | None:
+    """Why ``value`` cannot be a reading of this kind of measure, or None."""
+    lowest, highest, whole, _ = MEASURE_RANGES[measure]
+    name = {
+        Measure.COUNT: "A count",
+        Measure.AMOUNT: "An amount",
+        Measure.PERCENT: "A percentage",
+    }.get(measure, "It")
+    if lowest is not None and value < lowest:
+        return f"{name} cannot be below {lowest}."
+    if highest is not None and value > highest:
+        return f"{name} cannot be above {highest}."
+    if whole and value != value.to_integral_value():
+        return f"{name} is a whole number."
+    return None
+
+
+def measure_help(measure: str) -> str:
+    return MEASURE_RANGES[measure][3]
+
+
 class KeyResult(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="key_results")
@@ -129,6 +169,7 @@ class KeyResult(models.Model):
     target = models.DecimalField(max_digits=12, decimal_places=2)
     current = models.DecimalField(max_digits=12, decimal_places=2)
     direction = models.CharField(max_length=4, choices=Direction.choices, default=Direction.UP)
+    measure = models.CharField(max_length=8, choices=Measure.choices, default=Measure.COUNT)
     created_at = models.DateTimeField(default=timezone.now)
     target_hit_at = models.DateTimeField(null=True, blank=True)
 
@@ -139,6 +180,22 @@ class KeyResult(models.Model):
                 condition=(Q(direction="up") & Q(target__gt=models.F("baseline")))
                 | (Q(direction="down") & Q(target__lt=models.F("baseline"))),
                 name="key_result_target_beyond_baseline",
+            ),
+            models.CheckConstraint(
+                condition=Q(measure__in=Measure.values), name="key_result_measure_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(measure=Measure.NUMBER)
+                | (
+                    Q(measure__in=[Measure.COUNT, Measure.AMOUNT])
+                    & Q(baseline__gte=0, target__gte=0, current__gte=0)
+                )
+                | (
+                    Q(measure=Measure.PERCENT)
+                    & Q(baseline__gte=0, target__gte=0, current__gte=0)
+                    & Q(baseline__lte=100, target__lte=100, current__lte=100)
+                ),
+                name="key_result_within_measure_range",
             ),
         ]
 
@@ -151,9 +208,16 @@ class KeyResult(models.Model):
 
     @property
     def target_reached(self) -> bool:
+        return self.reaches(self.current)
+
+    def reaches(self, value) -> bool:
         if self.direction == Direction.UP:
-            return self.current >= self.target
-        return self.current <= self.target
+            return value >= self.target
+        return value <= self.target
+
+    @property
+    def range_help(self) -> str:
+        return measure_help(self.measure)
 
 
 def progress_percent(baseline, target, current) -> int:
@@ -192,6 +256,7 @@ class CheckIn(models.Model):
     obstacles = EncryptedTextField()
     support_needed = EncryptedTextField()
     next_commitment = EncryptedTextField()
+    corrected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -255,6 +320,14 @@ class Win(models.Model):
     source = models.CharField(max_length=16, choices=WinSource.choices)
     text = EncryptedTextField()
     occurred_at = models.DateTimeField(default=timezone.now)
+    # The check-in it came from: a withdrawn check-in takes its wins with it.
+    check_in = models.ForeignKey(
+        CheckIn, null=True, blank=True, on_delete=models.CASCADE, related_name="wins_recorded"
+    )
+    # The key result whose target a "Target hit" win celebrates.
+    key_result = models.ForeignKey(
+        KeyResult, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-occurred_at"]

@@ -70,6 +70,27 @@ def series_for_goal(goal: Goal) -> dict[int | None, list[Point]]:
     return series
 
 
+def check_in_get_for(user: User, code) -> tuple[CheckIn, Relation]:
+    check_in = (
+        CheckIn.objects.select_related("engagement", "engagement__coach", "engagement__coachee")
+        .filter(code=code)
+        .first()
+    )
+    relation = relation_to(user, check_in.engagement) if check_in else None
+    if check_in is None or relation not in {Relation.COACH, Relation.COACHEE}:
+        raise _deny(user, "growth.checkin", code)
+    return check_in, relation
+
+
+def check_in_readings(check_in: CheckIn) -> list[Reading]:
+    """What a check-in recorded, in the plan's order."""
+    return list(
+        check_in.readings.select_related("goal", "key_result").order_by(
+            "goal__created_at", "key_result__created_at"
+        )
+    )
+
+
 def check_ins_of(engagement: Engagement, limit: int = 50):
     return list(engagement.check_ins.order_by("-submitted_at")[:limit])
 

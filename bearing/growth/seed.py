@@ -53,6 +53,7 @@ def seed_growth(
             goal_id=goal_ids[eid],
             metric="",
             unit="per week",
+            measure="amount",  # the readings below move in tenths
             baseline=Decimal(1),
             target=Decimal(5),
             current=Decimal(1),

@@ -25,10 +25,12 @@ from .models import (
     GoalKind,
     GoalStatus,
     KeyResult,
+    Measure,
     Milestone,
     Reading,
     Win,
     WinSource,
+    measure_problem,
 )
 
 
@@ -39,6 +41,7 @@ class KeyResultInput:
     target: Decimal
     unit: str = ""
     direction: str = Direction.UP
+    measure: str = Measure.COUNT
 
 
 def _text(field: str, value: str, limit: int, *, required: bool = False) -> str:
@@ -76,6 +79,12 @@ def _check_key_result(kr: KeyResultInput) -> None:
     _text("metric", kr.metric, 300, required=True)
     if kr.direction not in Direction.values:
         raise ValidationError({"direction": "Choose whether higher or lower is better."})
+    if kr.measure not in Measure.values:
+        raise ValidationError({"measure": "Choose what kind of number it is."})
+    for field in ("baseline", "target"):
+        problem = measure_problem(kr.measure, getattr(kr, field))
+        if problem:
+            raise ValidationError({field: problem})
     if kr.direction == Direction.UP and kr.target <= kr.baseline:
         raise ValidationError(
             {"target": "For 'higher is better', the target must be above the baseline."}
@@ -151,6 +160,7 @@ def goal_create(
                 target=kr.target,
                 current=kr.baseline,
                 direction=kr.direction,
+                measure=kr.measure,
             )
     for title_, due_on in milestones:
         Milestone.objects.create(
@@ -256,6 +266,7 @@ def check_in_submit(
     unknown = (set(values) - set(key_results)) | (set(ratings) - set(goals))
     if unknown:
         raise ValidationError("Some of these goals are no longer in your plan; please reload.")
+    _check_values(values, key_results)
     check_in = CheckIn(
         engagement=engagement,
         confidence=confidence,
@@ -273,12 +284,7 @@ def check_in_submit(
         was_reached = kr.target_reached
         kr.current = value
         if kr.target_reached and not was_reached and kr.target_hit_at is None:
-            kr.target_hit_at = timezone.now()
-            Win.objects.create(
-                engagement=engagement,
-                source=WinSource.TARGET,
-                text=f"Target hit: {kr.metric} reached {kr.target} {kr.unit}".strip(),
-            )
+            _celebrate_target(kr, check_in)
         kr.save(update_fields=["current", "target_hit_at"])
         readings.append(Reading(check_in=check_in, goal=kr.goal, key_result=kr, value=value))
     for goal_id, rating in ratings.items():
@@ -288,12 +294,174 @@ def check_in_submit(
         readings.append(Reading(check_in=check_in, goal=goal, value=Decimal(rating)))
     Reading.objects.bulk_create(readings)
     if check_in.wins:
-        Win.objects.create(engagement=engagement, source=WinSource.CHECK_IN, text=check_in.wins)
+        Win.objects.create(
+            engagement=engagement, source=WinSource.CHECK_IN, text=check_in.wins, check_in=check_in
+        )
     if check_in.next_commitment:
         engagement_services.action_create(
             engagement=engagement, by=by, title=check_in.next_commitment, due_on=next_commitment_due
         )
     return check_in
+
+
+def _check_values(values: dict[int, Decimal], key_results: dict[int, KeyResult]) -> None:
+    """Each reading within its key result's range: a count is never negative, a
+    percentage stays within 0–100."""
+    errors = {}
+    for kr_id, value in values.items():
+        problem = measure_problem(key_results[kr_id].measure, value)
+        if problem:
+            errors[f"kr_{kr_id}"] = problem
+    if errors:
+        raise ValidationError(errors)
+
+
+def _celebrate_target(kr: KeyResult, check_in: CheckIn) -> None:
+    kr.target_hit_at = timezone.now()
+    Win.objects.create(
+        engagement_id=check_in.engagement_id,
+        source=WinSource.TARGET,
+        text=f"Target hit: {kr.metric} reached {kr.target} {kr.unit}".strip(),
+        check_in=check_in,
+        key_result=kr,
+    )
+
+
+def _owns_check_in(check_in: CheckIn, by: User) -> None:
+    if by.id != check_in.engagement.coachee_id:
+        raise ValidationError("Only the coachee corrects or withdraws their check-ins.")
+
+
+def _follow_readings(*, key_results: list[KeyResult], goals: list[Goal], uncelebrate=()):
+    """After a check-in is corrected or withdrawn, each key result stands at its latest
+    remaining reading (or its baseline), and each qualitative goal at its latest rating
+    (or where it started). ``uncelebrate``: key results whose "Target hit" win was
+    taken back; their next hit is celebrated again."""
+    for kr in key_results:
+        latest = (
+            Reading.objects.filter(key_result=kr)
+            .select_related("check_in")
+            .order_by("-check_in__submitted_at", "-id")
+            .first()
+        )
+        kr.current = latest.value if latest else kr.baseline
+        if kr.id in uncelebrate:
+            kr.target_hit_at = None
+        if latest and kr.target_reached and kr.target_hit_at is None:
+            _celebrate_target(kr, latest.check_in)
+        kr.save(update_fields=["current", "target_hit_at"])
+    for goal in goals:
+        latest = (
+            Reading.objects.filter(goal=goal, key_result__isnull=True)
+            .order_by("-check_in__submitted_at", "-id")
+            .first()
+        )
+        goal.current_rating = int(latest.value) if latest else goal.baseline_rating
+        goal.save(update_fields=["current_rating"])
+
+
+@transaction.atomic
+def check_in_correct(
+    *,
+    check_in: CheckIn,
+    by: User,
+    values: dict[int, Decimal],
+    ratings: dict[int, int],
+    confidence: int | None = None,
+    energy: int | None = None,
+    wins: str = "",
+    obstacles: str = "",
+    support_needed: str = "",
+) -> CheckIn:
+    """The coachee corrects a check-in: the values it recorded, confidence, energy,
+    wins, obstacles and support needed. The plan, the charts and the sponsor's
+    figure follow the corrected readings."""
+    check_in = CheckIn.objects.select_for_update().select_related("engagement").get(pk=check_in.pk)
+    _owns_check_in(check_in, by)
+    _check_rating("confidence", confidence)
+    _check_rating("energy", energy)
+    for goal_id, rating in ratings.items():
+        _check_rating(f"rating_{goal_id}", rating)
+    readings = list(check_in.readings.select_related("key_result", "goal"))
+    by_kr = {r.key_result_id: r for r in readings if r.key_result_id}
+    by_goal = {r.goal_id: r for r in readings if r.key_result_id is None}
+    if set(values) - set(by_kr) or set(ratings) - set(by_goal):
+        raise ValidationError("Only the values this check-in recorded can be corrected.")
+    _check_values(values, {kr_id: r.key_result for kr_id, r in by_kr.items()})
+    check_in.confidence = confidence
+    check_in.energy = energy
+    check_in.wins = _text("wins", wins, 4000)
+    check_in.obstacles = _text("obstacles", obstacles, 4000)
+    check_in.support_needed = _text("support_needed", support_needed, 4000)
+    check_in.corrected_at = timezone.now()
+    check_in.full_clean()
+    check_in.save()
+    changed = []
+    for kr_id, value in values.items():
+        reading = by_kr[kr_id]
+        if reading.value != value:
+            reading.value = value
+            reading.save(update_fields=["value"])
+            changed.append(reading)
+    for goal_id, rating in ratings.items():
+        reading = by_goal[goal_id]
+        if reading.value != Decimal(rating):
+            reading.value = Decimal(rating)
+            reading.save(update_fields=["value"])
+            changed.append(reading)
+    # A target this check-in celebrated, and no longer reaches, is taken back.
+    taken_back = set()
+    for win in Win.objects.filter(check_in=check_in, source=WinSource.TARGET):
+        reading = by_kr.get(win.key_result_id)
+        if reading is not None and not reading.key_result.reaches(reading.value):
+            taken_back.add(win.key_result_id)
+            win.delete()
+    _follow_readings(
+        key_results=[r.key_result for r in changed if r.key_result_id],
+        goals=[r.goal for r in changed if r.key_result_id is None],
+        uncelebrate=taken_back,
+    )
+    _correct_check_in_win(check_in)
+    return check_in
+
+
+def _correct_check_in_win(check_in: CheckIn) -> None:
+    win = Win.objects.filter(check_in=check_in, source=WinSource.CHECK_IN).first()
+    if not check_in.wins:
+        if win is not None:
+            win.delete()
+    elif win is None:
+        Win.objects.create(
+            engagement_id=check_in.engagement_id,
+            source=WinSource.CHECK_IN,
+            text=check_in.wins,
+            check_in=check_in,
+            occurred_at=check_in.submitted_at,
+        )
+    elif win.text != check_in.wins:
+        win.text = check_in.wins
+        win.save(update_fields=["text"])
+
+
+@transaction.atomic
+def check_in_withdraw(*, check_in: CheckIn, by: User) -> None:
+    """The coachee withdraws a check-in: its readings and the wins it recorded go;
+    each measure goes back to its latest remaining reading. An action made from its
+    next commitment stays: the coachee manages it with their other actions."""
+    check_in = CheckIn.objects.select_for_update().select_related("engagement").get(pk=check_in.pk)
+    _owns_check_in(check_in, by)
+    readings = list(check_in.readings.select_related("key_result", "goal"))
+    taken_back = set(
+        Win.objects.filter(check_in=check_in, source=WinSource.TARGET).values_list(
+            "key_result_id", flat=True
+        )
+    )
+    check_in.delete()  # its readings and wins with it
+    _follow_readings(
+        key_results=[r.key_result for r in readings if r.key_result_id],
+        goals=[r.goal for r in readings if r.key_result_id is None],
+        uncelebrate=taken_back,
+    )
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from bearing.engagements.queries import Relation, agreement_in_force, engagement
 from . import queries as q
 from . import services as s
 from .charts import line_chart
-from .forms import CheckInForm, GoalForm, RhythmForm
+from .forms import CheckInCorrectionForm, CheckInForm, GoalForm, RhythmForm
 from .models import GoalKind
 
 
@@ -54,6 +54,7 @@ def plan(request, code):
                     target=d["target"],
                     unit=d["unit"],
                     direction=d["direction"],
+                    measure=d["measure"],
                 )
             ]
         try:
@@ -262,6 +263,79 @@ def check_in(request, code):
     )
 
 
+def _own_check_in(request, code):
+    check_in, relation = q.check_in_get_for(request.user, code)
+    if relation != Relation.COACHEE:
+        raise Http404("Not found")
+    return check_in
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_in_correct(request, code):
+    """The coachee corrects a check-in; the plan, charts and shared progress follow."""
+    check_in = _own_check_in(request, code)
+    readings = q.check_in_readings(check_in)
+    form = CheckInCorrectionForm(
+        request.POST or None,
+        readings=readings,
+        initial={
+            "confidence": check_in.confidence,
+            "energy": check_in.energy,
+            "wins": check_in.wins,
+            "obstacles": check_in.obstacles,
+            "support_needed": check_in.support_needed,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            s.check_in_correct(
+                check_in=check_in,
+                by=request.user,
+                values=form.values(),
+                ratings=form.ratings(),
+                confidence=d["confidence"],
+                energy=d["energy"],
+                wins=d["wins"],
+                obstacles=d["obstacles"],
+                support_needed=d["support_needed"],
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Check-in corrected. Your plan and charts follow it.")
+            return redirect("growth:check_ins", code=check_in.engagement.code)
+    return render(
+        request,
+        "growth/check_in_correct.html",
+        {"engagement": check_in.engagement, "check_in": check_in, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_in_withdraw(request, code):
+    """Asks first (GET), then withdraws (POST)."""
+    check_in = _own_check_in(request, code)
+    if request.method == "POST":
+        try:
+            s.check_in_withdraw(check_in=check_in, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, "Check-in withdrawn. Your plan and charts no longer count it."
+            )
+        return redirect("growth:check_ins", code=check_in.engagement.code)
+    return render(
+        request,
+        "growth/check_in_withdraw.html",
+        {"engagement": check_in.engagement, "check_in": check_in},
+    )
+
+
 @login_required
 @require_GET
 def check_ins(request, code):
@@ -274,6 +348,7 @@ def check_ins(request, code):
             "engagement": engagement,
             "relation": relation,
             "check_ins": q.check_ins_of(engagement),
+            "is_coachee": relation == Relation.COACHEE,
         },
     )
 

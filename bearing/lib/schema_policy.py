@@ -69,6 +69,7 @@ PLAINTEXT: dict[str, str] = {
     "growth.Reminder.kind": "a reminder kind from a fixed list",
     "growth.Reminder.subject_key": "kind, record UUID and a date: what a reminder is about",
     "growth.Reminder.status": "a state from a fixed list",
+    "growth.KeyResult.measure": "a kind of number from a fixed list (count, percentage...)",
     "growth.Reminder.claimed_by": "a worker's id",
     "growth.Reminder.skip_reason": "a reason from code (opted out, no longer relevant)",
     "growth.NotificationPreference.opted_out": "reminder kinds from a fixed list",

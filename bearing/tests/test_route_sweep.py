@@ -225,6 +225,12 @@ POLICY: dict[str, Route] = {
     # A coach's own transcript: any coach, nothing stored.
     "companion:transcript": Route(allow={COACH, OTHER_COACH}, methods=("GET", "POST")),
     "companion:share": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
+    "growth:check_in_correct": Route(
+        allow={COACHEE}, methods=("GET", "POST"), kwargs=lambda w: {"code": w.check_in.code}
+    ),
+    "growth:check_in_withdraw": Route(
+        allow={COACHEE}, methods=("GET", "POST"), kwargs=lambda w: {"code": w.check_in.code}
+    ),
     "companion:delete": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
     "companion:to_action": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
     "companion:ask_coach": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
