@@ -352,3 +352,43 @@ class CommitmentsForm(forms.Form):
 
     def rows(self):
         return [(self[f"title_{i}"], self[f"due_{i}"]) for i in range(1, self.ROWS + 1)]
+
+
+class CloseEngagementForm(forms.Form):
+    """Confirming that an engagement ends: completed, or ended early (with the reason)."""
+
+    confirm = forms.BooleanField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "Confirm on this page to end the engagement."},
+    )
+    reason = forms.CharField(
+        label="Why does it end early?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        required=False,
+        help_text="You and the coachee see this; the sponsor never does. Up to 1,000 characters.",
+        error_messages={"required": "Say briefly why the engagement ends early."},
+    )
+
+    def __init__(self, *args, reason_required: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+        if not reason_required:
+            del self.fields["reason"]
+
+
+class SessionCancelForm(forms.Form):
+    confirm = forms.BooleanField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "Confirm on this page to cancel the coaching session."},
+    )
+    reason = forms.CharField(
+        label="Why are you cancelling?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=(
+            "Both of you see it on the session's page; the email does not quote it. "
+            "Up to 1,000 characters."
+        ),
+        error_messages={"required": "Say briefly why, so the other person knows."},
+    )

@@ -73,6 +73,10 @@ class Engagement(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # When the status last changed (a pause shows "Paused since" this, not the start).
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    # Why the coach ended it early: for the coach and the coachee, never the sponsor.
+    end_reason = EncryptedTextField()  # 1,000 characters
 
     class Meta:
         ordering = ["-created_at"]
@@ -212,6 +216,10 @@ class Agreement(models.Model):
         return signals
 
 
+# A cancelled coaching session can be restored this long after it was cancelled.
+SESSION_RESTORE_WINDOW = timedelta(minutes=15)
+
+
 class SessionStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     HELD = "held", "Held"
@@ -249,6 +257,14 @@ class CoachingSession(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     attendance_marked_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancel_reason = EncryptedTextField()  # for the coach and the coachee; 1,000 characters
 
     class Meta:
         ordering = ["scheduled_for"]
@@ -289,6 +305,16 @@ class CoachingSession(models.Model):
     @property
     def is_upcoming(self) -> bool:
         return self.status == SessionStatus.SCHEDULED and self.scheduled_for >= timezone.now()
+
+    def restorable_until(self):
+        """Until when whoever cancelled this coaching session may undo it (None: not now)."""
+        if self.status != SessionStatus.CANCELLED or self.cancelled_at is None:
+            return None
+        if self.engagement.status not in {EngagementStatus.PROPOSED, EngagementStatus.ACTIVE}:
+            return None
+        until = self.cancelled_at + SESSION_RESTORE_WINDOW
+        now = timezone.now()
+        return until if now < until and self.scheduled_for > now else None
 
 
 class PrivateNote(models.Model):

@@ -112,7 +112,12 @@ def engagement_create(
 
 
 @transaction.atomic
-def engagement_set_status(*, engagement: Engagement, by: User, status: str) -> Engagement:
+def engagement_set_status(
+    *, engagement: Engagement, by: User, status: str, reason: str = ""
+) -> Engagement:
+    """Move the engagement along its lifecycle. Ending it (completed or ended early)
+    cancels the coaching sessions still ahead, and both people are emailed; the views
+    ask for confirmation first, and for the reason when it ends early."""
     engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
     if by.id != engagement.coach_id:
         raise ValidationError("Only the engagement's coach can change its status.")
@@ -127,16 +132,25 @@ def engagement_set_status(*, engagement: Engagement, by: User, status: str) -> E
             raise ValidationError("The coachee has not accepted their invitation yet.")
         if not engagement.agreements.filter(accepted_at__isnull=False).exists():
             raise ValidationError("The coachee has not accepted the coaching agreement yet.")
+    reason = _check_length("reason", reason, 1000)
     now = timezone.now()
     engagement.status = target
+    engagement.status_changed_at = now
     if target == EngagementStatus.ACTIVE and engagement.started_at is None:
         engagement.started_at = now
+    if target == EngagementStatus.ENDED_EARLY:
+        engagement.end_reason = reason
     if target in {EngagementStatus.COMPLETED, EngagementStatus.ENDED_EARLY}:
         engagement.ended_at = now
+        ending = (
+            "The engagement is complete."
+            if target == EngagementStatus.COMPLETED
+            else "The engagement ended early."
+        )
         for session in engagement.sessions.filter(
             status=SessionStatus.SCHEDULED, scheduled_for__gte=now
         ):
-            session_cancel(session=session, by=by)
+            session_cancel(session=session, by=by, reason=ending)
     engagement.full_clean()
     engagement.save()
     return engagement
@@ -377,17 +391,50 @@ def session_reschedule(
 
 
 @transaction.atomic
-def session_cancel(*, session: CoachingSession, by: User) -> CoachingSession:
+def session_cancel(*, session: CoachingSession, by: User, reason: str = "") -> CoachingSession:
+    """Cancel and tell both people (with a calendar cancellation). Whoever cancelled
+    may restore it for SESSION_RESTORE_WINDOW (``session_restore``)."""
     session = _locked_session(session)
     if by.id not in {session.engagement.coach_id, session.engagement.coachee_id}:
         raise ValidationError("Only the coach or the coachee can cancel.")
     if session.status != SessionStatus.SCHEDULED:
         raise ValidationError("Only a scheduled session can be cancelled.")
+    session.cancel_reason = _check_length("reason", reason, 1000)
     session.status = SessionStatus.CANCELLED
     session.cancelled_at = timezone.now()
+    session.cancelled_by = by
     session.sequence += 1
-    session.save(update_fields=["status", "cancelled_at", "sequence"])
+    session.save(
+        update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "sequence"]
+    )
     _notify_session(session, "session_cancelled", cancelled=True)
+    return session
+
+
+@transaction.atomic
+def session_restore(*, session: CoachingSession, by: User) -> CoachingSession:
+    """Undo a cancellation shortly after it was made: the session is scheduled again
+    and both people get a calendar update that puts it back (a higher SEQUENCE)."""
+    session = _locked_session(session)
+    if by.id not in {session.engagement.coach_id, session.engagement.coachee_id}:
+        raise ValidationError("Only the coach or the coachee can restore a session.")
+    if session.status != SessionStatus.CANCELLED:
+        raise ValidationError("This coaching session is not cancelled.")
+    if session.cancelled_by_id != by.id:
+        raise ValidationError("Only the person who cancelled it can undo the cancellation.")
+    if session.restorable_until() is None:
+        raise ValidationError(
+            "It is too late to undo this cancellation; schedule a new coaching session instead."
+        )
+    session.status = SessionStatus.SCHEDULED
+    session.cancelled_at = None
+    session.cancelled_by = None
+    session.cancel_reason = ""
+    session.sequence += 1
+    session.save(
+        update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason", "sequence"]
+    )
+    _notify_session(session, "session_restored")
     return session
 
 

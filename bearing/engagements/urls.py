@@ -8,6 +8,8 @@ urlpatterns = [
     path("engagements/new/", views.engagement_create, name="create"),
     path("engagements/<uuid:code>/", views.engagement_detail, name="detail"),
     path("engagements/<uuid:code>/status/", views.engagement_status, name="status"),
+    path("engagements/<uuid:code>/complete/", views.engagement_complete, name="complete"),
+    path("engagements/<uuid:code>/end-early/", views.engagement_end_early, name="end_early"),
     path("engagements/<uuid:code>/agreement/", views.agreement, name="agreement"),
     path(
         "engagements/<uuid:code>/agreement/accept/", views.agreement_accept, name="agreement_accept"
@@ -16,6 +18,7 @@ urlpatterns = [
     path("sessions/<uuid:code>/", views.session_detail, name="session_detail"),
     path("sessions/<uuid:code>/reschedule/", views.session_reschedule, name="session_reschedule"),
     path("sessions/<uuid:code>/cancel/", views.session_cancel, name="session_cancel"),
+    path("sessions/<uuid:code>/restore/", views.session_restore, name="session_restore"),
     path("sessions/<uuid:code>/attendance/", views.session_attendance, name="session_attendance"),
     path("sessions/<uuid:code>/agenda/", views.agenda, name="agenda"),
     path("sessions/<uuid:code>/shared-notes/", views.shared_notes, name="shared_notes"),

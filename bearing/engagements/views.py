@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bearing.accounts import throttle
 from bearing.accounts.queries import roles_of
+from bearing.accounts.recent_auth import require_recent_auth
 from bearing.audit.models import AuditAction
 from bearing.audit.services import audit_record
 from bearing.lib.htmx import is_htmx
@@ -32,13 +33,21 @@ from .forms import (
     AgendaForm,
     AgreementForm,
     AttendanceForm,
+    CloseEngagementForm,
     CommitmentsForm,
     EngagementCreateForm,
     NotesForm,
+    SessionCancelForm,
     SessionForm,
     StatusForm,
 )
 from .models import ENGAGEMENT_TRANSITIONS, EngagementStatus, SessionStatus
+
+# Ending an engagement is final and emails both people: it has a confirmation page.
+_CLOSING = {
+    EngagementStatus.COMPLETED: "engagements:complete",
+    EngagementStatus.ENDED_EARLY: "engagements:end_early",
+}
 
 # Labels for the coach's status buttons, by target ("Resume" when leaving a pause).
 _TRANSITION_LABELS = {
@@ -208,8 +217,11 @@ def engagement_detail(request, code):
 @login_required
 @require_POST
 def engagement_status(request, code):
+    """Activate, pause, resume. Ending goes through its confirmation page."""
     engagement, _ = q.engagement_get_for(request.user, code, allow={q.Relation.COACH})
     form = StatusForm(request.POST)
+    if form.is_valid() and form.cleaned_data["status"] in _CLOSING:
+        return redirect(_CLOSING[form.cleaned_data["status"]], code=engagement.code)
     try:
         if not form.is_valid():
             raise ValidationError("Choose a status.")
@@ -222,6 +234,71 @@ def engagement_status(request, code):
         label = EngagementStatus(form.cleaned_data["status"]).label.lower()
         messages.success(request, f"The engagement is now {label}.")
     return redirect("engagements:detail", code=engagement.code)
+
+
+def _engagement_close(request, code, target: EngagementStatus):
+    engagement, _ = q.engagement_get_for(request.user, code, allow={q.Relation.COACH})
+    if target not in ENGAGEMENT_TRANSITIONS[EngagementStatus(engagement.status)]:
+        messages.error(
+            request,
+            f"An engagement that is {engagement.get_status_display().lower()} "
+            f"cannot become {target.label.lower()}.",
+        )
+        return redirect("engagements:detail", code=engagement.code)
+    early = target == EngagementStatus.ENDED_EARLY
+    form = CloseEngagementForm(
+        request.POST if request.method == "POST" else None,
+        initial={"confirm": True},
+        reason_required=early,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            s.engagement_set_status(
+                engagement=engagement,
+                by=request.user,
+                status=target,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"The engagement is now {target.label.lower()}.")
+            return redirect("engagements:detail", code=engagement.code)
+    now = timezone.now()
+    ahead = list(
+        q.sessions_of(engagement)
+        .filter(status=SessionStatus.SCHEDULED, scheduled_for__gte=now)
+        .defer("agenda_outcome", "agenda_measure", "agenda_why", "shared_notes")
+    )
+    ahead.reverse()
+    terms = q.agreement_in_force(engagement)
+    return render(
+        request,
+        "engagements/engagement_close.html",
+        {
+            "engagement": engagement,
+            "form": form,
+            "early": early,
+            "target": target,
+            "ahead": ahead,
+            "sponsor_sees_status": bool(
+                engagement.sponsor_id and terms and terms.sponsor_sees_status
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_complete(request, code):
+    return _engagement_close(request, code, EngagementStatus.COMPLETED)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def engagement_end_early(request, code):
+    return _engagement_close(request, code, EngagementStatus.ENDED_EARLY)
 
 
 # --- The agreement ------------------------------------------------------------------
@@ -325,6 +402,7 @@ def agreement(request, code):
 
 @login_required
 @require_POST
+@require_recent_auth(return_to=lambda request, code: reverse("engagements:agreement", args=[code]))
 def agreement_accept(request, code):
     engagement, _ = q.engagement_get_for(request.user, code, allow={q.Relation.COACHEE})
     latest = q.agreement_latest(engagement)
@@ -425,15 +503,53 @@ def session_reschedule(request, code):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_cancel(request, code):
+    """A page of its own: what cancelling does, the reason, then the cancellation."""
+    session, relation = q.session_get_for(request.user, code)
+    if session.status != SessionStatus.SCHEDULED:
+        messages.error(request, "Only a scheduled session can be cancelled.")
+        return redirect("engagements:session_detail", code=session.code)
+    form = SessionCancelForm(
+        request.POST if request.method == "POST" else None, initial={"confirm": True}
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            s.session_cancel(session=session, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                "The coaching session is cancelled; both of you have been told. "
+                "You can undo this for 15 minutes.",
+            )
+            return redirect("engagements:session_detail", code=session.code)
+    return render(
+        request,
+        "engagements/session_cancel.html",
+        {
+            "session": session,
+            "engagement": session.engagement,
+            "form": form,
+            "is_coach": relation == q.Relation.COACH,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def session_restore(request, code):
     session, _ = q.session_get_for(request.user, code)
     try:
-        s.session_cancel(session=session, by=request.user)
+        s.session_restore(session=session, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "The coaching session is cancelled; both of you have been told.")
+        messages.success(
+            request, "The coaching session is back on; both of you have a calendar update."
+        )
     return redirect("engagements:session_detail", code=session.code)
 
 
@@ -499,6 +615,9 @@ def _session_context(request, session, relation, **forms):
         "session_actions": list(session.actions.select_related("owner").order_by("due_on")),
         "commitments_form": CommitmentsForm(),
         "started": session.scheduled_for <= timezone.now(),
+        "restorable_until": session.restorable_until()
+        if session.cancelled_by_id == request.user.id
+        else None,
         "today": timezone.localdate(),
         "attendance_choices": AttendanceForm.base_fields["status"].choices,
     }

@@ -179,6 +179,9 @@ POLICY: dict[str, Route] = {
     "engagements:create": Route(allow=COACHES | {OTHER_COACH}, methods=("GET", "POST")),
     "engagements:detail": Route(allow=PAIR, kwargs=_engagement),
     "engagements:status": Route(allow=COACHES, methods=("POST",), kwargs=_engagement),
+    # Ending an engagement: a confirmation page, then the POST (an empty one is refused).
+    "engagements:complete": Route(allow=COACHES, methods=("GET", "POST"), kwargs=_engagement),
+    "engagements:end_early": Route(allow=COACHES, methods=("GET", "POST"), kwargs=_engagement),
     "engagements:agreement": Route(
         allow=PAIR, methods=("GET", "POST"), kwargs=_engagement, post_allow=COACHES
     ),
@@ -186,7 +189,8 @@ POLICY: dict[str, Route] = {
     "engagements:session_new": Route(allow=PAIR, methods=("GET", "POST"), kwargs=_engagement),
     "engagements:session_detail": Route(allow=PAIR, kwargs=_past),
     "engagements:session_reschedule": Route(allow=PAIR, methods=("GET", "POST"), kwargs=_session),
-    "engagements:session_cancel": Route(allow=PAIR, methods=("POST",), kwargs=_session),
+    "engagements:session_cancel": Route(allow=PAIR, methods=("GET", "POST"), kwargs=_session),
+    "engagements:session_restore": Route(allow=PAIR, methods=("POST",), kwargs=_session),
     "engagements:session_attendance": Route(allow=COACHES, methods=("POST",), kwargs=_past),
     "engagements:agenda": Route(allow={COACHEE}, methods=("POST",), kwargs=_session),
     "engagements:shared_notes": Route(allow=PAIR, methods=("POST",), kwargs=_past),
@@ -225,12 +229,6 @@ POLICY: dict[str, Route] = {
     # A coach's own transcript: any coach, nothing stored.
     "companion:transcript": Route(allow={COACH, OTHER_COACH}, methods=("GET", "POST")),
     "companion:share": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
-    "growth:check_in_correct": Route(
-        allow={COACHEE}, methods=("GET", "POST"), kwargs=lambda w: {"code": w.check_in.code}
-    ),
-    "growth:check_in_withdraw": Route(
-        allow={COACHEE}, methods=("GET", "POST"), kwargs=lambda w: {"code": w.check_in.code}
-    ),
     "companion:delete": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
     "companion:to_action": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),
     "companion:ask_coach": Route(allow={COACHEE}, methods=("POST",), kwargs=_conversation),

@@ -318,8 +318,12 @@ class EngagementDetailTests(WorldTestCase):
         self.login(self.w.coach)
         response = self.client.get(self.url())
         self.assertContains(response, "badge badge-active")
-        for label in ("Pause", "Mark as completed", "End early"):
-            self.assertContains(response, f">{label}</button>")
+        self.assertContains(response, ">Pause</button>")
+        # Ending asks first, on a page of its own.
+        complete = reverse("engagements:complete", args=[self.w.engagement.code])
+        end_early = reverse("engagements:end_early", args=[self.w.engagement.code])
+        self.assertContains(response, f'href="{complete}">Mark as completed…</a>')
+        self.assertContains(response, f'href="{end_early}">End early…</a>')
         self.assertNotContains(response, ">Activate</button>")
         self.assertContains(response, "Version 1 in force")
         self.assertContains(response, "Engagement status; Session attendance")
@@ -416,7 +420,10 @@ class EngagementStatusTests(WorldTestCase):
     def test_completing_cancels_the_sessions_still_ahead(self):
         self.login(self.w.coach)
         with self.captureOnCommitCallbacks(execute=True):
-            self.post("completed")
+            self.client.post(
+                reverse("engagements:complete", args=[self.w.engagement.code]),
+                {"confirm": "True"},
+            )
         engagement = Engagement.objects.get(pk=self.w.engagement.pk)
         self.assertEqual(engagement.status, "completed")
         self.assertIsNotNone(engagement.ended_at)

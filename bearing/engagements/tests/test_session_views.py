@@ -203,14 +203,14 @@ class ScheduleTests(WorldTestCase):
         self.login(self.w.coachee)
         url = reverse("engagements:session_cancel", args=[self.w.next_session.code])
         with self.captureOnCommitCallbacks(execute=True):
-            response = self.client.post(url)
+            response = self.client.post(url, {"confirm": "True", "reason": "I am travelling."})
         session = CoachingSession.objects.get(pk=self.w.next_session.pk)
         self.assertEqual(session.status, SessionStatus.CANCELLED)
         self.assertIsNotNone(session.cancelled_at)
         self.assertEqual(len(mail.outbox), 2)
         self.assertIn("removes it from your calendar", mail.outbox[0].body)
         self.client.get(response["Location"])  # the success message, read
-        response = self.client.post(url)
+        response = self.client.post(url, {"confirm": "True", "reason": "Again."})
         self.assertContains(self.client.get(response["Location"]), "Only a scheduled session")
 
     def test_session_emails_never_carry_agenda_notes_or_objectives(self):
@@ -220,7 +220,10 @@ class ScheduleTests(WorldTestCase):
                 reverse("engagements:session_reschedule", args=[self.w.next_session.code]),
                 {"scheduled_for": local_input(10)},
             )
-            self.client.post(reverse("engagements:session_cancel", args=[self.w.next_session.code]))
+            self.client.post(
+                reverse("engagements:session_cancel", args=[self.w.next_session.code]),
+                {"confirm": "True", "reason": "Away."},
+            )
         self.assertEqual(len(mail.outbox), 4)
         for message in mail.outbox:
             whole = message.subject + message.body + message.alternatives[0][0]

@@ -27,12 +27,15 @@ class View:
 VIEWS = [
     View("engagements:detail", "engagement", ("GET",)),
     View("engagements:status", "engagement", ("POST",), allow=("coach",)),
+    View("engagements:complete", "engagement", ("GET", "POST"), allow=("coach",)),
+    View("engagements:end_early", "engagement", ("GET", "POST"), allow=("coach",)),
     View("engagements:agreement", "engagement", ("GET", "POST")),
     View("engagements:agreement_accept", "engagement", ("POST",), allow=("coachee",)),
     View("engagements:session_new", "engagement", ("GET", "POST")),
     View("engagements:session_detail", "past_session", ("GET",)),
     View("engagements:session_reschedule", "next_session", ("GET", "POST")),
-    View("engagements:session_cancel", "next_session", ("POST",)),
+    View("engagements:session_cancel", "next_session", ("GET", "POST")),
+    View("engagements:session_restore", "next_session", ("POST",)),
     View("engagements:session_attendance", "past_session", ("POST",), allow=("coach",)),
     View("engagements:agenda", "next_session", ("POST",), allow=("coachee",)),
     View("engagements:shared_notes", "past_session", ("POST",)),
@@ -45,6 +48,9 @@ VIEWS = [
 # A POST that would change something if it got through.
 EFFECTIVE_POST = {
     "engagements:status": {"status": "paused"},
+    "engagements:complete": {"confirm": "True"},
+    "engagements:end_early": {"confirm": "True", "reason": "The coachee moved on."},
+    "engagements:session_cancel": {"confirm": "True", "reason": "I am away."},
     "engagements:agreement": {
         "objectives": "x",
         "cadence": "Weekly",
