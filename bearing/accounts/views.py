@@ -30,7 +30,7 @@ from .forms import (
     StaffInviteForm,
     add_service_error,
 )
-from .models import Invitation, Organization, Practice, Role, User
+from .models import Invitation, Organization, Practice, Role
 
 # --- Sign in and out ---------------------------------------------------------------
 
