@@ -90,6 +90,9 @@ MIDDLEWARE = [
     "bearing.lib.htmx.HtmxSignInMiddleware",
     "bearing.lib.middleware.NoStoreForSignedInMiddleware",
     "bearing.accounts.middleware.SessionLimitsMiddleware",
+    # Keeps the list of sign-ins current; then no page before the second factor.
+    "bearing.accounts.login_sessions.LoginSessionMiddleware",
+    "bearing.accounts.signin_flow.SecondFactorMiddleware",
     "bearing.accounts.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -7,6 +7,9 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.models import Device, ThrottlingMixin
+
+from bearing.lib.fields import EncryptedTextField
 
 
 def new_calendar_token() -> str:
@@ -261,3 +264,67 @@ class Invitation(models.Model):
     @property
     def grants_role(self) -> bool:
         return self.role in ROLES_NEEDING_APPROVAL
+
+
+# --- Strong sign-in ------------------------------------------------------------------
+
+
+class TotpDevice(ThrottlingMixin, Device):
+    """An authenticator app (RFC 6238). The shared secret is encrypted at rest,
+    bound to this row; ``last_t`` is the time step of the last code accepted, so a
+    code works once. Failed codes back off exponentially (``ThrottlingMixin``)."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    secret = EncryptedTextField()  # base32, as the app was given it
+    last_t = models.BigIntegerField(default=-1)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user"], name="totp_device_one_per_person"),
+        ]
+
+    def __str__(self):
+        return f"Authenticator app of {self.user_id}"
+
+    def get_throttle_factor(self) -> int:
+        return 1  # waits of 1, 2, 4, 8... seconds after successive wrong codes
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for when the authenticator app is lost. Shown once; only
+    a password-style hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=256)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"Recovery code of {self.user_id}"
+
+
+class LoginSession(models.Model):
+    """One signed-in browser, as its owner sees it on the sign-ins page: a simplified
+    device name, the network the address belongs to (never a located place), and
+    when it was last used (written at most once a minute). ``session_key`` is the key
+    Django's session table holds anyway; ending a sign-in deletes both."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=64, unique=True)
+    device = models.CharField(max_length=100, blank=True)
+    network = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        indexes = [models.Index(fields=["user", "last_seen_at"], name="login_session_user_seen")]
+
+    def __str__(self):
+        return f"{self.device or 'A browser'} ({self.user_id})"

@@ -19,7 +19,7 @@ from bearing.engagements.models import SessionStatus
 from bearing.engagements.queries import calendar_sessions_for, staff_engagements
 from bearing.lib import ics
 
-from . import queries, services, throttle
+from . import login_sessions, queries, services, signin_flow, throttle
 from .forms import (
     AccountSettingsForm,
     EmailLoginForm,
@@ -31,6 +31,7 @@ from .forms import (
     add_service_error,
 )
 from .models import Invitation, Organization, Practice, Role
+from .recent_auth import require_recent_auth
 
 # --- Sign in and out ---------------------------------------------------------------
 
@@ -52,12 +53,27 @@ class LoginView(auth_views.LoginView):
             response = self.render_to_response(context, status=429)
             response["Retry-After"] = str(throttle.LOGIN_ACCOUNT.seconds)
             return response
+        signin_flow.clear_pending(request)
         response = super().post(request, *args, **kwargs)
         if request.user.is_authenticated:
             throttle.login_succeeded(email)
             throttle.remember_device(response, email)
+        elif signin_flow.is_pending(request):
+            # The password was right; the second step has its own limit, and the
+            # browser is remembered only once it is passed.
+            throttle.login_succeeded(email)
         else:
             throttle.login_failed(request, email)
+        return response
+
+    def form_valid(self, form):
+        """Coaches, sponsors, staff and anyone with a second factor are not signed
+        in yet: the second step comes first (see ``signin_flow``)."""
+        user = form.get_user()
+        if signin_flow.needs_second_step(user):
+            return signin_flow.begin(self.request, user, next_url=self.get_success_url())
+        response = super().form_valid(form)
+        signin_flow.mark_not_needed(self.request)
         return response
 
 
@@ -120,6 +136,8 @@ class PasswordResetConfirmView(ResetLifetimeMixin, auth_views.PasswordResetConfi
         audit_record(
             action=AuditAction.PASSWORD_RESET, actor=form.user, request=self.request, via="email"
         )
+        # Every sign-in ends; the next one still asks for the second factor.
+        login_sessions.end_all(form.user, reason="password_reset", request=self.request)
         return response
 
 
@@ -148,6 +166,15 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         throttle.password_change_succeeded(self.request.user)
         response = super().form_valid(form)
+        # The session key changed with the password: this sign-in stays, the others end.
+        login_sessions.rekey(self.request)
+        login_sessions.end_others(
+            form.user,
+            keep_key=self.request.session.session_key,
+            reason="password_changed",
+            by=form.user,
+            request=self.request,
+        )
         audit_record(
             action=AuditAction.PASSWORD_RESET, actor=form.user, request=self.request, via="change"
         )
@@ -354,6 +381,7 @@ def staff(request):
 
 @login_required
 @require_POST
+@require_recent_auth(return_to=lambda request, code: reverse("accounts:staff"))
 def staff_companion_model(request, code):
     """Staff switch: may the companion use the configured language model for this
     organization's coachees? Off by default."""
@@ -437,6 +465,7 @@ def staff_practice_organization_remove(request, code, organization_code):
 
 @login_required
 @require_POST
+@require_recent_auth(return_to=lambda request: reverse("accounts:staff"))
 def staff_invite(request):
     _staff_only(request)
     form = StaffInviteForm(request.POST, prefix="invite")
@@ -502,6 +531,7 @@ def approvals(request):
 
 @login_required
 @require_POST
+@require_recent_auth(return_to=lambda request, code: reverse("accounts:approvals"))
 def approval_decide(request, code):
     invitation = queries.role_grant_get_for(request.user, code)
     decision = request.POST.get("decision")

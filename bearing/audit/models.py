@@ -22,6 +22,14 @@ class AuditAction(models.TextChoices):
     ROLE_GRANT_APPROVED = "role_grant_approved", "Approved a role grant"
     ROLE_GRANTED = "role_granted", "Role granted"
     CHAIN_KEYED = "chain_keyed", "Audit chain keyed"
+    SECOND_FACTOR_OK = "second_factor_ok", "Second factor accepted"
+    SECOND_FACTOR_FAILED = "second_factor_failed", "Second factor refused"
+    FACTOR_ADDED = "factor_added", "Second factor added"
+    FACTOR_REMOVED = "factor_removed", "Second factor removed"
+    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+    RECOVERY_CODES_MADE = "recovery_codes_made", "New recovery codes made"
+    REAUTHENTICATED = "reauthenticated", "Confirmed it was them again"
+    SESSION_ENDED = "session_ended", "Sign-in ended"
 
 
 GENESIS = chain.GENESIS

@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bearing.accounts.models import Organization
 from bearing.accounts.queries import roles_of
+from bearing.accounts.recent_auth import recent_auth_response
 from bearing.engagements.queries import Relation, agreement_in_force, engagement_get_for
 from bearing.lib.htmx import is_htmx
 
@@ -20,6 +22,13 @@ from .models import SupportResources
 from .safety import Resources
 
 
+def _consent_needs_recent_auth(request, page: str, code):
+    """Giving consent is a grave step: a recent sign-in first (see recent_auth)."""
+    if request.POST.get("consent") != "yes" or s.has_consent(request.user):
+        return None
+    return recent_auth_response(request, return_to=reverse(page, args=[code]))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def home(request, code):
@@ -29,6 +38,8 @@ def home(request, code):
     if request.method == "POST":
         if relation != Relation.COACHEE:
             raise Http404("Not found")
+        if (response := _consent_needs_recent_auth(request, "companion:home", code)) is not None:
+            return response
         try:
             if request.POST.get("consent") == "yes":
                 s.consent_give(user=request.user, request=request)
@@ -153,6 +164,9 @@ def roleplay_home(request, code):
     if relation != Relation.COACHEE:
         raise Http404("Not found")
     if request.method == "POST":
+        response = _consent_needs_recent_auth(request, "companion:roleplay_home", code)
+        if response is not None:
+            return response
         try:
             if request.POST.get("consent") == "yes":
                 s.consent_give(user=request.user, request=request)

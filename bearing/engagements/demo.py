@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from bearing.accounts.factors import device_add_known
 from bearing.accounts.models import (
     Membership,
     Organization,
@@ -31,6 +32,14 @@ from bearing.engagements.models import (
 )
 
 DEMO_PASSWORD = "bearing-demo-2026"
+# Coaches, sponsors and staff sign in with a second factor. The demo's authenticator
+# secret is published (README, `manage.py demo_code`), like the password: demo data
+# only, never for real people.
+DEMO_TOTP_SECRET = "BEARINGDEMOSECRETBEARINGDEMOKEYS"
+DEMO_CODE_HINT = (
+    "Coach, sponsor and staff accounts then ask for a code: add the key "
+    f"{DEMO_TOTP_SECRET} to an authenticator app, or run `manage.py demo_code`."
+)
 
 DEMO_LOGINS = [
     ("coach", "coach@demo.bearing", "Clara Okafor: three coachees at different stages"),
@@ -170,6 +179,8 @@ def build_demo() -> dict:
         Membership.objects.create(user=leader, role=Role.COACHEE, organization=org)
     Membership.objects.create(user=staff, role=Role.STAFF)
     PracticeOrganization.objects.create(practice=practice, organization=org)
+    for person in (clara, marcus, priya, staff):
+        device_add_known(user=person, secret=DEMO_TOTP_SECRET)
 
     # (a) Daniel: active, month four.
     daniel_e = _engagement(

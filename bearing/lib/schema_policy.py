@@ -44,6 +44,11 @@ PLAINTEXT: dict[str, str] = {
     "accounts.Invitation.email": "where the invitation goes; matched when it is accepted",
     "accounts.Invitation.name": "the invitee's name, as on a User row",
     "accounts.Invitation.role": "a role from a fixed list",
+    "accounts.TotpDevice.name": "a fixed label ('Authenticator app'), from code",
+    "accounts.RecoveryCode.code_hash": "a salted scrypt hash of a single-use recovery code",
+    "accounts.LoginSession.session_key": "the login session's key, as sessions.Session holds it",
+    "accounts.LoginSession.device": "a browser and system from a fixed list, not the user agent",
+    "accounts.LoginSession.network": "the /24 or /48 network of the client, never its address",
     # audit: never the content, by construction (detail keys are allow-listed)
     "audit.AuditEntry.actor_email_hash": "a keyed digest of an email address",
     "audit.AuditEntry.action": "an action from a fixed list",

@@ -123,6 +123,15 @@ def _role_grant(w):
     return {"code": invitation.code}
 
 
+def _login_session(w):
+    from bearing.accounts.models import LoginSession
+
+    row = LoginSession.objects.create(
+        user=w.coachee, session_key="sweep-elsewhere", device="A phone"
+    )
+    return {"code": row.code}
+
+
 def _reset(w):
     return {"uidb64": "MQ", "token": "set-password"}
 
@@ -145,6 +154,20 @@ POLICY: dict[str, Route] = {
     "accounts:password_reset_complete": Route(allow=EVERYONE, public=True),
     "accounts:settings": Route(allow=ANYONE_SIGNED_IN, methods=("GET", "POST")),
     "accounts:password_change": Route(allow=ANYONE_SIGNED_IN, methods=("GET", "POST")),
+    # The second step of signing in: anonymous without a right password goes to the
+    # login page; a signed-in person who has met it goes on to the dashboard.
+    "accounts:login_code": Route(allow=ANYONE_SIGNED_IN, methods=("GET", "POST")),
+    "accounts:login_setup": Route(allow=ANYONE_SIGNED_IN, methods=("GET", "POST")),
+    # Strong sign-in on the account pages: each person's own, nothing to see of others.
+    "accounts:confirm": Route(allow=ANYONE_SIGNED_IN, methods=("GET", "POST")),
+    "accounts:security": Route(allow=ANYONE_SIGNED_IN),
+    "accounts:authenticator_add": Route(allow=ANYONE_SIGNED_IN, methods=("GET", "POST")),
+    "accounts:authenticator_remove": Route(allow=ANYONE_SIGNED_IN, methods=("POST",)),
+    "accounts:recovery_codes": Route(allow=ANYONE_SIGNED_IN, methods=("POST",)),
+    "accounts:sign_ins": Route(allow=ANYONE_SIGNED_IN),
+    "accounts:sign_ins_end_others": Route(allow=ANYONE_SIGNED_IN, methods=("POST",)),
+    # One of the coachee's sign-ins: only the coachee may end it.
+    "accounts:sign_in_end": Route(allow={COACHEE}, methods=("POST",), kwargs=_login_session),
     "accounts:calendar": Route(allow=ANYONE_SIGNED_IN),
     "accounts:calendar_reset": Route(allow=ANYONE_SIGNED_IN, methods=("POST",)),
     # The token is the credential: whoever holds it gets the feed.

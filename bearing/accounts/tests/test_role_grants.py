@@ -137,7 +137,9 @@ class ApprovalTests(RoleGrantTestCase):
 
         self.client.logout()
         response = self.client.post(link_in(sent), NEW)
-        self.assertRedirects(response, reverse("dashboard"))
+        # A new coach sets up a second factor before any page.
+        self.assertRedirects(response, reverse("dashboard"), fetch_redirect_response=False)
+        self.assertRedirects(self.client.get(reverse("dashboard")), reverse("accounts:login_setup"))
         coach = Membership.objects.get(role=Role.COACH, user__email="new.coach@example.com")
         self.assertEqual(coach.practice, self.w.practice)
 

@@ -13,6 +13,7 @@ from bearing.accounts.models import User
 from bearing.engagements import queries as q
 from bearing.engagements.demo import DANIEL_SESSIONS, DEMO_LOGINS
 from bearing.engagements.models import Agreement, Engagement
+from bearing.lib.testing import sign_in
 
 
 class DemoDataTests(TestCase):
@@ -50,7 +51,7 @@ class DemoDataTests(TestCase):
         from django.urls import reverse
 
         client = Client()
-        client.force_login(User.objects.get(email="sponsor@demo.bearing"))
+        sign_in(client, User.objects.get(email="sponsor@demo.bearing"))
         daniel = Engagement.objects.get(coachee__email="leader@demo.bearing")
         page = client.get(reverse("programs:engagement", args=[daniel.code]))
         self.assertContains(page, "Executive presence: 75%")

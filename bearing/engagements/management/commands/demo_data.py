@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from bearing.accounts.models import User
-from bearing.engagements.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo
+from bearing.engagements.demo import DEMO_CODE_HINT, DEMO_LOGINS, DEMO_PASSWORD, build_demo
 
 
 class Command(BaseCommand):
@@ -23,3 +23,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Every demo account's password: {DEMO_PASSWORD}")
         for role, email, what in DEMO_LOGINS:
             self.stdout.write(f"  {role:<13} {email:<22} {what}")
+        self.stdout.write(DEMO_CODE_HINT)

@@ -14,7 +14,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from bearing.engagements.demo import DEMO_LOGINS, DEMO_PASSWORD
+from bearing.engagements.demo import DEMO_CODE_HINT, DEMO_LOGINS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -57,6 +57,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
         for role, email, what in DEMO_LOGINS:
             self.stdout.write(f"  {role:<13} {email:<22} {what}")
+        self.stdout.write(DEMO_CODE_HINT)
         self.stdout.flush()
 
         stopping = False
