@@ -225,7 +225,7 @@ def roleplay_start(*, engagement: Engagement, by: User, scenario: str) -> Compan
 
 @transaction.atomic
 def roleplay_turn(*, conversation: CompanionConversation, by: User, text: str):
-    from .roleplay import RolePlay, counterpart_reply
+    from .roleplay import RolePlay, counterpart_reply, record_referral
 
     conversation = (
         CompanionConversation.objects.select_for_update(of=("self",))
@@ -243,6 +243,7 @@ def roleplay_turn(*, conversation: CompanionConversation, by: User, text: str):
     CompanionMessage.objects.create(
         conversation=conversation, speaker=Speaker.LEADER, text=text, created_at=now
     )
+    play = RolePlay.from_dict(conversation.state)
     assessment = assess(text)
     if assessment.crisis:  # safety first, in role-play too
         reply_text = referral_reply(
@@ -251,8 +252,9 @@ def roleplay_turn(*, conversation: CompanionConversation, by: User, text: str):
             assessment.language,
         )
         referred = True
+        # Kept as a turn of its own: no tension change, never quoted in the debrief.
+        record_referral(play, text, reply_text)
     else:
-        play = RolePlay.from_dict(conversation.state)
         org = conversation.engagement.organization
         if org.companion_model_enabled and settings.COMPANION_MODEL_URL:
             from .llm import ModelConfig
@@ -271,7 +273,7 @@ def roleplay_turn(*, conversation: CompanionConversation, by: User, text: str):
         else:
             reply_text = counterpart_reply(play, text)
         referred = False
-        conversation.state = play.to_dict()
+    conversation.state = play.to_dict()
     reply = CompanionMessage.objects.create(
         conversation=conversation,
         speaker=Speaker.COMPANION,

@@ -195,7 +195,7 @@ def roleplay_home(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def roleplay(request, code):
-    from .roleplay import RolePlay, debrief, scenarios
+    from .roleplay import RolePlay, debrief, leader_turns, scenarios
 
     conv, relation = q.conversation_get_for(request.user, code, request=request)
     if not conv.scenario:
@@ -222,9 +222,7 @@ def roleplay(request, code):
         "chat": chat,
         "error": error,
         "tension": play.tension,
-        "debrief": debrief(play, [m.text for m in chat if m.speaker == "leader"])
-        if play.turns
-        else None,
+        "debrief": debrief(play, *leader_turns(chat)) if play.turns else None,
     }
     template = "companion/roleplay.html#play" if is_htmx(request) else "companion/roleplay.html"
     return render(request, template, ctx, status=400 if error else 200)
