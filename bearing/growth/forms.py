@@ -232,6 +232,47 @@ class CheckInCorrectionForm(CheckInForm):
         self.order_fields([name for name, _, _ in self.value_fields])
 
 
+class RaiseTargetForm(forms.Form):
+    """A further target for a goal whose target is reached: per key result, or the
+    coachee's own rating for a qualitative goal."""
+
+    def __init__(self, *args, goal, key_results=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key_results = list(key_results)
+        for kr in self.key_results:
+            unit = f" ({kr.unit})" if kr.unit else ""
+            now = f"{kr.current.normalize():f}"
+            lowest, highest, whole, _ = MEASURE_RANGES[kr.measure]
+            attrs = {"step": "1" if whole else "any"}
+            if lowest is not None:
+                attrs["min"] = str(lowest)
+            if highest is not None:
+                attrs["max"] = str(highest)
+            self.fields[f"target_{kr.id}"] = forms.DecimalField(
+                label=f"New target: {kr.metric}{unit}",
+                max_digits=12,
+                decimal_places=2,
+                initial=kr.target,
+                help_text=" ".join(
+                    filter(
+                        None, (f"You are at {now}; {kr.get_direction_display()}.", kr.range_help)
+                    )
+                ),
+                widget=forms.NumberInput(attrs=attrs),
+            )
+        if goal.kind == GoalKind.QUALITATIVE:
+            start = (goal.current_rating or goal.baseline_rating) + 1
+            self.fields["target_rating"] = forms.TypedChoiceField(
+                label="New target rating (1–10)",
+                choices=[("", "Choose a rating"), *SCALE[start - 1 :]],
+                coerce=int,
+                help_text=f"You rate yourself {goal.current_rating} today.",
+            )
+
+    def targets(self) -> dict:
+        return {kr.id: self.cleaned_data[f"target_{kr.id}"] for kr in self.key_results}
+
+
 class RhythmForm(forms.Form):
     every_weeks = forms.TypedChoiceField(
         label="How often?",

@@ -156,6 +156,26 @@ def goal_progress(goal: Goal) -> int:
     return round(sum(kr.progress for kr in krs) / len(krs))
 
 
+def goal_target_reached(goal: Goal, key_results=None) -> bool:
+    """An active goal at its target: every key result reached, or the coachee's own
+    rating at the target rating. ``key_results``: already fetched, to save a query."""
+    from .models import GoalKind
+
+    if goal.status != GoalStatus.ACTIVE:
+        return False
+    if goal.kind == GoalKind.QUALITATIVE:
+        return goal.current_rating is not None and goal.current_rating >= goal.target_rating
+    krs = list(goal.key_results.all()) if key_results is None else list(key_results)
+    return bool(krs) and all(kr.target_reached for kr in krs)
+
+
+def goals_reaching_target(engagement: Engagement) -> list[Goal]:
+    """Active goals whose target is reached: each waits for the coachee to mark it
+    achieved or to raise the target."""
+    goals = engagement.goals.filter(status=GoalStatus.ACTIVE).prefetch_related("key_results")
+    return [g for g in goals.order_by("created_at") if goal_target_reached(g)]
+
+
 # --- The coach's attention list -------------------------------------------------------
 
 

@@ -217,6 +217,63 @@ def goal_set_status(*, goal: Goal, by: User, status: str) -> Goal:
     return goal
 
 
+RAISE_RATING = "Choose a rating above where you are now to keep growing."
+
+
+def _raise_message(kr: KeyResult) -> str:
+    return f"Set it beyond where you are now ({kr.current.normalize():f}) to keep growing."
+
+
+@transaction.atomic
+def goal_raise_target(
+    *,
+    goal: Goal,
+    by: User,
+    targets: dict[int, Decimal] | None = None,
+    target_rating: int | None = None,
+) -> Goal:
+    """The coachee sets a target further on: each changed target lies beyond where
+    they are now, within its measure's range; reaching it again is celebrated again."""
+    goal = Goal.objects.select_for_update().select_related("engagement").get(pk=goal.pk)
+    _owned(goal, by)
+    if goal.status != GoalStatus.ACTIVE:
+        raise ValidationError("Only an active goal's target can be raised.")
+    targets = targets or {}
+    key_results = {kr.id: kr for kr in goal.key_results.all()}
+    if set(targets) - set(key_results):
+        raise ValidationError(
+            "Some of these key results are no longer in this goal; please reload."
+        )
+    changed = [kr_id for kr_id, value in targets.items() if value != key_results[kr_id].target]
+    rating_changed = target_rating is not None and target_rating != goal.target_rating
+    if not changed and not rating_changed:
+        if goal.kind == GoalKind.QUALITATIVE:
+            raise ValidationError({"target_rating": RAISE_RATING})
+        raise ValidationError({f"target_{i}": _raise_message(kr) for i, kr in key_results.items()})
+    for kr_id in changed:
+        kr, value = key_results[kr_id], targets[kr_id]
+        field = f"target_{kr_id}"
+        problem = measure_problem(kr.measure, value)
+        if problem:
+            raise ValidationError({field: problem})
+        beyond = value > kr.current if kr.direction == Direction.UP else value < kr.current
+        if not beyond:
+            raise ValidationError({field: _raise_message(kr)})
+        kr.target = value
+        kr.target_hit_at = None
+        kr.full_clean()
+        kr.save(update_fields=["target", "target_hit_at"])
+    if rating_changed:
+        if goal.kind != GoalKind.QUALITATIVE:
+            raise ValidationError("This goal is measured by its key results.")
+        _check_rating("target_rating", target_rating)
+        if target_rating <= (goal.current_rating or goal.baseline_rating):
+            raise ValidationError({"target_rating": RAISE_RATING})
+        goal.target_rating = target_rating
+        goal.save(update_fields=["target_rating"])
+    return goal
+
+
 @transaction.atomic
 def milestone_reach(*, milestone: Milestone, by: User) -> Milestone:
     _owned(milestone.goal, by)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("goals/<uuid:code>/accept/", views.goal_accept, name="goal_accept"),
     path("goals/<uuid:code>/share/", views.goal_share, name="goal_share"),
     path("goals/<uuid:code>/status/", views.goal_status, name="goal_status"),
+    path("goals/<uuid:code>/raise-target/", views.goal_raise_target, name="goal_raise_target"),
     path("milestones/<uuid:code>/reached/", views.milestone_reached, name="milestone_reached"),
     path("account/reminders/", views.reminder_settings, name="reminder_settings"),
     path("reminders/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),

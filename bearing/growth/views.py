@@ -19,7 +19,7 @@ from bearing.engagements.queries import Relation, agreement_in_force, engagement
 from . import queries as q
 from . import services as s
 from .charts import line_chart
-from .forms import CheckInCorrectionForm, CheckInForm, GoalForm, RhythmForm
+from .forms import CheckInCorrectionForm, CheckInForm, GoalForm, RaiseTargetForm, RhythmForm
 from .models import GoalKind
 
 
@@ -84,6 +84,7 @@ def plan(request, code):
     for goal in goals:
         goal.progress = q.goal_progress(goal)
         goal.bar = goal.progress // 10 * 10  # a CSS width class: no inline styles
+        goal.reached = q.goal_target_reached(goal)
     _audit_coach_read(request, relation, engagement, "plan")
     agreement = agreement_in_force(engagement)
     return render(
@@ -108,7 +109,8 @@ def goal_detail(request, code):
     series = q.series_for_goal(goal)
     tz = timezone.get_current_timezone()
     charts = []
-    for kr in goal.key_results.all():
+    key_results = list(goal.key_results.all())
+    for kr in key_results:
         points = [
             (p.when.astimezone(tz).strftime("%-d %b"), p.value) for p in series.get(kr.id, [])
         ]
@@ -159,6 +161,7 @@ def goal_detail(request, code):
             "is_coachee": relation == Relation.COACHEE,
             "progress": q.goal_progress(goal),
             "milestones": list(goal.milestones.all()),
+            "reached": q.goal_target_reached(goal, key_results),
         },
     )
 
@@ -216,6 +219,36 @@ def goal_status(request, code):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def goal_raise_target(request, code):
+    """The target is reached and the coachee wants to go further."""
+    goal, relation = q.goal_get_for(request.user, code)
+    if relation != Relation.COACHEE:
+        raise Http404("Not found")
+    key_results = list(goal.key_results.all()) if goal.kind == GoalKind.MEASURABLE else []
+    form = RaiseTargetForm(request.POST or None, goal=goal, key_results=key_results)
+    if request.method == "POST" and form.is_valid():
+        try:
+            s.goal_raise_target(
+                goal=goal,
+                by=request.user,
+                targets=form.targets(),
+                target_rating=form.cleaned_data.get("target_rating"),
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "New target set. On you go.")
+            return redirect("growth:goal", code=goal.code)
+    return render(
+        request,
+        "growth/raise_target.html",
+        {"goal": goal, "engagement": goal.engagement, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
 @require_POST
 def milestone_reached(request, code):
     milestone, relation = q.milestone_get_for(request.user, code)
@@ -254,6 +287,7 @@ def check_in(request, code):
             _errors_to_form(form, exc)
         else:
             messages.success(request, "Check-in saved. Thank you — small steps add up.")
+            # The wins page then asks about any goal whose target is now reached.
             return redirect("growth:wins", code=engagement.code)
     return render(
         request,
@@ -366,6 +400,9 @@ def wins(request, code):
             "relation": relation,
             "wins": q.wins_of(engagement),
             "is_coachee": relation == Relation.COACHEE,
+            "reached_goals": (
+                q.goals_reaching_target(engagement) if relation == Relation.COACHEE else []
+            ),
         },
     )
 
