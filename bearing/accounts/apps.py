@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
-        from . import login_sessions, signals  # noqa: F401
+        from . import login_sessions, signals, signin_flow  # noqa: F401

@@ -20,6 +20,8 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import login
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -158,6 +160,15 @@ def setup_secret(request, user: User) -> str:
 
 def setup_done(request) -> None:
     request.session.pop(SETUP_KEY, None)
+
+
+@receiver(user_logged_in, dispatch_uid="bearing.signin_flow.authenticated")
+def _on_login(sender, request, user, **kwargs):
+    """Every sign-in is a fresh proof of who the person is (an accepted invitation
+    too); how the second factor was met is set by whoever completes it."""
+    if request is not None and hasattr(request, "session"):
+        request.session[AUTH_AT_KEY] = int(time.time())
+        request.session.pop(STEP_KEY, None)
 
 
 # --- Middleware ---------------------------------------------------------------------------

@@ -188,3 +188,24 @@ class GuardedViewsTests(WorldTestCase):
             with self.subTest(name):
                 view = resolve(reverse(name, kwargs=kwargs)).func
                 self.assertEqual(getattr(view, "requires_recent_auth", None), 5)
+
+
+class FreshSignInTests(RecentAuthTestCase):
+    def test_accepting_an_invitation_counts_as_signing_in(self):
+        _, token = invitation_create(
+            invited_by=None,
+            email="new.leader@example.com",
+            role=Role.COACHEE,
+            organization=self.w.organization,
+            send=False,
+        )
+        data = {
+            "name": "Nadia Noor",
+            "time_zone": "UTC",
+            "password": "a-long-new-passphrase",
+            "password_again": "a-long-new-passphrase",
+        }
+        self.client.post(reverse("accounts:invitation", args=[token]), data)
+        at = self.client.session[signin_flow.AUTH_AT_KEY]
+        self.assertLessEqual(abs(at - time.time()), 5)
+        self.assertEqual(self.client.get(reverse("accounts:authenticator_add")).status_code, 200)
