@@ -286,6 +286,12 @@ class NotesForm(forms.Form):
         self.fields["body"].label = label
 
 
+class SharedNotesForm(NotesForm):
+    """Shared notes, with the version the editor started from (a hidden field)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
 def _not_before_today(value):
     if value < timezone.localdate():
         raise forms.ValidationError("Choose today or a later date.")

@@ -254,6 +254,9 @@ class CoachingSession(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Bumped on every save of the shared notes; an edit carries the version it started
+    # from, so a save over someone else's newer text is refused instead of wiping it.
+    shared_notes_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     attendance_marked_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -315,6 +318,37 @@ class CoachingSession(models.Model):
         until = self.cancelled_at + SESSION_RESTORE_WINDOW
         now = timezone.now()
         return until if now < until and self.scheduled_for > now else None
+
+
+class SharedNotesVersion(models.Model):
+    """One saved text of a coaching session's shared notes, kept so that an earlier
+    version can be read again (by the coach and the coachee only, like the notes)."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(
+        CoachingSession, on_delete=models.CASCADE, related_name="shared_notes_versions"
+    )
+    version = models.PositiveIntegerField()
+    body = EncryptedTextField()
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["session", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "version"], name="shared_notes_version_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Shared notes v{self.version} of {self.session}"
 
 
 class PrivateNote(models.Model):

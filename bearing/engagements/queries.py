@@ -154,6 +154,12 @@ def sessions_of(engagement: Engagement):
     return engagement.sessions.order_by("-scheduled_for")
 
 
+def shared_notes_versions(session: CoachingSession):
+    """Earlier (and the current) texts of a session's shared notes, newest first. The
+    session comes through ``session_get_for``: the coach and the coachee only."""
+    return session.shared_notes_versions.select_related("saved_by").order_by("-version")
+
+
 def private_note_for(user: User, session: CoachingSession) -> PrivateNote | None:
     """Only the engagement's coach ever gets the private note; anyone else gets 404."""
     if session.engagement.coach_id != user.id:

@@ -30,6 +30,7 @@ from .models import (
     EngagementStatus,
     PrivateNote,
     SessionStatus,
+    SharedNotesVersion,
 )
 
 MAX_TEXT = 20_000
@@ -476,16 +477,54 @@ def agenda_update(
     return session
 
 
+class SharedNotesConflict(ValidationError):
+    """The shared notes changed since the editor started: their save is refused and
+    ``session`` carries the newer text, so both can be shown and nothing is lost."""
+
+    def __init__(self, session: CoachingSession):
+        super().__init__({"body": "These notes changed while you were writing. Nothing was saved."})
+        self.session = session
+
+
 @transaction.atomic
-def shared_notes_update(*, session: CoachingSession, by: User, body: str) -> CoachingSession:
+def shared_notes_update(
+    *, session: CoachingSession, by: User, body: str, base_version: int | None = None
+) -> CoachingSession:
+    """Save the shared notes. ``base_version`` is the version the editor started
+    from: if someone saved since, the save is refused (SharedNotesConflict) rather
+    than wiping their words. Every saved text is kept as a SharedNotesVersion."""
     session = _locked_session(session)
     if by.id not in {session.engagement.coach_id, session.engagement.coachee_id}:
         raise ValidationError("Only the coach and the coachee keep shared notes.")
-    session.shared_notes = _check_length("body", body)
-    session.shared_notes_updated_at = timezone.now()
+    body = _check_length("body", body)
+    if body == session.shared_notes:
+        return session  # nothing changed (whatever version the editor started from)
+    if base_version is not None and base_version != session.shared_notes_version:
+        raise SharedNotesConflict(session)
+    now = timezone.now()
+    if session.shared_notes and not session.shared_notes_versions.exists():
+        # Text written before versions were kept becomes the first one.
+        SharedNotesVersion.objects.create(
+            session=session,
+            version=session.shared_notes_version,
+            body=session.shared_notes,
+            saved_by_id=session.shared_notes_updated_by_id,
+            saved_at=session.shared_notes_updated_at or now,
+        )
+    session.shared_notes = body
+    session.shared_notes_version += 1
+    session.shared_notes_updated_at = now
     session.shared_notes_updated_by = by
     session.save(
-        update_fields=["shared_notes", "shared_notes_updated_at", "shared_notes_updated_by"]
+        update_fields=[
+            "shared_notes",
+            "shared_notes_version",
+            "shared_notes_updated_at",
+            "shared_notes_updated_by",
+        ]
+    )
+    SharedNotesVersion.objects.create(
+        session=session, version=session.shared_notes_version, body=body, saved_by=by, saved_at=now
     )
     return session
 

@@ -22,6 +22,11 @@ urlpatterns = [
     path("sessions/<uuid:code>/attendance/", views.session_attendance, name="session_attendance"),
     path("sessions/<uuid:code>/agenda/", views.agenda, name="agenda"),
     path("sessions/<uuid:code>/shared-notes/", views.shared_notes, name="shared_notes"),
+    path(
+        "sessions/<uuid:code>/shared-notes/history/",
+        views.shared_notes_history,
+        name="shared_notes_history",
+    ),
     path("sessions/<uuid:code>/private-notes/", views.private_notes, name="private_notes"),
     path("sessions/<uuid:code>/commitments/", views.commitments, name="commitments"),
     path("actions/<uuid:code>/", views.action_edit, name="action_edit"),

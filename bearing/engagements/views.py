@@ -39,6 +39,7 @@ from .forms import (
     NotesForm,
     SessionCancelForm,
     SessionForm,
+    SharedNotesForm,
     StatusForm,
 )
 from .models import ENGAGEMENT_TRANSITIONS, EngagementStatus, SessionStatus
@@ -609,8 +610,10 @@ def _session_context(request, session, relation, **forms):
                 "why": session.agenda_why,
             }
         ),
-        "shared_form": NotesForm(
-            initial={"body": session.shared_notes}, label="Shared notes", prefix="shared"
+        "shared_form": SharedNotesForm(
+            initial={"body": session.shared_notes, "version": session.shared_notes_version},
+            label="Shared notes",
+            prefix="shared",
         ),
         "session_actions": list(session.actions.select_related("owner").order_by("due_on")),
         "commitments_form": CommitmentsForm(),
@@ -641,27 +644,24 @@ def session_detail(request, code):
     return render(request, "engagements/session_detail.html", ctx)
 
 
-def _session_response(request, session, relation, partial: str, message: str, **forms):
+def _session_response(
+    request, session, relation, partial: str, message: str, conflict=None, **forms
+):
     """htmx: the one section, re-rendered in place. Otherwise: redirect, or the
-    whole page with the errors next to their fields."""
+    whole page with the errors next to their fields. ``conflict``: the newer shared
+    notes someone else saved, shown beside the refused text (409)."""
     failed = any(f.errors for f in forms.values())
+    status = 409 if conflict is not None else 400 if failed else 200
     if is_htmx(request):
         ctx = _session_context(request, session, relation, **forms)
         ctx["saved"] = "" if failed else message
-        # Errors answer 400; base.html's htmx-config swaps 400, 409 and 422 in place.
-        return render(
-            request,
-            f"engagements/session_detail.html#{partial}",
-            ctx,
-            status=400 if failed else 200,
-        )
+        ctx["shared_conflict"] = conflict
+        # Errors answer 400 (409 for a conflict); base.html's htmx-config swaps them in place.
+        return render(request, f"engagements/session_detail.html#{partial}", ctx, status=status)
     if failed:
-        return render(
-            request,
-            "engagements/session_detail.html",
-            _session_context(request, session, relation, **forms),
-            status=400,
-        )
+        ctx = _session_context(request, session, relation, **forms)
+        ctx["shared_conflict"] = conflict
+        return render(request, "engagements/session_detail.html", ctx, status=status)
     messages.success(request, message)
     return redirect(f"{_session_url(session)}#{partial}")
 
@@ -690,16 +690,62 @@ def agenda(request, code):
 @require_POST
 def shared_notes(request, code):
     session, relation = q.session_get_for(request.user, code)
-    form = NotesForm(request.POST, label="Shared notes", prefix="shared")
+    form = SharedNotesForm(request.POST, label="Shared notes", prefix="shared")
+    conflict = None
     if form.is_valid():
         try:
             session = s.shared_notes_update(
-                session=session, by=request.user, body=form.cleaned_data["body"]
+                session=session,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                base_version=form.cleaned_data["version"] or 0,
             )
+        except s.SharedNotesConflict as exc:
+            # Their words stay in the box; the newer text is shown beside them, and the
+            # next save starts from it (whoever saves then has seen both).
+            session = exc.session
+            conflict = session
+            data = request.POST.copy()
+            data["shared-version"] = str(session.shared_notes_version)
+            form = SharedNotesForm(data, label="Shared notes", prefix="shared")
+            form.is_valid()
+            _apply_errors(form, exc)
         except ValidationError as exc:
             _apply_errors(form, exc)
     return _session_response(
-        request, session, relation, "shared-notes", "Shared notes saved.", shared_form=form
+        request,
+        session,
+        relation,
+        "shared-notes",
+        "Shared notes saved.",
+        conflict=conflict,
+        shared_form=form,
+    )
+
+
+@login_required
+@require_GET
+def shared_notes_history(request, code):
+    """Every saved text of the shared notes, newest first: the coach and the coachee."""
+    session, relation = q.session_get_for(request.user, code)
+    versions = list(q.shared_notes_versions(session))
+    if any(v.saved_by_id not in (None, request.user.id) for v in versions):
+        audit_record(
+            action=AuditAction.READ,
+            actor=request.user,
+            target=session,
+            request=request,
+            field="shared_notes_history",
+        )
+    return render(
+        request,
+        "engagements/shared_notes_history.html",
+        {
+            "session": session,
+            "engagement": session.engagement,
+            "versions": versions,
+            "is_coach": relation == q.Relation.COACH,
+        },
     )
 
 

@@ -49,6 +49,7 @@ class CanaryTests(WorldTestCase):
             reverse("engagements:agreement", args=[self.w.engagement.code]),
             reverse("engagements:session_detail", args=[self.w.past_session.code]),
             reverse("engagements:session_detail", args=[self.w.next_session.code]),
+            reverse("engagements:shared_notes_history", args=[self.w.past_session.code]),
             reverse("engagements:action_edit", args=[self.w.action.code]),
             reverse("programs:engagement", args=[self.w.engagement.code]),
             reverse("growth:plan", args=[self.w.engagement.code]),

@@ -217,6 +217,8 @@ POLICY: dict[str, Route] = {
     "engagements:session_attendance": Route(allow=COACHES, methods=("POST",), kwargs=_past),
     "engagements:agenda": Route(allow={COACHEE}, methods=("POST",), kwargs=_session),
     "engagements:shared_notes": Route(allow=PAIR, methods=("POST",), kwargs=_past),
+    # Earlier versions of the shared notes: the coach and the coachee, never the sponsor.
+    "engagements:shared_notes_history": Route(allow=PAIR, kwargs=_past),
     "engagements:private_notes": Route(allow=COACHES, methods=("POST",), kwargs=_past),
     "engagements:commitments": Route(allow={COACHEE}, methods=("POST",), kwargs=_past),
     "engagements:action_edit": Route(allow=PAIR, methods=("GET", "POST"), kwargs=_action),
@@ -227,19 +229,12 @@ POLICY: dict[str, Route] = {
     "growth:check_ins": Route(allow=PAIR, kwargs=_engagement),
     "growth:wins": Route(allow=PAIR, kwargs=_engagement),
     "growth:rhythm": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_engagement),
-    "growth:check_in_correct": Route(
-        allow={COACHEE}, methods=("GET", "POST"), kwargs=lambda w: {"code": w.check_in.code}
-    ),
-    "growth:check_in_withdraw": Route(
-        allow={COACHEE}, methods=("GET", "POST"), kwargs=lambda w: {"code": w.check_in.code}
-    ),
     "growth:goal": Route(allow=PAIR, kwargs=_goal),
     "growth:goal_accept": Route(allow={COACHEE}, methods=("POST",), kwargs=_goal),
     "growth:goal_share": Route(allow={COACHEE}, methods=("POST",), kwargs=_goal),
     "growth:goal_status": Route(allow={COACHEE}, methods=("POST",), kwargs=_goal),
     "growth:milestone_reached": Route(allow={COACHEE}, methods=("POST",), kwargs=_milestone),
     "growth:summaries": Route(
-    "growth:goal_raise_target": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_goal),
         allow=PAIR, methods=("GET", "POST"), kwargs=_engagement, post_allow=COACHES
     ),
     "growth:summary_decide": Route(allow={COACHEE}, methods=("POST",), kwargs=_summary),

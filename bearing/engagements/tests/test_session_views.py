@@ -320,7 +320,11 @@ class NotesTests(WorldTestCase):
         url = reverse("engagements:shared_notes", args=[self.w.past_session.code])
         for user, text in ((self.w.coach, "From the coach"), (self.w.coachee, "From the coachee")):
             self.login(user)
-            response = self.client.post(url, {"shared-body": text}, headers=HTMX)
+            # Each starts from the notes as they now are (the page's hidden version).
+            version = CoachingSession.objects.get(pk=self.w.past_session.pk).shared_notes_version
+            response = self.client.post(
+                url, {"shared-body": text, "shared-version": version}, headers=HTMX
+            )
             self.assertContains(response, "Shared notes saved.")
             self.assertContains(response, 'id="shared-notes"')
             self.assertNotContains(response, "<html")

@@ -39,6 +39,7 @@ VIEWS = [
     View("engagements:session_attendance", "past_session", ("POST",), allow=("coach",)),
     View("engagements:agenda", "next_session", ("POST",), allow=("coachee",)),
     View("engagements:shared_notes", "past_session", ("POST",)),
+    View("engagements:shared_notes_history", "past_session", ("GET",)),
     View("engagements:private_notes", "past_session", ("POST",), allow=("coach",)),
     View("engagements:commitments", "past_session", ("POST",), allow=("coachee",)),
     View("engagements:action_edit", "action", ("GET", "POST")),
