@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("bearing.accounts.urls")),
     path("", include("bearing.engagements.urls")),
+    path("", include("bearing.workspace")),
     path("", include("bearing.growth.urls")),
     path("", include("bearing.companion.urls")),
     path("sponsor/", include("bearing.programs.urls")),

@@ -50,6 +50,8 @@ class CanaryTests(WorldTestCase):
             reverse("engagements:session_detail", args=[self.w.past_session.code]),
             reverse("engagements:session_detail", args=[self.w.next_session.code]),
             reverse("engagements:shared_notes_history", args=[self.w.past_session.code]),
+            reverse("workspace:session", args=[self.w.next_session.code]),
+            reverse("workspace:session", args=[self.w.past_session.code]),
             reverse("engagements:action_edit", args=[self.w.action.code]),
             reverse("programs:engagement", args=[self.w.engagement.code]),
             reverse("growth:plan", args=[self.w.engagement.code]),
@@ -86,6 +88,7 @@ class CanaryTests(WorldTestCase):
             reverse("companion:home", args=[self.w.engagement.code]),
             reverse("companion:conversation", args=[self.w.conversation.code]),
             reverse("engagements:detail", args=[self.w.engagement.code]),
+            reverse("workspace:session", args=[self.w.next_session.code]),
         ):
             self.assertNotIn(tag, self.client.get(url).content.decode())
 

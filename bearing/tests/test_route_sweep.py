@@ -223,6 +223,10 @@ POLICY: dict[str, Route] = {
     "engagements:commitments": Route(allow={COACHEE}, methods=("POST",), kwargs=_past),
     "engagements:action_edit": Route(allow=PAIR, methods=("GET", "POST"), kwargs=_action),
     "engagements:action_done": Route(allow=PAIR, methods=("POST",), kwargs=_action),
+    # The coach's session workspace: the coach only; the coachee and the sponsor get 404.
+    "workspace:session": Route(allow=COACHES, kwargs=_session),
+    "workspace:copy_question": Route(allow=COACHES, methods=("POST",), kwargs=_session),
+    "workspace:close": Route(allow=COACHES, methods=("POST",), kwargs=_session),
     # growth: the coachee writes, the coach reads (and may suggest goals)
     "growth:plan": Route(allow=PAIR, methods=("GET", "POST"), kwargs=_engagement),
     "growth:check_in": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_engagement),
