@@ -5,8 +5,13 @@ turn *means*, not which words it contains: each turn is read as moves —
 acknowledging, asking an open question, naming an observable detail, owning one's
 part, empathy, reassurance, working together (they ease it); blame, dismissal,
 threat, contempt, sarcasm, commands, a "but" that takes an acknowledgement back, and
-a harsh message wrapped in polite words (they raise it). Negation turns a move into
-its opposite ("I'm not blaming you"); the last clause decides. Steps shrink near 0
+a harsh message wrapped in polite words (they raise it). The moves come from cue lists
+kept as data (data/roleplay/moves.txt), from how a sentence is built (an order, a
+"why ... you" that accuses, an "if you ..., we will ..." that threatens, a label after
+"you're so"), from judgements aimed at the person or their work, and — only when none
+of these names anything — from a small tone model of words and word pairs. Negation
+turns a move into its opposite ("I'm not blaming you"), but a disclaimer does not
+("I'm not saying you're lazy, but ..."); the last clause decides. Steps shrink near 0
 and 10, so the counterpart never snaps to an extreme.
 
 The counterpart answers what was said: a question gets an answer in character, an
@@ -57,19 +62,7 @@ NEGATED = {
     "command": ("reassurance", 0.6),  # "I'm not asking you to fix this alone"
 }
 DERIVED_WEIGHTS = {"challenge": 0.6, "deflection": 1.0}
-LOWERING = (
-    "acknowledgement",
-    "reflection",
-    "transparency",
-    "offer",
-    "empathy",
-    "ownership",
-    "appreciation",
-    "collaboration",
-    "reassurance",
-    "curiosity",
-    "i_statement",
-)
+EASING_LEADS = ("ownership", "empathy", "acknowledgement", "appreciation", "reassurance")
 RAISING = (
     "blame",
     "criticism",
@@ -331,7 +324,9 @@ QUESTION_KINDS = (
         "needs",
         r"what (do|would|will) you need|what (would|might|could) help|how (can|could|might) i"
         r" (help|support)|what support|what can (i|we) do (for you|to help|to make)|what would"
-        r" make (this|it|things) (easier|better|work)|what do you want from",
+        r" make (this|it|things) (easier|better|work|right)|what do you want from|would you like"
+        r" (me|a|some|to)|is there (anything|anyone|someone)|do you want (me|a|some)|can i (get|do"
+        r"|call|bring)",
     ),
     (
         "concern",
@@ -346,7 +341,8 @@ QUESTION_KINDS = (
         r" we|what if we|would you be (willing|open|up for)|(could|can|shall|should) we|how"
         r" about|what are (the|our) options|what would (a good|success|good) |what (do|did)"
         r" you (want|have in mind|propose|suggest)|what (is|are) (your|the) (ask|proposal|idea)"
-        r"|what would you (give|drop|trade)|which (one|option|would you)",
+        r"|what would you (give|drop|trade)|which (one|option|would you)|would (a|an|it|that|this)"
+        r" .{0,40}help",
     ),
 )
 DETAIL_PATTERNS = (
@@ -774,31 +770,81 @@ def _cue_hits(sentences: list[str]) -> list[_Hit]:
 
 
 def read_turn(text: str, weights: dict[str, float] | None = None, counterpart: str = "") -> Reading:
-    """Read what a leader's turn does. Deterministic; standard library; well under 5 ms."""
+    """Read what a leader's turn does. Deterministic; standard library; about a
+    millisecond for a turn of a sentence or two."""
     norm = normalise(text)
     sentences = _sentences(norm)
-    joined = " ".join(sentences)
     hits = _cue_hits(sentences)
     hits += _judgement_hits(sentences, hits)
     hits += _structure_hits(sentences, hits)
-    extra: list[tuple[str, float]] = []
-    sarcasm_weight = cues()["sarcasm"][0]
+    _void_ironic_praise(sentences, hits)
+    extra, question_kind = _questions(sentences, hits)
+    lead = _last_clause_decides(" ".join(sentences), hits, extra)
 
-    # Sarcasm: positive words beside an ironic marker are not positive.
+    detail = find_detail(text, counterpart)
+    observed = OBSERVED_ACTION.search(norm) and (
+        detail is not None or SPECIFIC_CUES.search(norm) or OBSERVED_EFFECT.search(norm)
+    )
+    if observed:
+        # A concrete detail helps an otherwise fair turn; it does not soften a harsh one.
+        so_far = sum(h.weight for h in hits) + sum(w for _n, w in extra)
+        extra.append(("specific", SPECIFIC if so_far <= SPECIFIC_UNTIL else 0.0))
+    shouted = re.findall(r"\b[A-Z]{4,}\b", text)
+    if len(shouted) >= 2 or "!!" in text:
+        extra.append(("shouting", SHOUTING))
+
+    factor = weights or {}
+    moves: Counter = Counter()
+    score = 0.0
+    for h in hits:
+        if h.move != "voided":
+            moves[h.move] += 1
+            score += h.weight * factor.get(h.move, 1.0)
+    for name, w in extra:
+        moves[name] += 1
+        score += w * factor.get(name, 1.0)
+    score += _tone_when_nothing_named(text, moves, score)
+    asked = moves["open_question"] + moves["closed_question"] + moves["why_question"]
+    if asked:
+        moves["question"] = asked
+
+    if lead is None and score > 0:
+        pushed = {h.move for h in hits if h.weight > 0} | ({"harsh_tone"} & set(moves))
+        lead = next((m for m in LEAD_ORDER if m in pushed), None)
+    elif lead is None and score < 0:
+        lead = next((m for m in EASING_LEADS if moves[m]), None)
+    return Reading(
+        moves={k: v for k, v in moves.items() if v},
+        score=round(score, 3),
+        question=question_kind,
+        detail=detail,
+        lead=lead,
+    )
+
+
+def _void_ironic_praise(sentences: list[str], hits: list[_Hit]) -> None:
+    """Positive words beside an ironic marker are not positive ("Oh great, another
+    excuse, thanks so much"); a marker in context makes the sentence sarcastic."""
     offset = 0
     for s_index, sentence in enumerate(sentences):
         mine = [h for h in hits if h.sentence == s_index]
         positive = [h for h in mine if h.move in POSITIVE_FOR_SARCASM]
         ironic = any(h.move == "sarcasm" for h in mine)
         if positive and not ironic and SARCASM_CONTEXT.search(sentence):
-            hits.append(_Hit("sarcasm", sarcasm_weight, offset + len(sentence), s_index))
+            hits.append(_Hit("sarcasm", cues()["sarcasm"][0], offset + len(sentence), s_index))
             ironic = True
         if ironic:
             for h in positive:
                 h.move, h.weight = "voided", 0.0
         offset += len(sentence) + 1
 
-    # Questions: genuine ones ease the tension; a hostile "question" is not one.
+
+def _questions(
+    sentences: list[str], hits: list[_Hit]
+) -> tuple[list[tuple[str, float]], str | None]:
+    """Genuine questions ease the tension; a hostile "question" is not one. Returns
+    the question moves and the kind of the last genuine question (for the answer)."""
+    extra: list[tuple[str, float]] = []
     question_kind = None
     asked = 0
     for s_index, sentence in enumerate(sentences):
@@ -820,97 +866,58 @@ def read_turn(text: str, weights: dict[str, float] | None = None, counterpart: s
             extra.append(("closed_question", CLOSED_QUESTION if credit else 0.0))
         asked += 1
         question_kind = _question_kind(stripped)
+    return extra, question_kind
 
-    # The last clause decides: polite words before a harsh ending do not soften it...
-    lead = None
+
+def _last_clause_decides(joined: str, hits: list[_Hit], extra: list) -> str | None:
+    """Polite words before a harsh ending do not soften it, and a "but" takes back
+    what came before it. Adjusts the hits' weights; returns what the counterpart
+    reacts to, if one of these shaped the turn."""
     lowering = [h for h in hits if h.weight < 0]
     harsh = [h for h in hits if h.move in HARSH and h.weight >= 1.2]
     if harsh and lowering:
         last_harsh = max(harsh, key=lambda h: h.start)
         if not any(h.start > last_harsh.start for h in lowering):
-            earlier = [h for h in lowering if h.start < last_harsh.start]
-            for h in earlier:
-                h.weight *= POLITE_KEEPS
+            for h in lowering:
+                if h.start < last_harsh.start:
+                    h.weight *= POLITE_KEEPS
             extra.append(("polite_wrapped", POLITE_WRAP))
-            lead = "polite_wrapped"
-    # ... and a "but" takes back what came before it.
-    if lead is None:
-        cuts = [0, *_contrasts(joined), len(joined) + 1]
-        for i in range(1, len(cuts) - 1):
-            before = [h for h in hits if cuts[i - 1] <= h.start < cuts[i]]
-            after = [h for h in hits if cuts[i] <= h.start < cuts[i + 1]]
-            b_sum = sum(h.weight for h in before)
-            a_sum = sum(h.weight for h in after)
-            if b_sum < 0 <= a_sum:
-                for h in before:
-                    if h.weight < 0:
-                        h.weight *= BUT_KEEPS
-                extra.append(("but", BUT_UNDO))
-                lead = lead or "but"
-            elif b_sum > 0 > a_sum:
-                for h in before:
-                    if h.weight > 0:
-                        h.weight *= SOFTENED_KEEPS
+            return "polite_wrapped"
+    lead = None
+    cuts = [0, *_contrasts(joined), len(joined) + 1]
+    for i in range(1, len(cuts) - 1):
+        before = [h for h in hits if cuts[i - 1] <= h.start < cuts[i]]
+        after = [h for h in hits if cuts[i] <= h.start < cuts[i + 1]]
+        b_sum = sum(h.weight for h in before)
+        a_sum = sum(h.weight for h in after)
+        if b_sum < 0 <= a_sum:
+            for h in before:
+                if h.weight < 0:
+                    h.weight *= BUT_KEEPS
+            extra.append(("but", BUT_UNDO))
+            lead = "but"
+        elif b_sum > 0 > a_sum:
+            for h in before:
+                if h.weight > 0:
+                    h.weight *= SOFTENED_KEEPS
+    return lead
 
-    detail = find_detail(text, counterpart)
-    observed = OBSERVED_ACTION.search(norm) and (
-        detail is not None or SPECIFIC_CUES.search(norm) or OBSERVED_EFFECT.search(norm)
-    )
-    if observed:
-        # A concrete detail helps an otherwise fair turn; it does not soften a harsh one.
-        so_far = sum(h.weight for h in hits) + sum(w for _n, w in extra)
-        extra.append(("specific", SPECIFIC if so_far <= SPECIFIC_UNTIL else 0.0))
-    shouted = re.findall(r"\b[A-Z]{4,}\b", text)
-    if len(shouted) >= 2 or "!!" in text:
-        extra.append(("shouting", SHOUTING))
 
-    factor = weights or {}
-    moves: Counter = Counter()
-    score = 0.0
-    for h in hits:
-        if h.move == "voided":
-            continue
-        moves[h.move] += 1
-        score += h.weight * factor.get(h.move, 1.0)
-    for name, w in extra:
-        moves[name] += 1
-        score += w * factor.get(name, 1.0)
+def _tone_when_nothing_named(text: str, moves: Counter, score: float) -> float:
+    """The tone model's say, only when no move was named (see below). Adds the move;
+    returns the change to the score."""
     named = [m for m in moves if m not in ("closed_question", "why_question", "specific")]
-    if abs(score) < DEAD_ZONE and not named and len(text.split()) >= 3:
-        reading = tone(text)
-        if reading["raise"] >= TONE_CONFIDENCE:
-            moves["harsh_tone"] += 1
-            score += TONE_HARSH
-        elif (
-            reading["lower"] >= WARM_CONFIDENCE
-            and reading["raise"] <= WARM_RAISE_AT_MOST
-            and not text.rstrip().endswith("?")
-        ):
-            moves["warm_tone"] += 1
-            score += TONE_WARM
-    asked_total = moves["open_question"] + moves["closed_question"] + moves["why_question"]
-    if asked_total:
-        moves["question"] = asked_total
-
-    if lead is None and score > 0:
-        pushed = {h.move for h in hits if h.weight > 0} | ({"harsh_tone"} & set(moves))
-        lead = next((m for m in LEAD_ORDER if m in pushed), None)
-    elif lead is None and score < 0:
-        lead = next(
-            (
-                m
-                for m in ("ownership", "empathy", "acknowledgement", "appreciation", "reassurance")
-                if moves[m]
-            ),
-            None,
-        )
-    return Reading(
-        moves={k: v for k, v in moves.items() if v},
-        score=round(score, 3),
-        question=question_kind,
-        detail=detail,
-        lead=lead,
-    )
+    if abs(score) >= DEAD_ZONE or named or len(text.split()) < 3:
+        return 0.0
+    reading = tone(text)
+    if reading["raise"] >= TONE_CONFIDENCE:
+        moves["harsh_tone"] += 1
+        return TONE_HARSH
+    warm = reading["lower"] >= WARM_CONFIDENCE and reading["raise"] <= WARM_RAISE_AT_MOST
+    if warm and not text.rstrip().endswith("?"):
+        moves["warm_tone"] += 1
+        return TONE_WARM
+    return 0.0
 
 
 # --- Tone, when no move was named ---------------------------------------------------------

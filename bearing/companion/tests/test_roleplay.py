@@ -158,9 +158,10 @@ class TensionTests(SimpleTestCase):
 
 
 def _timed(function, *args) -> float:
-    started = time.perf_counter()
+    """Processor time, in milliseconds: other work on the machine is not counted."""
+    started = time.process_time()
     function(*args)
-    return (time.perf_counter() - started) * 1000
+    return (time.process_time() - started) * 1000
 
 
 class CounterpartTests(SimpleTestCase):
