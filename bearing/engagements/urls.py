@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import month, views
 
 app_name = "engagements"
 
@@ -31,4 +31,5 @@ urlpatterns = [
     path("sessions/<uuid:code>/commitments/", views.commitments, name="commitments"),
     path("actions/<uuid:code>/", views.action_edit, name="action_edit"),
     path("actions/<uuid:code>/done/", views.action_done, name="action_done"),
+    path("calendar/month/", month.month_calendar, name="month_calendar"),
 ]

@@ -52,6 +52,7 @@ class CanaryTests(WorldTestCase):
             reverse("engagements:shared_notes_history", args=[self.w.past_session.code]),
             reverse("workspace:session", args=[self.w.next_session.code]),
             reverse("workspace:session", args=[self.w.past_session.code]),
+            reverse("engagements:month_calendar"),
             reverse("engagements:action_edit", args=[self.w.action.code]),
             reverse("programs:engagement", args=[self.w.engagement.code]),
             reverse("growth:plan", args=[self.w.engagement.code]),

@@ -223,6 +223,8 @@ POLICY: dict[str, Route] = {
     "engagements:commitments": Route(allow={COACHEE}, methods=("POST",), kwargs=_past),
     "engagements:action_edit": Route(allow=PAIR, methods=("GET", "POST"), kwargs=_action),
     "engagements:action_done": Route(allow=PAIR, methods=("POST",), kwargs=_action),
+    # A month of one's own coaching sessions: coaches and coachees; sponsors and staff 404.
+    "engagements:month_calendar": Route(allow=COACHES | {OTHER_COACH, COACHEE}),
     # The coach's session workspace: the coach only; the coachee and the sponsor get 404.
     "workspace:session": Route(allow=COACHES, kwargs=_session),
     "workspace:copy_question": Route(allow=COACHES, methods=("POST",), kwargs=_session),
