@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "bearing.lib.limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -234,6 +235,8 @@ TRUSTED_PROXIES = [p.strip() for p in env("BEARING_TRUSTED_PROXIES").split(",") 
 KNOWN_DEVICE_DAYS = env_int("BEARING_KNOWN_DEVICE_DAYS", 90)
 # How long a task worker holds a reminder it is sending before another may take it over.
 REMINDER_LEASE_SECONDS = env_int("REMINDER_LEASE_SECONDS", 300)
+# A task a worker started and never finished (the worker died) is queued again after this.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 600)
 
 # --- The companion's optional language model (OpenAI-compatible) ------------------
 COMPANION_MODEL_URL = env("COMPANION_MODEL_URL")
@@ -299,6 +302,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("BEARING_HSTS_INCLUDE_SUBDOMAINS", Fal
 SECURE_HSTS_PRELOAD = env_bool("BEARING_HSTS_PRELOAD", False)
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Request size -------------------------------------------------------------------
+# A request body declared larger than this is refused (413) before any of it is read. The
+# largest real one is a pasted 200,000-character transcript (or a 500 KB transcript file).
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 3 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # a larger upload waits in a temporary file
 
 # --- Static files, i18n -------------------------------------------------------------
 STATIC_URL = "/static/"
