@@ -26,7 +26,7 @@ from django.urls import reverse
 
 from bearing.growth.models import CheckIn, Reading, Win
 from bearing.lib.backup import backup_write
-from bearing.lib.testing import WorldTestCase, make_world
+from bearing.lib.testing import WorldTestCase, make_world, sign_in
 
 from . import figures
 
@@ -105,7 +105,7 @@ class CalmPageAssertions:
 class InjectedFaultTests(CalmPageAssertions, WorldTestCase):
     def setUp(self):
         super().setUp()
-        self.client.force_login(self.w.coachee)
+        self.login(self.w.coachee)
         self.url = reverse("growth:check_in", args=[self.w.engagement.code])
 
     def test_an_io_error_in_the_middle_of_a_check_in_saves_none_of_it(self):
@@ -171,7 +171,7 @@ class SQLiteFileFaultTests(CalmPageAssertions, TransactionTestCase):
         tmp = tempfile.TemporaryDirectory()
         self.addCleanup(tmp.cleanup)
         self.path = Path(tmp.name) / "bearing.sqlite3"
-        self.client.force_login(self.w.coachee)
+        sign_in(self.client, self.w.coachee)
         backup_write(self.path)  # the world, signed-in session included, on a real file
         stand_in = default_database(
             NAME=str(self.path),

@@ -1,0 +1,33 @@
+"""Request bodies larger than Bearing ever needs are refused before they are read.
+
+The check is on the declared Content-Length, ahead of the session, CSRF (which
+parses the form) and every view: a client announcing gigabytes gets 413 at once,
+and nothing of the body is read, buffered or spooled to disk. A body sent without
+a Content-Length is never read by Django at all.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.template import loader
+
+
+class RequestSizeLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = -1
+        if declared < 0:
+            return HttpResponse("Bad request", status=400, content_type="text/plain")
+        if declared > settings.MAX_REQUEST_BYTES:
+            limit_mb = settings.MAX_REQUEST_BYTES / 1_048_576
+            body = loader.render_to_string("413.html", {"limit_mb": f"{limit_mb:g}"})
+            response = HttpResponse(body, status=413)
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
