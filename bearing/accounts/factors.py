@@ -288,17 +288,29 @@ def totp_add(*, user: User, secret: str, code: str, request=None) -> list[str] |
 
 
 @transaction.atomic
-def factor_remove(*, user: User, request=None) -> bool:
+def factor_remove(*, user: User, request=None, via: str = "owner") -> bool:
     """Remove the authenticator app and the recovery codes; the person's other
     sign-ins end. For a coach, sponsor or staff member the next page asks for a
-    new one."""
+    new one. ``via="operator"``: the server's operator, for someone who lost both
+    their phone and their recovery codes (all their sign-ins end)."""
     deleted, _ = TotpDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()
     if not deleted:
         return False
-    audit_record(action=AuditAction.FACTOR_REMOVED, actor=user, request=request, kind="totp")
+    audit_record(
+        action=AuditAction.FACTOR_REMOVED,
+        actor=user if via == "owner" else None,
+        email="" if via == "owner" else user.email,
+        request=request,
+        kind="totp",
+        via=via,
+    )
     login_sessions.end_others(
-        user, keep_key=_keep_key(request), reason="factor_removed", by=user, request=request
+        user,
+        keep_key=_keep_key(request),
+        reason="factor_removed",
+        by=user if via == "owner" else None,
+        request=request,
     )
     return True
 

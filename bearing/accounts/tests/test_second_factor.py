@@ -349,3 +349,21 @@ class QrCodeTests(WorldTestCase):
         self.assertEqual(factors.code_at(secret, 59), "287082")
         self.assertEqual(factors.code_at(secret, 1111111109), "081804")
         self.assertEqual(factors.code_at(secret, 1234567890), "005924")
+
+
+class OperatorResetTests(WorldTestCase):
+    def test_the_operator_removes_a_lost_app_and_every_sign_in_ends(self):
+        from io import StringIO
+
+        from django.core.management import CommandError, call_command
+
+        give_authenticator(self.w.coach)
+        self.login(self.w.coach)
+        call_command("second_factor_reset", "Coach@Example.com", stdout=StringIO())
+        self.assertFalse(TotpDevice.objects.filter(user=self.w.coach).exists())
+        self.assertEqual(self.client.get(reverse("dashboard")).status_code, 302)
+        (removed,) = audit(AuditAction.FACTOR_REMOVED)
+        self.assertIsNone(removed.actor_id)
+        self.assertEqual(removed.detail, {"kind": "totp", "via": "operator"})
+        with self.assertRaises(CommandError):
+            call_command("second_factor_reset", self.w.coach.email, stdout=StringIO())
