@@ -211,3 +211,11 @@ class OtherSessionsEndTests(WorldTestCase):
         here.post(reverse("accounts:authenticator_remove"))
         self.assertTrue(signed_in(here))
         self.assertFalse(signed_in(elsewhere))
+
+
+class AccountPageLinksTests(WorldTestCase):
+    def test_the_account_page_leads_to_two_step_sign_in_and_the_sign_ins(self):
+        self.login(self.w.coachee)
+        page = self.client.get(reverse("accounts:settings"))
+        self.assertContains(page, f'href="{reverse("accounts:security")}"')
+        self.assertContains(page, f'href="{reverse("accounts:sign_ins")}"')
