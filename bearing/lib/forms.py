@@ -4,19 +4,42 @@ Django's form templates print ``help_text`` unescaped, so a help text built
 from what a person wrote (a key result's unit, a goal's title) would reach the
 page as markup. Here help text is escaped unless it was marked safe on purpose
 (reviewed: Django's own password rules list), wherever a template prints it.
+
+A long text field also states its limit in its help text ("Up to 2,000
+characters."), so the limit is known without JavaScript; with it, bearing.js
+counts what is left. The server refuses longer text, never cuts it.
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
+
+# A text input this long or longer, or any text area, states its limit.
+LONG_TEXT = 300
+
+
+def states_its_limit(field: forms.Field) -> bool:
+    limit = getattr(field, "max_length", None)
+    if not limit or isinstance(field.widget, forms.HiddenInput):
+        return False
+    return isinstance(field.widget, forms.Textarea) or (
+        isinstance(field.widget, forms.TextInput) and limit >= LONG_TEXT
+    )
 
 
 class EscapedHelpTextBoundField(BoundField):
     def __init__(self, form, field, name):
         super().__init__(form, field, name)
-        self.help_text = conditional_escape(self.help_text) if self.help_text else ""
+        help_text = self.help_text or ""
+        # (The help text marked safe on purpose, the password rules, is on password
+        # inputs, which never state a limit here.)
+        if states_its_limit(field) and "characters" not in str(help_text):
+            limit = f"Up to {field.max_length:,} characters."
+            help_text = f"{help_text} {limit}" if help_text else limit
+        self.help_text = conditional_escape(help_text) if help_text else ""
 
 
 class FormRenderer(DjangoTemplates):

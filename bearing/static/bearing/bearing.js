@@ -62,4 +62,76 @@
   document.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail && event.detail.successful) clearReport();
   });
+
+  /* --- Room left in a long field ---------------------------------------------
+     A text area (or a long text input) with a maxlength shows how many characters
+     are left. The maxlength itself is lifted, because a browser cuts a long paste
+     at the limit without a word; past the limit the counter says by how much, and
+     the server refuses the text (it never cuts it). Counted as the server counts:
+     by character, a new line as two (the browser sends CR LF). */
+  var LONG_INPUT = 300;
+
+  function formatNumber(n) {
+    return n.toLocaleString("en");
+  }
+
+  function lengthAsSent(value) {
+    var newLines = value.match(/\n/g);
+    return Array.from(value).length + (newLines ? newLines.length : 0);
+  }
+
+  function describeBy(field, id) {
+    var ids = (field.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+    if (ids.indexOf(id) === -1) ids.push(id);
+    field.setAttribute("aria-describedby", ids.join(" "));
+  }
+
+  var counted = 0;
+
+  function countRoom(field) {
+    if (field.dataset.maxlength) return;
+    var limit = parseInt(field.getAttribute("maxlength"), 10);
+    if (!limit) return;
+    if (field.tagName === "INPUT" && (field.type === "hidden" || limit < LONG_INPUT)) return;
+    field.dataset.maxlength = String(limit);
+    field.removeAttribute("maxlength");
+    counted += 1;
+    var counter = document.createElement("p");
+    counter.className = "char-count";
+    counter.id = (field.id || "field-" + counted) + "-room";
+    var live = document.createElement("span");
+    live.className = "visually-hidden";
+    live.setAttribute("aria-live", "polite");
+    var shown = document.createElement("span");
+    counter.appendChild(shown);
+    counter.appendChild(live);
+    field.insertAdjacentElement("afterend", counter);
+    describeBy(field, counter.id);
+    var wasOver = false;
+    function update() {
+      var left = limit - lengthAsSent(field.value);
+      var over = left < 0;
+      shown.textContent = over
+        ? formatNumber(-left) + " characters too many: shorten it to save (up to " + formatNumber(limit) + ")."
+        : formatNumber(left) + " of " + formatNumber(limit) + " characters left.";
+      counter.classList.toggle("over", over);
+      if (over !== wasOver) {
+        live.textContent = over ? "Too long: " + shown.textContent : "Back within the limit.";
+        wasOver = over;
+      }
+    }
+    field.addEventListener("input", update);
+    update();
+  }
+
+  function countRoomIn(root) {
+    if (!root || !root.querySelectorAll) return;
+    if (root.matches && root.matches("textarea[maxlength], input[maxlength]")) countRoom(root);
+    root.querySelectorAll("textarea[maxlength], input[maxlength]").forEach(countRoom);
+  }
+
+  countRoomIn(document);
+  document.addEventListener("htmx:load", function (event) {
+    countRoomIn(event.target);
+  });
 })();
