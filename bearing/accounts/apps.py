@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import login_sessions, signals, signin_flow  # noqa: F401
+        from .policy import register_kinds
+
+        register_kinds()
