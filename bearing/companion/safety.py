@@ -21,7 +21,9 @@ How it reads (pure standard library, deterministic, no state):
 3. Blank out harmless business idiom ("this deadline is killing me"), so the cues
    cannot see it.
 4. Look for the cues of every language and category (``data/safety/<language>.txt``);
-   when several categories match, the most urgent one wins (``PRIORITY``).
+   when several categories match, the most urgent one wins (``PRIORITY``). A cue may
+   name a word class ("@drink") and may be a frame: two or more parts joined by "&"
+   that must all be found in the same sentence, in any order ("@me & @drink & @daily").
 
 The cue lists are data, written for people: see the head of ``data/safety/en.txt``.
 """
@@ -40,6 +42,8 @@ LANGUAGES = ("en", "es", "de", "fr")
 HARMLESS = "harmless"
 RESOLVED = "resolved"
 MARKERS = "words of this language"
+CLASSES = "classes"
+_SENTENCES = re.compile(r"[.!?;:\n]+")
 GAP_WORDS = 3  # "~" in a cue: up to this many other words
 
 
@@ -240,10 +244,19 @@ def _word(piece: str) -> str:
     return ("[a-z0-9]*" if head else "") + re.escape(core) + ("[a-z0-9]*" if tail else "")
 
 
+_CLASSES: dict[str, str] = {}  # "@name" -> its words as "a/b/c", while a file is compiled
+
+
 def _slot(token: str) -> str:
     """One word of a cue (with its alternatives) as a regular expression over
     normalised words, each preceded by its space. A hyphen splits a word in two:
-    "self-harm" reads "self harm"."""
+    "self-harm" reads "self harm". "@name" stands for every word of that class."""
+    if "@" in token:
+        token = "/".join(
+            _CLASSES.get(alt, alt) if alt.startswith("@") else alt for alt in token.split("/")
+        )
+        if "@" in token:
+            raise ValueError(f"unknown word class in cue: {token!r}")
     alternatives = [
         "".join(f" {_word(piece)}" for piece in alt.split("-") if piece) for alt in token.split("/")
     ]
@@ -281,12 +294,18 @@ def compile_cue(text: str) -> str:
     return "".join(parts) + "(?= )"
 
 
+def compile_frame(text: str) -> str:
+    """A cue of parts joined by "&": every part somewhere in the same sentence."""
+    return "^" + "".join(f"(?=.*?{compile_cue(part.strip())})" for part in text.split("&"))
+
+
 @dataclass(frozen=True)
 class Lexicon:
     cues: tuple[Cue, ...]
     harmless: re.Pattern | None
     resolved: re.Pattern | None
     category_patterns: dict[Category, re.Pattern]
+    frame_patterns: dict[Category, re.Pattern]  # "&" cues, read sentence by sentence
     words: frozenset[str]  # every whole word the cues use
     stems: frozenset[str]  # every word the cues use as a beginning ("suicid*")
     ordinary: frozenset[str]  # real words never read as a typo of a cue word
@@ -302,7 +321,7 @@ def _parse(language: str, path: Path):
             continue
         if line.startswith("[") and line.endswith("]"):
             section = line[1:-1].strip().lower()
-            if section not in {c.value for c in Category} | {HARMLESS, MARKERS, RESOLVED}:
+            if section not in {c.value for c in Category} | {HARMLESS, MARKERS, RESOLVED, CLASSES}:
                 raise ValueError(f"{path.name} line {number}: unknown section [{section}]")
             continue
         if section is None:
@@ -325,24 +344,44 @@ def lexicon() -> Lexicon:
     harmless: list[str] = []
     resolved: list[str] = []
     by_category: dict[Category, list[str]] = {c: [] for c in Category}
+    frames: dict[Category, list[str]] = {c: [] for c in Category}
     words: set[str] = set()
     stems: set[str] = set()
     markers: dict[str, frozenset[str]] = {}
     for language in LANGUAGES:
         language_markers: set[str] = set()
-        for section, number, line in _parse(language, DATA / f"{language}.txt"):
+        lines = list(_parse(language, DATA / f"{language}.txt"))
+        _CLASSES.clear()
+        for section, number, line in lines:
+            if section == CLASSES:
+                name, _, members = line.partition("=")
+                if not name.strip().startswith("@") or not members.split():
+                    raise ValueError(f"{language}.txt line {number}: a class is @name = words")
+                _CLASSES[name.strip()] = "/".join(members.split())
+        for section, number, line in lines:
             if section == MARKERS:
                 language_markers.update(normalise(line))
                 continue
-            regex = compile_cue(line)
+            if section == CLASSES:
+                continue
+            frame = "&" in line
+            if frame and section in (HARMLESS, RESOLVED):
+                raise ValueError(f"{language}.txt line {number}: a frame needs a category")
+            regex = compile_frame(line) if frame else compile_cue(line)
             cues.append(Cue(language, section, number, re.compile(regex)))
             if section == HARMLESS:
                 harmless.append(regex)
             elif section == RESOLVED:
                 resolved.append(regex)
+            elif frame:
+                frames[Category(section)].append(regex)
             else:
                 by_category[Category(section)].append(regex)
-            for token in line.split():
+            expanded = " ".join(
+                "/".join(_CLASSES.get(a, a) for a in token.split("/"))
+                for token in line.replace("&", " ").split()
+            )
+            for token in expanded.split():
                 for alt in token.strip("()").split("/"):
                     for piece in alt.split("-"):
                         core = "".join(normalise(piece.strip("*")))
@@ -350,6 +389,7 @@ def lexicon() -> Lexicon:
                             continue
                         (stems if piece.endswith("*") else words).add(core)
         markers[language] = frozenset(language_markers)
+    _CLASSES.clear()
     ordinary = set()
     for line in (DATA / "ordinary.txt").read_text(encoding="utf-8").splitlines():
         ordinary.update(normalise(line.split("#", 1)[0]))
@@ -367,6 +407,9 @@ def lexicon() -> Lexicon:
             c: re.compile("|".join(f"(?:{p})" for p in pats))
             for c, pats in by_category.items()
             if pats
+        },
+        frame_patterns={
+            c: re.compile("|".join(f"(?:{p})" for p in pats)) for c, pats in frames.items() if pats
         },
         words=frozenset(words),
         stems=frozenset(stems),
@@ -431,8 +474,8 @@ def detect_language(text: str) -> str:
     return best if scores[best] > 0 else "en"
 
 
-def _readable(text: str) -> str:
-    seen: dict[str, str] = {}  # this call only: nothing of the text outlives it
+def _readable(text: str, seen: dict[str, str] | None = None) -> str:
+    seen = {} if seen is None else seen  # this call only: nothing of the text outlives it
     words = []
     for word in normalise(text):
         if word not in seen:
@@ -446,21 +489,33 @@ def _readable(text: str) -> str:
     return line
 
 
+def _sentences(text: str, seen: dict[str, str]) -> list[str]:
+    return [_readable(part, seen) for part in _SENTENCES.split(text) if part.strip()]
+
+
 def assess(text: str) -> Assessment:
     """Whether ``text`` speaks of a crisis, and which kind. Keeps nothing."""
     if not text or not text.strip():
         return Assessment(None)
-    line = _readable(text)
+    seen: dict[str, str] = {}
+    line = _readable(text, seen)
     lex = lexicon()
+    sentences = _sentences(text, seen) if lex.frame_patterns else []
     settled = lex.resolved is not None and lex.resolved.search(line) is not None
     for category in PRIORITY:
         if settled and category not in ALWAYS:
             continue
         pattern = lex.category_patterns.get(category)
-        if pattern is None or not pattern.search(line):
-            continue
-        cue = next(c for c in lex.cues if c.section == category.value and c.pattern.search(line))
-        return Assessment(category, cue.name, detect_language(text))
+        if pattern is not None and pattern.search(line):
+            cue = next(
+                c for c in lex.cues if c.section == category.value and c.pattern.search(line)
+            )
+            return Assessment(category, cue.name, detect_language(text))
+        frame = lex.frame_patterns.get(category)
+        hit = next((s for s in sentences if frame is not None and frame.search(s)), None)
+        if hit is not None:
+            cue = next(c for c in lex.cues if c.section == category.value and c.pattern.search(hit))
+            return Assessment(category, cue.name, detect_language(text))
     return Assessment(None, "", detect_language(text))
 
 
