@@ -137,6 +137,22 @@ def _network() -> list[Warning]:
     return warnings
 
 
+SECOND_FACTOR_MIDDLEWARE = "bearing.accounts.signin_flow.SecondFactorMiddleware"
+
+
+def _second_factor() -> list[Warning]:
+    # Named by its dotted path: lib imports no app.
+    if SECOND_FACTOR_MIDDLEWARE in settings.MIDDLEWARE:
+        return []
+    return [
+        Warning(
+            "Coaches, sponsors and staff could sign in with a password alone.",
+            hint=f"Keep {SECOND_FACTOR_MIDDLEWARE} in MIDDLEWARE as Bearing ships it.",
+            id="bearing.W011",
+        )
+    ]
+
+
 @register(Tags.security, deploy=True)
 def bearing_deploy_checks(app_configs=None, **kwargs) -> list[Warning]:
-    return _csp() + _sessions() + _keys() + _network()
+    return _csp() + _sessions() + _keys() + _network() + _second_factor()

@@ -169,6 +169,11 @@ class BearingChecksTests(SimpleTestCase):
         self.assertIn("bearing.W009", ids(CACHES=locmem))
         self.assertIn("bearing.W010", ids(SITE_URL="http://coach.example.com"))
 
+    def test_the_second_factor_must_stay_on(self):
+        without = [m for m in settings.MIDDLEWARE if not m.endswith("SecondFactorMiddleware")]
+        self.assertIn("bearing.W011", ids(MIDDLEWARE=without))
+        self.assertNotIn("bearing.W011", ids())
+
 
 class HstsHeaderTests(TestCase):
     @override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True)

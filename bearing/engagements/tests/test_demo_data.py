@@ -34,6 +34,10 @@ class DemoDataTests(TestCase):
         with self.assertRaises(CommandError):
             call_command("demo_data", stdout=StringIO())
 
+    def test_demo_data_is_refused_in_production(self):
+        with self.settings(PRODUCTION=True), self.assertRaisesMessage(CommandError, "never for"):
+            call_command("demo_data", "--if-empty", stdout=StringIO())
+
     def test_three_leaders_at_different_stages_with_clara(self):
         clara = User.objects.get(email="coach@demo.bearing")
         statuses = sorted(Engagement.objects.filter(coach=clara).values_list("status", flat=True))

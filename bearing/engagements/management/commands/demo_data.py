@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from bearing.accounts.models import User
@@ -13,6 +14,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            # Demo accounts share a published password and second-factor key.
+            raise CommandError("Demo data is for trying Bearing, never for production.")
         if User.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("Demo data: accounts exist already, nothing loaded.")
