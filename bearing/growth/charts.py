@@ -3,8 +3,25 @@ readers; every chart is shown beside a data table with the same numbers."""
 
 from __future__ import annotations
 
+import math
+
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+
+def _ticks(lo: float, hi: float, whole: bool) -> list[float]:
+    """About four round values (steps of 1, 2 or 5 x 10^n) from lo to hi; whole
+    numbers only when every value charted is one."""
+    raw = (hi - lo) / 4
+    step = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    for factor in (1, 2, 5, 10):
+        if step * factor >= raw:
+            step *= factor
+            break
+    if whole:
+        step = max(1, round(step))
+    first = math.ceil(lo / step) * step
+    return [first + i * step for i in range(int((hi - first) / step) + 1)]
 
 
 def line_chart(
@@ -20,6 +37,7 @@ def line_chart(
     """An SVG line of ``points`` (label, value) with dashed baseline and target lines."""
     pad_left, pad_right, pad_top, pad_bottom = 48, 16, 16, 32
     values = [v for _, v in points] + [baseline, target]
+    whole = all(float(v).is_integer() for v in values)
     lo, hi = min(values), max(values)
     if hi == lo:
         hi = lo + 1
@@ -49,7 +67,15 @@ def line_chart(
         f'<desc id="c-desc">{escape(desc)}</desc>',
         f'<line class="chart-axis" x1="{pad_left}" y1="{height - pad_bottom}" '
         f'x2="{width - pad_right}" y2="{height - pad_bottom}"/>',
+        f'<line class="chart-axis" x1="{pad_left}" y1="{pad_top}" '
+        f'x2="{pad_left}" y2="{height - pad_bottom}"/>',
     ]
+    # Values on the vertical axis, right-aligned against it.
+    for tick in _ticks(lo, hi, whole):
+        parts.append(
+            f'<text class="chart-label chart-tick" x="{pad_left - 6}" y="{y(tick) + 4:.1f}" '
+            f'text-anchor="end">{tick:g}</text>'
+        )
     for value, cls, label in (
         (baseline, "chart-baseline", "baseline"),
         (target, "chart-target", "target"),
@@ -57,7 +83,9 @@ def line_chart(
         parts.append(
             f'<line class="{cls}" x1="{pad_left}" y1="{y(value):.1f}" x2="{width - pad_right}" '
             f'y2="{y(value):.1f}"/>'
-            f'<text class="chart-label" x="4" y="{y(value) + 4:.1f}">{escape(label)}</text>'
+            # Named at the right end, just above its line: never cut off at the edge.
+            f'<text class="chart-label" x="{width - pad_right}" y="{y(value) - 4:.1f}" '
+            f'text-anchor="end">{escape(label)} {escape(fmt(value))}</text>'
         )
     if points:
         coords = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, (_, v) in enumerate(points))

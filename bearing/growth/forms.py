@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 from bearing.accounts.forms import time_zone_choices
@@ -13,6 +15,11 @@ from .models import (
     measure_problem,
 )
 from .services import EMPTY_QUIET_HOURS, PAST_COMMITMENT, PAST_MILESTONE, check_not_past
+
+
+def plain_number(value) -> str:
+    """A stored number as a person writes it: no trailing zeros (4, 2.5, 100)."""
+    return f"{Decimal(value).normalize():f}"
 
 
 def _not_past(form: forms.Form, name: str, message: str):
@@ -189,8 +196,11 @@ class CheckInForm(forms.Form):
             label=f"{kr.metric}{unit}",
             max_digits=12,
             decimal_places=2,
-            initial=initial,
-            help_text=" ".join(filter(None, (f"Target {kr.target:g}{unit}.", kr.range_help))),
+            # As the person writes it: a count reads 4, never 4.00.
+            initial=None if initial is None else plain_number(initial),
+            help_text=" ".join(
+                filter(None, (f"Target {plain_number(kr.target)}{unit}.", kr.range_help))
+            ),
             widget=forms.NumberInput(attrs=attrs),
         )
         self.value_fields.append((name, goal, kr))
