@@ -3,6 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 VENV ?= .venv
+# The port `make run` serves on (make run PORT=8010); links in emails follow it.
+PORT ?= 8000
+export PORT
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
@@ -18,7 +21,7 @@ FIND_PYTHON := for c in "$$PYTHON" \
 
 .PHONY: help
 help:
-	@echo "make run    set up (first time) and serve Bearing on http://127.0.0.1:8000 with its task worker"
+	@echo "make run    set up (first time) and serve Bearing on http://127.0.0.1:$(PORT) with its task worker"
 	@echo "make test   lint, migrations check, the suite on SQLite, PostgreSQL and in Chromium"
 	@echo "make seed SCALE=0.01   build a large deterministic data set for benchmarks"
 	@echo "make eval-companion   measure the offline companion on the gold set"
@@ -32,7 +35,8 @@ $(STAMP): pyproject.toml requirements.lock
 	  echo "Creating $(VENV) with $$py"; rm -rf $(VENV); "$$py" -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps -e .
+	@# Quiet setuptools' editable-install banner: a newcomer needs no warning about folders.
+	PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 .PHONY: install
@@ -72,5 +76,5 @@ lock:
 	@echo "Regenerate requirements.lock from pyproject.toml in a clean virtual environment."
 	rm -rf /tmp/bearing-lock && $$($(FIND_PYTHON)) -m venv /tmp/bearing-lock
 	/tmp/bearing-lock/bin/pip install --quiet --upgrade pip
-	/tmp/bearing-lock/bin/pip install --quiet -e . ruff pytest pytest-django playwright hypothesis
+	/tmp/bearing-lock/bin/pip install --quiet -e . ruff pytest pytest-django playwright hypothesis axe-playwright-python
 	/tmp/bearing-lock/bin/pip freeze --exclude-editable | grep -v '^bearing' > requirements.lock

@@ -62,7 +62,8 @@ if PRODUCTION:
 
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Without SITE_URL, links in emails point where `make run` serves: its PORT.
+SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('PORT') or '8000'}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
