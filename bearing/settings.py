@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "bearing.growth",
     "bearing.companion",
     "bearing.programs",
+    "bearing.exports",
 ]
 
 MIDDLEWARE = [

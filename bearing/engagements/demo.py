@@ -303,6 +303,25 @@ def build_demo() -> dict:
     _session(hannah_e, days=16, status=SessionStatus.SCHEDULED, hour=11)
 
     _demo_growth(daniel_e, sofia_e, clara)
+    # When each person joined and last signed in, consistent with what they did: a
+    # coachee who accepted an agreement, wrote an agenda or checked in has signed in.
+    # Tom was invited with his engagement a week ago and has not signed in yet, so he
+    # has not accepted his agreement either.
+    now = timezone.now()
+    for person, joined_days, last_seen in (
+        (clara, 400, timedelta(hours=2)),
+        (marcus, 300, timedelta(days=1)),
+        (priya, 130, timedelta(days=3)),
+        (staff, 400, timedelta(days=1)),
+        (daniel, 114, timedelta(hours=20)),  # wrote the agenda for the next session
+        (sofia, 7, timedelta(days=2)),
+        (hannah, 42, timedelta(days=4)),
+        (tom, 7, None),
+    ):
+        User.objects.filter(pk=person.pk).update(
+            created_at=now - timedelta(days=joined_days),
+            last_login=now - last_seen if last_seen else None,
+        )
     return {"upcoming_session": upcoming.code, "engagements": 4}
 
 

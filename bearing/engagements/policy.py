@@ -59,7 +59,7 @@ KINDS = (
     ),
     RecordKind(
         model="engagements.CoachingSession",
-        title="Coaching sessions: agendas and shared notes",
+        title="Coaching sessions, agendas and shared notes",
         owner="engagement__coachee",
         readers=PAIR | {Reader.SPONSOR_ALLOW_LIST, Reader.STAFF_META},  # attendance counts
         authors={

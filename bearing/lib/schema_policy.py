@@ -91,4 +91,7 @@ PLAINTEXT: dict[str, str] = {
     "companion.SupportResources.employee_assistance": "published service, set by staff",
     "companion.SupportResources.hr_contact": "published contact, set by staff",
     "companion.SupportResources.ethics_channel": "published channel, set by staff",
+    # exports: the archive itself is encrypted
+    "exports.DataExport.kind": "an export kind from a fixed list",
+    "exports.DataExport.token_hash": "SHA-256 of the download link's single-use token",
 }

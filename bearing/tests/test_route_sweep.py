@@ -136,6 +136,28 @@ def _reset(w):
     return {"uidb64": "MQ", "token": "set-password"}
 
 
+def _export(w):
+    """A prepared export of the coachee's, with its single-use link's token."""
+    import hashlib
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bearing.exports.models import DataExport
+
+    token = "sweep-export-token"
+    now = timezone.now()
+    export = DataExport.objects.create(
+        user=w.coachee,
+        kind="personal",
+        ready_at=now,
+        expires_at=now + timedelta(hours=48),
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        archive="UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==",  # an empty ZIP file
+    )
+    return {"code": export.code, "token": token}
+
+
 COACHES = {COACH}
 ANYONE_SIGNED_IN = set(SIGNED_IN)
 
@@ -271,6 +293,11 @@ POLICY: dict[str, Route] = {
     # sponsor pages: the sponsor of the engagement's organization only
     "programs:engagement": Route(allow={SPONSOR}, kwargs=_engagement),
     "programs:acknowledge": Route(allow={SPONSOR}, methods=("POST",), kwargs=_engagement),
+    # Your data: anyone signed in asks for their own export (signing in again first);
+    # the download link is its owner's alone, and works once.
+    "exports:home": Route(allow=ANYONE_SIGNED_IN),
+    "exports:request": Route(allow=ANYONE_SIGNED_IN, methods=("POST",)),
+    "exports:download": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_export),
 }
 
 

@@ -1,0 +1,80 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bearing.accounts.queries import roles_of
+from bearing.accounts.recent_auth import require_recent_auth
+from bearing.engagements.queries import Relation, engagement_get_for, engagements_coached_by
+
+from . import services
+from .forms import ExportRequestForm
+from .models import DataExport, ExportKind
+
+
+def _page(request, form=None, status: int = 200):
+    user = request.user
+    is_coach = bool(roles_of(user).coach_practices)
+    return render(
+        request,
+        "exports/home.html",
+        {
+            "form": form,
+            "is_coach": is_coach,
+            "engagements": list(engagements_coached_by(user)) if is_coach else [],
+            "exports": DataExport.objects.filter(user=user).defer("archive"),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def home(request):
+    return _page(request)
+
+
+@never_cache
+@login_required
+@require_POST
+@require_recent_auth(return_to=lambda request: reverse("exports:home"))
+def export_request(request):
+    form = ExportRequestForm(request.POST)
+    if not form.is_valid():
+        return _page(request, form, status=400)
+    kind = form.cleaned_data["kind"]
+    engagement = None
+    if kind == ExportKind.COACH_NOTES:
+        if not roles_of(request.user).coach_practices:
+            raise Http404("Not found")
+        if form.cleaned_data["engagement"]:
+            engagement, _ = engagement_get_for(
+                request.user, form.cleaned_data["engagement"], allow={Relation.COACH}
+            )
+    services.export_request(user=request.user, kind=kind, engagement=engagement, request=request)
+    messages.success(
+        request, "Your export is being prepared. We will email you a link when it is ready."
+    )
+    return redirect("exports:home")
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def download(request, code, token: str):
+    """GET: a page with the download button (a mail scanner opening the link
+    takes nothing). POST: the archive, once; it is deleted as it goes."""
+    export = services.export_for_download(user=request.user, code=code, token=token)
+    if request.method == "GET":
+        return render(request, "exports/download.html", {"export": export})
+    data = services.export_take(export=export, request=request)
+    day = export.ready_at.astimezone(request.user.tz).date().isoformat()
+    name = "bearing-notes" if export.kind == ExportKind.COACH_NOTES else "bearing-export"
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{day}.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
