@@ -3,6 +3,10 @@
 Uses the system's Chromium (Debian's ``chromium`` package); Playwright never
 downloads a browser. Tests using this are marked ``browser`` and run in their own
 layer of ``make test``.
+
+Every page a browser test visits is checked with axe-core at desktop (1280 px) and
+phone (390 px) widths; a serious or critical violation fails the test. axe-core
+comes bundled in a development dependency (no CDN, no download at run time).
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ from __future__ import annotations
 import os
 import re
 import time
+from functools import cache
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
@@ -20,6 +26,35 @@ from bearing.accounts.models import TotpDevice
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("BEARING_TEST_ARTIFACTS", "test-artifacts"))
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+AXE_FAILING = {"serious", "critical"}
+# Each violation: its rule, impact, help text and the first few elements it found.
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
+  }));
+}"""
+
+
+@cache
+def axe_source() -> str:
+    """axe.min.js as bundled by the axe-playwright-python development dependency."""
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+
+
+def axe_violations(page) -> list[dict]:
+    """Run axe-core on the page as it stands. The script goes in through the
+    DevTools protocol (page.evaluate): the strict Content Security Policy rightly
+    refuses an injected <script> tag."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_source())
+    return page.evaluate(AXE_RUN)
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -60,11 +95,65 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.console_errors: list[str] = []
         self.failed_requests: list[str] = []
         self._contexts = []
+        self._visited: list[tuple[object, str]] = []  # (context, URL) in visiting order
+        self.axe_problems: list[str] = []
 
     def tearDown(self):
-        for context in self._contexts:
-            context.close()
-        super().tearDown()
+        try:
+            self._check_visited_pages()
+        finally:
+            for context in self._contexts:
+                context.close()
+            super().tearDown()
+        if self.axe_problems:
+            problems = "\n".join(self.axe_problems)
+            self.fail(f"axe-core found serious or critical problems:\n{problems}")
+
+    def check_accessibility(self, page, where: str = "") -> list[str]:
+        """axe-core on the page as it stands, at desktop and phone widths; serious and
+        critical violations are collected (the test fails at its end)."""
+        original = page.viewport_size
+        found = []
+        for name, size in VIEWPORTS.items():
+            page.set_viewport_size(size)
+            for v in axe_violations(page):
+                if v["impact"] in AXE_FAILING:
+                    found.append(
+                        f"{where or urlparse(page.url).path} [{name}] {v['id']} ({v['impact']}): "
+                        f"{v['help']} — {', '.join(v['nodes'])}"
+                    )
+        if original:
+            page.set_viewport_size(original)
+        self.axe_problems.extend(p for p in found if p not in self.axe_problems)
+        return found
+
+    def _check_visited_pages(self) -> None:
+        """Every page the test visited, opened again (GET) in the same browser as the
+        same person; pages that now redirect (signed out, used tokens) are skipped."""
+        seen: set[str] = set()
+        for context, url in self._visited:
+            parsed = urlparse(url)
+            if (
+                not url.startswith(self.live_server_url)
+                or parsed.path in seen
+                or parsed.path.endswith(".ics")
+                or parsed.path.startswith("/static/")
+            ):
+                continue
+            page = context.new_page()
+            try:
+                response = page.goto(url)
+                if (
+                    response is None
+                    or response.status != 200
+                    or page.url.split("#")[0] != url.split("#")[0]
+                    or "text/html" not in (response.headers.get("content-type") or "")
+                ):
+                    continue
+                seen.add(parsed.path)
+                self.check_accessibility(page, parsed.path)
+            finally:
+                page.close()
 
     def new_page(self, *, mobile: bool = False):
         viewport = {"width": 390, "height": 844} if mobile else {"width": 1280, "height": 900}
@@ -83,8 +172,13 @@ class BrowserTestCase(StaticLiveServerTestCase):
             if response.status >= 400 and response.url.startswith(self.live_server_url):
                 self.failed_requests.append(f"{response.status} {response.url}")
 
+        def on_navigated(frame):
+            if frame == page.main_frame:
+                self._visited.append((context, frame.url))
+
         page.on("console", on_console)
         page.on("response", on_response)
+        page.on("framenavigated", on_navigated)
         return page
 
     def url(self, path: str) -> str:
