@@ -36,19 +36,25 @@ def export_build(*, code: str) -> int:
     that works once. Safe to run twice: a built export is left as it is.
     Returns the size of the archive in bytes (0 when there was nothing to do)."""
     DataExport.objects.expired().delete()
+    export = (
+        DataExport.objects.select_related("user")
+        .defer("archive")
+        .filter(code=code, ready_at__isnull=True)
+        .first()
+    )
+    if export is None:
+        return 0
+    # Read and build outside a transaction: no write lock is held while it runs.
+    title, sections = _sections(export)
+    data = archive.zip_bytes(sections, title=title, person=export.user)
+    token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        export = (
-            DataExport.objects.select_for_update()
-            .select_related("user")
-            .defer("archive")
-            .filter(code=code, ready_at__isnull=True)
-            .first()
-        )
-        if export is None:
-            return 0
-        title, sections = _sections(export)
-        data = archive.zip_bytes(sections, title=title, person=export.user)
-        token = secrets.token_urlsafe(32)
+        if (
+            not DataExport.objects.select_for_update()
+            .filter(pk=export.pk, ready_at__isnull=True)
+            .exists()
+        ):
+            return 0  # built by another worker meanwhile, or taken away
         now = timezone.now()
         export.archive = base64.b64encode(data).decode()
         export.token_hash = token_hash(token)

@@ -204,3 +204,17 @@ class OutsiderExportTests(ExportWorld):
         self.assertIn(CANARY.private_note, whole)
         for tag in (CANARY.companion, CANARY.check_in, CANARY.goal, CANARY.agenda_outcome):
             self.assertNotIn(tag.split()[0], whole)
+
+
+class BuildTests(ExportWorld):
+    def test_building_twice_sends_one_link_and_keeps_the_first_archive(self):
+        from bearing.exports.services import export_request
+        from bearing.exports.tasks import export_build
+
+        with self.captureOnCommitCallbacks(execute=True):
+            export = export_request(user=self.w.coachee, kind="personal")
+        first = DataExport.objects.values_list("token_hash", flat=True).get()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(export_build.call(code=str(export.code)), 0)
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertEqual(DataExport.objects.values_list("token_hash", flat=True).get(), first)
