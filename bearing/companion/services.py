@@ -136,42 +136,59 @@ def _engine_reply(conv: CompanionConversation, state: Conversation, text: str):
     return respond(state, text, resources=resources_for(org))
 
 
-@transaction.atomic
-def conversation_reply(*, conversation: CompanionConversation, by: User, text: str):
-    """Store the leader's message and the companion's reply. Returns the reply."""
-    conversation = (
-        CompanionConversation.objects.select_for_update(of=("self",))
-        .select_related(
-            "engagement", "engagement__organization", "engagement__coachee", "engagement__coach"
-        )
-        .get(pk=conversation.pk)
-    )
-    if by.id != conversation.engagement.coachee_id:
-        raise ValidationError("Only the coachee talks with the companion.")
+def _clean_message(text: str, empty: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise ValidationError({"text": "Write something first."})
+        raise ValidationError({"text": empty})
     if len(text) > MAX_MESSAGE:
-        raise ValidationError({"text": f"Please keep a message under {MAX_MESSAGE:,} characters."})
-    state = Conversation.from_dict(conversation.state)
-    turn = _engine_reply(conversation, state, text)
-    now = timezone.now()
-    CompanionMessage.objects.create(
-        conversation=conversation, speaker=Speaker.LEADER, text=text, created_at=now
+        raise ValidationError({"text": f"Please keep it under {MAX_MESSAGE:,} characters."})
+    return text
+
+
+def _for_turn(conversation: CompanionConversation, *, lock: bool) -> CompanionConversation:
+    rows = CompanionConversation.objects.select_related(
+        "engagement", "engagement__organization", "engagement__coachee", "engagement__coach"
     )
-    reply = CompanionMessage.objects.create(
-        conversation=conversation,
-        speaker=Speaker.COMPANION,
-        text=turn.reply,
-        stage=turn.stage,
-        referred=turn.referred,
-        created_at=now + timedelta(microseconds=1),
-    )
-    if not conversation.title:
-        conversation.title = text[:80]
-    conversation.state = state.to_dict()
-    conversation.updated_at = now
-    conversation.save(update_fields=["state", "title", "updated_at"])
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    return rows.get(pk=conversation.pk)
+
+
+def conversation_reply(*, conversation: CompanionConversation, by: User, text: str):
+    """Store the leader's message and the companion's reply. Returns the reply.
+
+    Read, reply, then write: a language model is asked outside any transaction, so
+    a slow model never holds the database's write lock. If the conversation moved
+    on meanwhile (another window), the reply is made again, offline, under the lock.
+    """
+    current = _for_turn(conversation, lock=False)
+    if by.id != current.engagement.coachee_id:
+        raise ValidationError("Only the coachee talks with the companion.")
+    text = _clean_message(text, "Write something first.")
+    state = Conversation.from_dict(current.state)
+    turn = _engine_reply(current, state, text)
+    with transaction.atomic():
+        locked = _for_turn(conversation, lock=True)
+        if locked.updated_at != current.updated_at:
+            state = Conversation.from_dict(locked.state)
+            turn = respond(state, text, resources=resources_for(locked.engagement.organization))
+        now = timezone.now()
+        CompanionMessage.objects.create(
+            conversation=locked, speaker=Speaker.LEADER, text=text, created_at=now
+        )
+        reply = CompanionMessage.objects.create(
+            conversation=locked,
+            speaker=Speaker.COMPANION,
+            text=turn.reply,
+            stage=turn.stage,
+            referred=turn.referred,
+            created_at=now + timedelta(microseconds=1),
+        )
+        if not locked.title:
+            locked.title = text[:80]  # a label for the list; the message keeps every word
+        locked.state = state.to_dict()
+        locked.updated_at = now
+        locked.save(update_fields=["state", "title", "updated_at"])
     return reply
 
 
@@ -223,27 +240,10 @@ def roleplay_start(*, engagement: Engagement, by: User, scenario: str) -> Compan
     return conv
 
 
-@transaction.atomic
-def roleplay_turn(*, conversation: CompanionConversation, by: User, text: str):
-    from .roleplay import RolePlay, counterpart_reply, record_referral
+def _roleplay_reply(conversation: CompanionConversation, play, text: str, *, offline: bool):
+    """The counterpart's answer to one leader turn (or a referral); updates ``play``."""
+    from .roleplay import counterpart_reply, record_referral
 
-    conversation = (
-        CompanionConversation.objects.select_for_update(of=("self",))
-        .select_related("engagement", "engagement__organization", "engagement__coachee")
-        .get(pk=conversation.pk)
-    )
-    if by.id != conversation.engagement.coachee_id or not conversation.scenario:
-        raise ValidationError("Only the coachee plays their role-play.")
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": "Write what you would say."})
-    if len(text) > MAX_MESSAGE:
-        raise ValidationError({"text": f"Please keep it under {MAX_MESSAGE:,} characters."})
-    now = timezone.now()
-    CompanionMessage.objects.create(
-        conversation=conversation, speaker=Speaker.LEADER, text=text, created_at=now
-    )
-    play = RolePlay.from_dict(conversation.state)
     assessment = assess(text)
     if assessment.crisis:  # safety first, in role-play too
         reply_text = referral_reply(
@@ -251,38 +251,59 @@ def roleplay_turn(*, conversation: CompanionConversation, by: User, text: str):
             resources_for(conversation.engagement.organization),
             assessment.language,
         )
-        referred = True
         # Kept as a turn of its own: no tension change, never quoted in the debrief.
         record_referral(play, text, reply_text)
-    else:
-        org = conversation.engagement.organization
-        if org.companion_model_enabled and settings.COMPANION_MODEL_URL:
-            from .llm import ModelConfig
-            from .roleplay import model_counterpart_reply
+        return reply_text, True
+    org = conversation.engagement.organization
+    if not offline and org.companion_model_enabled and settings.COMPANION_MODEL_URL:
+        from .llm import ModelConfig
+        from .roleplay import model_counterpart_reply
 
-            config = ModelConfig(
-                url=settings.COMPANION_MODEL_URL,
-                model=settings.COMPANION_MODEL_NAME,
-                key=settings.COMPANION_MODEL_KEY,
-                timeout=settings.COMPANION_MODEL_TIMEOUT,
-            )
-            coachee = conversation.engagement.coachee
-            reply_text, _source = model_counterpart_reply(
-                play, text, config, names=[coachee.name, *coachee.name.split(), coachee.email]
-            )
-        else:
-            reply_text = counterpart_reply(play, text)
-        referred = False
-    conversation.state = play.to_dict()
-    reply = CompanionMessage.objects.create(
-        conversation=conversation,
-        speaker=Speaker.COMPANION,
-        text=reply_text,
-        referred=referred,
-        created_at=now + timedelta(microseconds=1),
-    )
-    conversation.updated_at = now
-    conversation.save(update_fields=["state", "updated_at"])
+        config = ModelConfig(
+            url=settings.COMPANION_MODEL_URL,
+            model=settings.COMPANION_MODEL_NAME,
+            key=settings.COMPANION_MODEL_KEY,
+            timeout=settings.COMPANION_MODEL_TIMEOUT,
+        )
+        coachee = conversation.engagement.coachee
+        reply_text, _source = model_counterpart_reply(
+            play, text, config, names=[coachee.name, *coachee.name.split(), coachee.email]
+        )
+        return reply_text, False
+    return counterpart_reply(play, text), False
+
+
+def roleplay_turn(*, conversation: CompanionConversation, by: User, text: str):
+    """Store the leader's turn and the counterpart's answer. As with the companion,
+    a model is asked outside any transaction; if the play moved on meanwhile, the
+    answer is made again offline under the lock."""
+    from .roleplay import RolePlay
+
+    current = _for_turn(conversation, lock=False)
+    if by.id != current.engagement.coachee_id or not current.scenario:
+        raise ValidationError("Only the coachee plays their role-play.")
+    text = _clean_message(text, "Write what you would say.")
+    play = RolePlay.from_dict(current.state)
+    reply_text, referred = _roleplay_reply(current, play, text, offline=False)
+    with transaction.atomic():
+        locked = _for_turn(conversation, lock=True)
+        if locked.updated_at != current.updated_at:
+            play = RolePlay.from_dict(locked.state)
+            reply_text, referred = _roleplay_reply(locked, play, text, offline=True)
+        now = timezone.now()
+        CompanionMessage.objects.create(
+            conversation=locked, speaker=Speaker.LEADER, text=text, created_at=now
+        )
+        reply = CompanionMessage.objects.create(
+            conversation=locked,
+            speaker=Speaker.COMPANION,
+            text=reply_text,
+            referred=referred,
+            created_at=now + timedelta(microseconds=1),
+        )
+        locked.state = play.to_dict()
+        locked.updated_at = now
+        locked.save(update_fields=["state", "updated_at"])
     return reply
 
 

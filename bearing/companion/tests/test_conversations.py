@@ -140,6 +140,65 @@ class ModelSwitchTests(WorldTestCase):
         self.assertNotIn("Clara", sent)
 
 
+class ModelOutsideTransactionTests(WorldTestCase):
+    """A slow model must never hold the database's write lock: it is asked after
+    the read and before the write, outside any transaction the service opens."""
+
+    def _depth_when_the_model_is_asked(self, post):
+        from unittest import mock
+
+        from django.db import connection
+        from django.test import override_settings
+
+        from bearing.companion import llm, roleplay
+        from bearing.companion.tests.test_llm import ScriptedModel
+
+        server = ScriptedModel(["It matters to you. What would good look like?"] * 4)
+        self.addCleanup(server.close)
+        self.w.organization.companion_model_enabled = True
+        self.w.organization.save(update_fields=["companion_model_enabled"])
+        depths = []
+        real = llm._request
+
+        def spy(config, messages):
+            depths.append(len(connection.savepoint_ids))
+            return real(config, messages)
+
+        self.login(self.w.coachee)
+        test_depth = len(connection.savepoint_ids)
+        with (
+            override_settings(COMPANION_MODEL_URL=server.url, COMPANION_MODEL_TIMEOUT=2),
+            mock.patch.object(llm, "_request", spy),
+            mock.patch.object(roleplay, "_request", spy),
+        ):
+            post()
+        self.assertTrue(depths, "the model was never asked")
+        self.assertEqual(set(depths), {test_depth})
+
+    def test_the_companion_asks_the_model_outside_a_transaction(self):
+        url = reverse("companion:conversation", args=[self.w.conversation.code])
+        before = self.w.conversation.messages.count()
+        self._depth_when_the_model_is_asked(
+            lambda: self.client.post(url, {"text": "I want to lead the merger well."})
+        )
+        self.assertEqual(self.w.conversation.messages.count(), before + 2)
+
+    def test_role_play_asks_the_model_outside_a_transaction(self):
+        from bearing.companion.models import CompanionConversation
+
+        self.login(self.w.coachee)
+        self.client.post(
+            reverse("companion:roleplay_home", args=[self.w.engagement.code]),
+            {"scenario": "feedback_high_performer", "consent": "yes"},
+        )
+        play = CompanionConversation.objects.get(scenario="feedback_high_performer")
+        url = reverse("companion:roleplay", args=[play.code])
+        self._depth_when_the_model_is_asked(
+            lambda: self.client.post(url, {"text": "I noticed the report came in late twice."})
+        )
+        self.assertEqual(play.messages.count(), 2)
+
+
 class PlanContextTests(WorldTestCase):
     def test_the_companion_starts_from_the_coachees_plan(self):
         from bearing.companion.engine import respond
