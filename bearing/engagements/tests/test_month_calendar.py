@@ -102,3 +102,13 @@ class MonthCalendarTests(WorldTestCase):
         self.assertEqual(parse_month("2030-13", today), date(2026, 11, 1))
         self.assertEqual(parse_month("9999-01", today), date(2026, 11, 1))
         self.assertEqual(parse_month("2030-03", today), date(2030, 3, 1))
+
+
+class ZoneNamedTests(WorldTestCase):
+    def test_the_dashboard_names_the_zone_of_its_session_times(self):
+        self.login(self.w.coach)
+        body = self.client.get(reverse("dashboard")).content.decode()
+        self.assertIn("Times in your time zone, Europe/London.", body)
+        self.login(self.w.coachee)
+        body = self.client.get(reverse("dashboard")).content.decode()
+        self.assertIn("(America/New_York)", body)
