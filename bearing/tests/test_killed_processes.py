@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from unittest import skipUnless
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -173,6 +174,10 @@ class Browser:
             raise AssertionError(f"sign-in failed: {status} {location}")
 
 
+@skipUnless(
+    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+    "runs in the SQLite layer only: its processes use their own SQLite file either way",
+)
 class KilledProcessTests(SimpleTestCase):
     @classmethod
     def setUpClass(cls):
