@@ -34,6 +34,7 @@ from bearing.engagements.grow_guide import guide_for, question_by_id
 from bearing.engagements.models import SessionStatus
 from bearing.engagements.views import _apply_errors, _audit_reads, _session_context
 from bearing.growth import queries as growth_q
+from bearing.growth.models import FocusArea
 from bearing.lib.htmx import is_htmx
 
 app_name = "workspace"
@@ -115,6 +116,16 @@ def _brought_journal_entries(session) -> list:
     return []
 
 
+def _guide(goals) -> list:
+    """The GROW guide for this coachee: each stage's questions for any conversation,
+    then those for the focus areas of their goals, each named by its focus area."""
+    labels = dict(FocusArea.choices)
+    return [
+        (stage, [(question, labels.get(question.focus, "")) for question in questions])
+        for stage, questions in guide_for({g.focus_area for g in goals})
+    ]
+
+
 def _audit(request, target, field: str) -> None:
     audit_record(
         action=AuditAction.READ, actor=request.user, target=target, request=request, field=field
@@ -142,7 +153,8 @@ def _workspace_context(request, session, relation, **forms_):
             "location_url": session.location
             if session.location.startswith(("https://", "http://"))
             else "",
-            "guide": guide_for({g.focus_area for g in goals}),
+            "guide": _guide(goals),
+            "in_workspace": True,  # the note forms come back here without JavaScript
             "close_form": forms_.get("close_form")
             or CoachCommitmentsForm(owners=_owners(engagement), prefix="close"),
         }

@@ -663,6 +663,10 @@ def _session_response(
         ctx["shared_conflict"] = conflict
         return render(request, "engagements/session_detail.html", ctx, status=status)
     messages.success(request, message)
+    if request.POST.get("back") == "workspace" and relation == q.Relation.COACH:
+        # Saved from the coach's session workspace without JavaScript: back to it.
+        workspace = reverse("workspace:session", kwargs={"code": session.code})
+        return redirect(f"{workspace}#{partial}")
     return redirect(f"{_session_url(session)}#{partial}")
 
 

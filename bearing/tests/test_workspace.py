@@ -259,3 +259,47 @@ class GrowGuideTests(WorldTestCase):
         for stage in grow_guide():
             for question in stage.questions:
                 self.assertEqual(question.text.count("?"), 1, question.id)
+
+
+class GuideOnThePageTests(WorldTestCase):
+    def test_the_guide_adds_the_coachees_focus_areas_by_name(self):
+        self.login(self.w.coach)
+        body = self.client.get(url("session", self.w.next_session)).content.decode()
+        self.assertIn("What else could you do?", body)
+        # The world's goal is about executive presence; delegation is not on the plan.
+        self.assertIn("How do you want to show up in that room?", body)
+        self.assertIn('<span class="badge">Executive presence</span>', body)
+        self.assertNotIn("What stops you from letting go of this task?", body)
+
+
+class NotesWithoutJavaScriptTests(WorldTestCase):
+    def test_notes_saved_from_the_workspace_come_back_to_it(self):
+        self.login(self.w.coach)
+        session = self.w.next_session
+        body = self.client.get(url("session", session)).content.decode()
+        self.assertEqual(body.count('name="back" value="workspace"'), 2)
+        response = self.client.post(
+            reverse("engagements:private_notes", args=[session.code]),
+            {"private-body": "Ask about the board", "back": "workspace"},
+        )
+        self.assertRedirects(response, url("session", session) + "#private-notes")
+        response = self.client.post(
+            reverse("engagements:shared_notes", args=[session.code]),
+            {"shared-body": "We looked at options", "shared-version": "0", "back": "workspace"},
+        )
+        self.assertRedirects(response, url("session", session) + "#shared-notes")
+
+    def test_the_coachee_is_never_sent_to_the_workspace(self):
+        self.login(self.w.coachee)
+        session = self.w.next_session
+        response = self.client.post(
+            reverse("engagements:shared_notes", args=[session.code]),
+            {"shared-body": "My notes", "shared-version": "0", "back": "workspace"},
+        )
+        self.assertRedirects(
+            response, reverse("engagements:session_detail", args=[session.code]) + "#shared-notes"
+        )
+        body = self.client.get(
+            reverse("engagements:session_detail", args=[session.code])
+        ).content.decode()
+        self.assertNotIn('value="workspace"', body)
