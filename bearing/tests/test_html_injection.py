@@ -240,7 +240,7 @@ class HtmlInjectionSweepTests(WorldTestCase):
     def test_the_check_in_help_text_shows_the_unit_as_text(self):
         self.login(self.w.coachee)
         response = self.client.get(reverse("growth:check_in", args=[self.w.engagement.code]))
-        self.assertContains(response, "Target 3.00 (&lt;i hx-post=/logout/ hx-trigger=load&gt;")
+        self.assertContains(response, "Target 3 (&lt;i hx-post=/logout/ hx-trigger=load&gt;")
         self.assertNotContains(response, "<i hx-post")
 
     def test_every_form_answers_the_payload_as_text(self):
