@@ -46,7 +46,9 @@ class ConfirmationTests(BrowserTestCase):
 
         page.get_by_text(re.compile(r"^End early")).click()
         page.get_by_role("button", name="End the engagement early").click()
-        page.get_by_text("Say briefly why the engagement ends early.").wait_for()
+        page.locator(".errorlist").get_by_text(
+            "Say briefly why the engagement ends early."
+        ).wait_for()
         self.assertEqual(self.status(), "active")
         page.get_by_label("Why does it end early?").fill("The coachee moved to another company.")
         page.get_by_role("button", name="End the engagement early").click()

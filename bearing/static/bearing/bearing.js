@@ -134,4 +134,23 @@
   document.addEventListener("htmx:load", function (event) {
     countRoomIn(event.target);
   });
+
+  /* --- Errors are where the person is looking ---------------------------------
+     A form with errors has a summary at its top (includes/form_errors.html). Focus
+     moves to it when the page loads and after an htmx swap brings one in, so the
+     errors are seen (and read out) even when the form is below the fold. */
+  function focusErrorSummary(root) {
+    if (!root || !root.querySelector) return;
+    var summary = root.matches && root.matches("[data-error-summary]")
+      ? root
+      : root.querySelector("[data-error-summary]");
+    if (!summary) return;
+    summary.focus({ preventScroll: true });
+    summary.scrollIntoView({ block: "start" });
+  }
+
+  focusErrorSummary(document);
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target !== document.body) focusErrorSummary(event.target); // swapped-in content
+  });
 })();
