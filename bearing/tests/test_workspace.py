@@ -303,3 +303,20 @@ class NotesWithoutJavaScriptTests(WorldTestCase):
             reverse("engagements:session_detail", args=[session.code])
         ).content.decode()
         self.assertNotIn('value="workspace"', body)
+
+
+class SessionPlaceTests(WorldTestCase):
+    def test_the_session_page_links_a_video_call_and_shows_a_room_as_text(self):
+        session = self.w.next_session
+        page = reverse("engagements:session_detail", args=[session.code])
+        self.login(self.w.coachee)
+        session.location = "https://meet.example.com/lena-clara"
+        session.save(update_fields=["location"])
+        self.assertIn(
+            'href="https://meet.example.com/lena-clara"', self.client.get(page).content.decode()
+        )
+        session.location = "Room 4 <b>north</b>"
+        session.save(update_fields=["location"])
+        body = self.client.get(page).content.decode()
+        self.assertIn("Room 4 &lt;b&gt;north&lt;/b&gt;", body)
+        self.assertNotIn('<a href="Room', body)
