@@ -14,6 +14,16 @@ _touched: set[str] = set()
 # Each line: its template and the counters it needs (all must have been touched).
 LINES = [
     (
+        "routes x personas x methods checked: {route_checks}",
+        ("route_checks",),
+    ),
+    (
+        "canaries planted: {canaries_planted}, texts scanned: {canary_texts}, "
+        "canaries seen: {canaries_seen}",
+        ("canaries_planted", "canary_texts"),
+    ),
+    ("check --deploy warnings: {deploy_warnings}", ("deploy_warnings",)),
+    (
         "faults injected: {faults_injected}, acknowledged writes lost: {acknowledged_writes_lost}",
         ("faults_injected", "acknowledged_writes_lost"),
     ),
@@ -28,6 +38,10 @@ LINES = [
 def add(name: str, n: int = 1) -> None:
     _counts[name] += n
     _touched.add(name)
+
+
+def count(name: str) -> int:
+    return _counts[name]
 
 
 def summary_lines() -> list[str]:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from bearing.engagements import services
 from bearing.lib.testing import CANARY, WorldTestCase, canary_strings
+from bearing.tests import figures
 
 
 class _Links(HTMLParser):
@@ -36,7 +37,11 @@ class _Links(HTMLParser):
 
 class CanaryTests(WorldTestCase):
     def assertNoCanary(self, text: str, where: str):
-        for tag in canary_strings():
+        tags = canary_strings()
+        figures.add("canaries_planted", len(tags) - figures.count("canaries_planted"))
+        figures.add("canary_texts")
+        for tag in tags:
+            figures.add("canaries_seen", int(tag in text))
             self.assertNotIn(tag, text, f"{tag} reached {where}")
 
     def crawl(self, user, limit: int = 200) -> set[str]:

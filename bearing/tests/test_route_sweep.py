@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bearing.lib.testing import CANARY, WorldTestCase, canary_strings
+from bearing.tests import figures
 
 ANON = "anonymous"
 COACH = "coach"
@@ -365,6 +366,7 @@ class RouteSweepTests(WorldTestCase):
                 with self.subTest(route=name, persona=persona, method=method):
                     response = getattr(self.client, method.lower())(url)
                     status = response.status_code
+                    figures.add("route_checks")
                     if persona == ANON and not route.public:
                         if status == 405 and method not in route.methods:
                             continue
