@@ -256,12 +256,19 @@ POLICY: dict[str, Route] = {
     "growth:plan": Route(allow=PAIR, methods=("GET", "POST"), kwargs=_engagement),
     "growth:check_in": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_engagement),
     "growth:check_ins": Route(allow=PAIR, kwargs=_engagement),
+    "growth:check_in_correct": Route(
+        allow={COACHEE}, methods=("GET", "POST"), kwargs=lambda w: {"code": w.check_in.code}
+    ),
+    "growth:check_in_withdraw": Route(
+        allow={COACHEE}, methods=("GET", "POST"), kwargs=lambda w: {"code": w.check_in.code}
+    ),
     "growth:wins": Route(allow=PAIR, kwargs=_engagement),
     "growth:rhythm": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_engagement),
     "growth:goal": Route(allow=PAIR, kwargs=_goal),
     "growth:goal_accept": Route(allow={COACHEE}, methods=("POST",), kwargs=_goal),
     "growth:goal_share": Route(allow={COACHEE}, methods=("POST",), kwargs=_goal),
     "growth:goal_status": Route(allow={COACHEE}, methods=("POST",), kwargs=_goal),
+    "growth:goal_raise_target": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_goal),
     "growth:milestone_reached": Route(allow={COACHEE}, methods=("POST",), kwargs=_milestone),
     "growth:summaries": Route(
         allow=PAIR, methods=("GET", "POST"), kwargs=_engagement, post_allow=COACHES
