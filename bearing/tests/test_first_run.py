@@ -60,9 +60,7 @@ class MakefileTests(SimpleTestCase):
         self.assertIn("http://127.0.0.1:8010", self.dry_run("help", "PORT=8010"))
 
     def test_the_editable_install_is_quiet(self):
-        install = [
-            line for line in self.dry_run(".venv/.installed").splitlines() if "-e ." in line
-        ]
+        install = [line for line in self.dry_run(".venv/.installed").splitlines() if "-e ." in line]
         self.assertTrue(install, "the install step installs Bearing itself")
         self.assertIn('PYTHONWARNINGS="ignore:Editable installation"', install[0])
         self.assertIn("--quiet", install[0])
