@@ -29,7 +29,7 @@ from bearing.audit.services import audit_record
 from bearing.companion import queries as companion_q
 from bearing.engagements import queries as q
 from bearing.engagements import services as s
-from bearing.engagements.forms import CommitmentsForm
+from bearing.engagements.forms import CommitmentsForm, NotesForm
 from bearing.engagements.grow_guide import guide_for, question_by_id
 from bearing.engagements.models import SessionStatus
 from bearing.engagements.views import _apply_errors, _audit_reads, _session_context
@@ -200,10 +200,13 @@ def copy_question(request, code):
     in place; without JavaScript: back to the workspace)."""
     session, relation = _session_for_coach(request.user, code)
     form = QuestionForm(request.POST)
-    failed = ""
+    note = q.private_note_for(request.user, session)
+    # With JavaScript the notes box comes along (hx-include): what the coach has typed
+    # and not saved yet is kept, and the question goes after it.
+    typed = request.POST.get("private-body")
+    existing = (typed if typed is not None else (note.body if note else "")).rstrip()
+    error = None
     if form.is_valid():
-        note = q.private_note_for(request.user, session)
-        existing = (note.body if note else "").rstrip()
         text = form.cleaned_data["question"].text
         try:
             s.private_note_update(
@@ -212,20 +215,28 @@ def copy_question(request, code):
                 body=f"{existing}\n\n{text}" if existing else text,
             )
         except ValidationError as exc:
-            failed = " ".join(exc.messages)
+            error = exc
     else:
-        failed = " ".join(form.errors.get("question", ["Choose a question from the guide."]))
+        error = ValidationError(form.errors.get("question", ["Choose a question from the guide."]))
     if is_htmx(request):
-        ctx = _session_context(request, session, relation)
-        ctx["saved"] = failed or "Question added to your private notes."
+        forms_ = {}
+        if error is not None:  # the box keeps what was typed, with why nothing was saved
+            private_form = NotesForm(
+                {"private-body": existing}, label="Private notes", prefix="private"
+            )
+            private_form.is_valid()
+            _apply_errors(private_form, error)
+            forms_["private_form"] = private_form
+        ctx = _session_context(request, session, relation, **forms_)
+        ctx["saved"] = "" if error else "Question added to your private notes."
         return render(
             request,
             "engagements/session_detail.html#private-notes",
             ctx,
-            status=400 if failed else 200,
+            status=400 if error else 200,
         )
-    if failed:
-        messages.error(request, failed)
+    if error is not None:
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Question added to your private notes.")
     return redirect(_workspace_url(session, "private-notes"))

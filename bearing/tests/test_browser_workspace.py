@@ -39,14 +39,19 @@ class WorkspaceBrowserTests(BrowserTestCase):
         self.assertIn(CANARY.goal, goals.inner_text())
         self.assertIn(CANARY.key_result, goals.inner_text())
 
-        # One click copies a GROW question into the private notes, in place.
+        # One click copies a GROW question into the private notes, in place, after what
+        # the coach has typed there and not saved yet.
+        page.locator("#id_private-body").fill("Typed first")
         page.locator("#grow summary", has_text="Options").click()
         question = page.locator("#grow li", has_text="What else could you do?")
         question.get_by_role("button", name=re.compile("^Add to my notes")).click()
         page.locator("#private-notes .saved").wait_for()
-        self.assertIn("What else could you do?", page.locator("#id_private-body").input_value())
+        self.assertEqual(
+            page.locator("#id_private-body").input_value().strip(),
+            "Typed first\n\nWhat else could you do?",
+        )
         note = PrivateNote.objects.get(session=w.next_session)
-        self.assertTrue(note.body.endswith("What else could you do?"))
+        self.assertEqual(note.body, "Typed first\n\nWhat else could you do?")
 
         # The close: a commitment the coachee states, written as their action.
         due = (timezone.localdate() + timedelta(days=7)).isoformat()

@@ -320,3 +320,38 @@ class SessionPlaceTests(WorldTestCase):
         body = self.client.get(page).content.decode()
         self.assertIn("Room 4 &lt;b&gt;north&lt;/b&gt;", body)
         self.assertNotIn('<a href="Room', body)
+
+
+class CopyKeepsTypedNotesTests(WorldTestCase):
+    def setUp(self):
+        self.login(self.w.coach)
+
+    def test_what_the_coach_typed_and_did_not_save_is_kept(self):
+        session = self.w.past_session
+        response = self.client.post(
+            url("copy_question", session),
+            {"question": "will-do", "private-body": "Typed, not saved yet"},
+            headers={"HX-Request": "true"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            PrivateNote.objects.get(session=session).body,
+            "Typed, not saved yet\n\nWhat will you do, and by when?",
+        )
+
+    def test_a_refused_copy_keeps_the_typed_text_in_the_box(self):
+        session = self.w.past_session
+        response = self.client.post(
+            url("copy_question", session),
+            {"question": "no-such-question", "private-body": "Typed <b>words</b>"},
+            headers={"HX-Request": "true"},
+        )
+        self.assertEqual(response.status_code, 400)
+        body = response.content.decode()
+        self.assertIn("Typed &lt;b&gt;words&lt;/b&gt;", body)
+        self.assertIn("Choose a question from the guide.", body)
+        self.assertEqual(PrivateNote.objects.get(session=session).body, CANARY.private_note)
+
+    def test_the_guide_sends_the_notes_box_along(self):
+        body = self.client.get(url("session", self.w.next_session)).content.decode()
+        self.assertIn('hx-include="#id_private-body"', body)
