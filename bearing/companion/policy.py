@@ -34,6 +34,7 @@ KINDS = (
         audit_non_author_reads=True,
         export=_conversation,
         engagement="engagement",
+        shared_with_coach="shared_with_coach_at",
     ),
     RecordKind(
         model="companion.CompanionMessage",
@@ -45,6 +46,7 @@ KINDS = (
         audit_non_author_reads=True,
         export=(),  # exported inside their conversation
         engagement="conversation__engagement",
+        shared_with_coach="conversation__shared_with_coach_at",
     ),
     RecordKind(
         model="companion.CompanionConsent",

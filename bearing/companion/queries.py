@@ -5,10 +5,8 @@ from __future__ import annotations
 from django.db.models import Q
 
 from bearing.accounts.models import User
-from bearing.audit.models import AuditAction
-from bearing.audit.services import audit_record
+from bearing.engagements.access import Relation, audit_read, get_for
 from bearing.engagements.models import Engagement
-from bearing.engagements.queries import Relation, _deny, relation_to
 
 from .models import CompanionConversation, SupportResources
 from .safety import Resources
@@ -24,23 +22,16 @@ def conversations_for(user: User, engagement: Engagement, relation: Relation):
 
 
 def conversation_get_for(user: User, code, request=None) -> tuple[CompanionConversation, Relation]:
-    conv = (
-        CompanionConversation.objects.select_related(
-            "engagement", "engagement__coach", "engagement__coachee", "engagement__organization"
-        )
-        .filter(code=code)
-        .first()
+    """The coachee's conversation; the coach's only once shared (their read audited)."""
+    conv, relation = get_for(
+        user,
+        CompanionConversation,
+        code,
+        queryset=CompanionConversation.objects.select_related(
+            "engagement__coach", "engagement__coachee", "engagement__organization"
+        ),
     )
-    relation = relation_to(user, conv.engagement) if conv else None
-    allowed = relation == Relation.COACHEE or (
-        relation == Relation.COACH and conv.shared_with_coach_at is not None
-    )
-    if conv is None or not allowed:
-        raise _deny(user, "companion.companionconversation", code)
-    if relation == Relation.COACH:
-        audit_record(
-            action=AuditAction.READ, actor=user, target=conv, request=request, field="conversation"
-        )
+    audit_read(request or user, conv, relation, label="conversation")
     return conv, relation
 
 

@@ -1,8 +1,9 @@
-"""The one door to engagements and everything that hangs off them.
+"""Reads of engagements and everything that hangs off them.
 
 Every read goes through a function here that takes the viewer and returns only
-what the confidentiality table in the product brief allows. Outsiders get
-``Http404`` — nothing reveals that a record exists. Denied attempts by a
+what the confidentiality table in the product brief allows. Fetching one record
+by its code goes through the access module (``access.get_for``): outsiders get
+``Http404`` — nothing reveals that a record exists — and denied attempts by a
 signed-in person are written to the audit log.
 """
 
@@ -10,16 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
 
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
 from django.utils import timezone
 
 from bearing.accounts.models import User
-from bearing.audit.models import AuditAction
-from bearing.audit.services import audit_record
 
+from .access import Relation, _sponsor_org_ids, deny, get_for
+from .access import relation_to as relation_to  # callers ask here as well
 from .models import (
     Action,
     Agreement,
@@ -30,37 +29,6 @@ from .models import (
     SessionStatus,
 )
 
-
-class Relation(StrEnum):
-    COACH = "coach"
-    COACHEE = "coachee"
-    SPONSOR = "sponsor"
-
-
-def _deny(user, what: str, code) -> Http404:
-    if getattr(user, "is_authenticated", False):
-        audit_record(action=AuditAction.DENIED, actor=user, target_type=what, target_code=str(code))
-    return Http404("Not found")
-
-
-def _sponsor_org_ids(user: User) -> list[int]:
-    from bearing.accounts.queries import roles_of
-
-    return [o.id for o in roles_of(user).sponsor_organizations]
-
-
-def relation_to(user: User, engagement: Engagement) -> Relation | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if engagement.coach_id == user.id:
-        return Relation.COACH
-    if engagement.coachee_id is not None and engagement.coachee_id == user.id:
-        return Relation.COACHEE
-    if engagement.organization_id in _sponsor_org_ids(user):
-        return Relation.SPONSOR
-    return None
-
-
 # --- Engagements --------------------------------------------------------------
 
 
@@ -70,16 +38,15 @@ def engagement_get_for(user: User, code, *, allow: set[Relation] | None = None):
     ``allow`` narrows who may pass (default: coach and coachee). Sponsors pass
     only where asked for explicitly, and then see only ``SponsorView``.
     """
-    allow = allow or {Relation.COACH, Relation.COACHEE}
-    engagement = (
-        Engagement.objects.select_related("coach", "coachee", "sponsor", "organization", "practice")
-        .filter(code=code)
-        .first()
+    return get_for(
+        user,
+        Engagement,
+        code,
+        want=allow,
+        queryset=Engagement.objects.select_related(
+            "coach", "coachee", "sponsor", "organization", "practice"
+        ),
     )
-    relation = relation_to(user, engagement) if engagement else None
-    if engagement is None or relation not in allow:
-        raise _deny(user, "engagements.engagement", code)
-    return engagement, relation
 
 
 def engagements_coached_by(user: User):
@@ -137,17 +104,14 @@ def agreements_in_force_for(engagement_ids) -> dict[int, Agreement]:
 
 def session_get_for(user: User, code):
     """A coaching session for its coach or coachee; everyone else gets 404."""
-    session = (
-        CoachingSession.objects.select_related(
-            "engagement", "engagement__coach", "engagement__coachee", "engagement__organization"
-        )
-        .filter(code=code)
-        .first()
+    return get_for(
+        user,
+        CoachingSession,
+        code,
+        queryset=CoachingSession.objects.select_related(
+            "engagement__coach", "engagement__coachee", "engagement__organization"
+        ),
     )
-    relation = relation_to(user, session.engagement) if session else None
-    if session is None or relation not in {Relation.COACH, Relation.COACHEE}:
-        raise _deny(user, "engagements.coachingsession", code)
-    return session, relation
 
 
 def sessions_of(engagement: Engagement):
@@ -163,7 +127,7 @@ def shared_notes_versions(session: CoachingSession):
 def private_note_for(user: User, session: CoachingSession) -> PrivateNote | None:
     """Only the engagement's coach ever gets the private note; anyone else gets 404."""
     if session.engagement.coach_id != user.id:
-        raise _deny(user, "engagements.privatenote", session.code)
+        raise deny(user, "engagements.privatenote", session.code)
     return PrivateNote.objects.filter(session=session, author=user).first()
 
 
@@ -212,11 +176,7 @@ def calendar_sessions_for(user: User):
 
 
 def action_get_for(user: User, code):
-    action = Action.objects.select_related("engagement", "owner").filter(code=code).first()
-    relation = relation_to(user, action.engagement) if action else None
-    if action is None or relation not in {Relation.COACH, Relation.COACHEE}:
-        raise _deny(user, "engagements.action", code)
-    return action, relation
+    return get_for(user, Action, code, queryset=Action.objects.select_related("owner"))
 
 
 def actions_of(engagement: Engagement):
@@ -322,7 +282,7 @@ def sponsor_engagement_get(user: User, code) -> tuple[SponsorEngagementRow, Agre
         )
     ).first()
     if engagement is None:
-        raise _deny(user, "engagements.engagement", code)
+        raise deny(user, "engagements.engagement", code)
     latest = agreement_latest(engagement)
     in_force = agreement_in_force(engagement)
     return _sponsor_row(engagement, in_force, engagement), latest

@@ -9,8 +9,9 @@ from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from bearing.accounts.models import User
+from bearing.engagements.access import Relation, get_for
 from bearing.engagements.models import Action, CoachingSession, Engagement, SessionStatus
-from bearing.engagements.queries import Relation, _deny, agreements_in_force_for, relation_to
+from bearing.engagements.queries import agreements_in_force_for
 
 from .models import CheckIn, CheckInRhythm, Goal, GoalStatus, KeyResult, Milestone, Reading
 
@@ -27,25 +28,16 @@ def plan_goals(engagement: Engagement):
 
 
 def goal_get_for(user: User, code) -> tuple[Goal, Relation]:
-    goal = (
-        Goal.objects.select_related("engagement", "engagement__coach", "engagement__coachee")
-        .filter(code=code)
-        .first()
+    return get_for(
+        user,
+        Goal,
+        code,
+        queryset=Goal.objects.select_related("engagement__coach", "engagement__coachee"),
     )
-    relation = relation_to(user, goal.engagement) if goal else None
-    if goal is None or relation not in {Relation.COACH, Relation.COACHEE}:
-        raise _deny(user, "growth.goal", code)
-    return goal, relation
 
 
 def milestone_get_for(user: User, code) -> tuple[Milestone, Relation]:
-    milestone = (
-        Milestone.objects.select_related("goal", "goal__engagement").filter(code=code).first()
-    )
-    relation = relation_to(user, milestone.goal.engagement) if milestone else None
-    if milestone is None or relation not in {Relation.COACH, Relation.COACHEE}:
-        raise _deny(user, "growth.milestone", code)
-    return milestone, relation
+    return get_for(user, Milestone, code)
 
 
 @dataclass(frozen=True)
@@ -71,15 +63,12 @@ def series_for_goal(goal: Goal) -> dict[int | None, list[Point]]:
 
 
 def check_in_get_for(user: User, code) -> tuple[CheckIn, Relation]:
-    check_in = (
-        CheckIn.objects.select_related("engagement", "engagement__coach", "engagement__coachee")
-        .filter(code=code)
-        .first()
+    return get_for(
+        user,
+        CheckIn,
+        code,
+        queryset=CheckIn.objects.select_related("engagement__coach", "engagement__coachee"),
     )
-    relation = relation_to(user, check_in.engagement) if check_in else None
-    if check_in is None or relation not in {Relation.COACH, Relation.COACHEE}:
-        raise _deny(user, "growth.checkin", code)
-    return check_in, relation
 
 
 def check_in_readings(check_in: CheckIn) -> list[Reading]:
@@ -283,11 +272,7 @@ def _shares_progress(engagement: Engagement) -> bool:
 def summary_get_for(user: User, code):
     from .models import ProgressSummary
 
-    summary = ProgressSummary.objects.select_related("engagement").filter(code=code).first()
-    relation = relation_to(user, summary.engagement) if summary else None
-    if summary is None or relation not in {Relation.COACH, Relation.COACHEE}:
-        raise _deny(user, "growth.progresssummary", code)
-    return summary, relation
+    return get_for(user, ProgressSummary, code)
 
 
 def sponsor_summaries(engagement_id: int) -> list:

@@ -89,6 +89,9 @@ class RecordKind:
     export_only: Mapping[str, Any] = field(default_factory=dict)
     # What the engagement's coach takes in their notes export (() for nothing).
     coach_notes: tuple[str, ...] = ()
+    # For a kind the coach reads only when the coachee shares it: the ORM path to
+    # the moment it was shared (None while it is not).
+    shared_with_coach: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "readers", frozenset(Reader(r) for r in self.readers))
@@ -101,6 +104,11 @@ class RecordKind:
         if self.coach_notes and not ({Reader.COACH, Reader.COACH_IF_SHARED} & self.readers):
             raise ValueError(
                 f"{self.model}: in the coach's notes export, but the coach may not read it"
+            )
+        if (Reader.COACH_IF_SHARED in self.readers) != bool(self.shared_with_coach):
+            raise ValueError(
+                f"{self.model}: the coach reads it if shared exactly when it says where"
+                " sharing is recorded (shared_with_coach)"
             )
         if self.coach_notes and self.engagement is None:
             raise ValueError(f"{self.model}: the coach's notes export needs the engagement path")
