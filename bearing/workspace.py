@@ -93,10 +93,11 @@ def _session_for_coach(user, code):
 
 
 def _owners(engagement) -> list[tuple[int, str]]:
-    return [
-        (engagement.coachee_id, engagement.coachee_display),
-        (engagement.coach_id, f"{engagement.coach.name} (you)"),
-    ]
+    """Whose a commitment is: the coachee (first, the usual owner), or the coach."""
+    coach = (engagement.coach_id, f"{engagement.coach.name} (you)")
+    if engagement.coachee_id is None:  # invited, not joined yet: nobody else to own it
+        return [coach]
+    return [(engagement.coachee_id, engagement.coachee_display), coach]
 
 
 def _previous_session(session):
