@@ -33,6 +33,10 @@ ENGAGEMENT_TRANSITIONS = {
 }
 
 
+# Closing an engagement (completed, ended early) can be undone this long after.
+REOPEN_WINDOW = timedelta(minutes=15)
+
+
 class Engagement(models.Model):
     """One coach and one coachee over months, sponsored by an organization."""
 
@@ -77,6 +81,8 @@ class Engagement(models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     # Why the coach ended it early: for the coach and the coachee, never the sponsor.
     end_reason = EncryptedTextField()  # 1,000 characters
+    # The status it was closed from, so closing can be undone for a short while.
+    closed_from = models.CharField(max_length=16, blank=True, choices=EngagementStatus.choices)
 
     class Meta:
         ordering = ["-created_at"]
@@ -118,6 +124,14 @@ class Engagement(models.Model):
     @property
     def coachee_display(self) -> str:
         return str(self.coachee) if self.coachee_id else (self.invited_name or self.invited_email)
+
+    def reopenable_until(self):
+        """Until when the coach may undo closing it (None: not, or no longer)."""
+        closed = {EngagementStatus.COMPLETED, EngagementStatus.ENDED_EARLY}
+        if self.status not in closed or self.ended_at is None or not self.closed_from:
+            return None
+        until = self.ended_at + REOPEN_WINDOW
+        return until if timezone.now() < until else None
 
     @property
     def is_open(self) -> bool:

@@ -135,6 +135,8 @@ def engagement_set_status(
             raise ValidationError("The coachee has not accepted the coaching agreement yet.")
     reason = _check_length("reason", reason, 1000)
     now = timezone.now()
+    if target in {EngagementStatus.COMPLETED, EngagementStatus.ENDED_EARLY}:
+        engagement.closed_from = current
     engagement.status = target
     engagement.status_changed_at = now
     if target == EngagementStatus.ACTIVE and engagement.started_at is None:
@@ -154,6 +156,37 @@ def engagement_set_status(
             session_cancel(session=session, by=by, reason=ending)
     engagement.full_clean()
     engagement.save()
+    return engagement
+
+
+@transaction.atomic
+def engagement_reopen(*, engagement: Engagement, by: User) -> Engagement:
+    """Undo closing an engagement shortly after: it takes back the status it had, and
+    the coaching sessions that closing cancelled are scheduled again (both people get
+    calendar updates that put them back)."""
+    engagement = Engagement.objects.select_for_update().get(pk=engagement.pk)
+    if by.id != engagement.coach_id:
+        raise ValidationError("Only the engagement's coach can reopen it.")
+    if engagement.reopenable_until() is None:
+        raise ValidationError("It is too late to undo this; the engagement stays closed.")
+    ended_at = engagement.ended_at
+    engagement.status = engagement.closed_from
+    engagement.closed_from = ""
+    engagement.ended_at = None
+    engagement.end_reason = ""
+    engagement.status_changed_at = timezone.now()
+    engagement.full_clean()
+    engagement.save()
+    cancelled_by_closing = CoachingSession.objects.select_for_update(of=("self",)).filter(
+        engagement=engagement,
+        status=SessionStatus.CANCELLED,
+        cancelled_at__gte=ended_at,
+        scheduled_for__gt=timezone.now(),
+    )
+    for session in cancelled_by_closing.select_related(
+        "engagement", "engagement__coach", "engagement__coachee"
+    ):
+        _restore_session(session)
     return engagement
 
 
@@ -427,6 +460,10 @@ def session_restore(*, session: CoachingSession, by: User) -> CoachingSession:
         raise ValidationError(
             "It is too late to undo this cancellation; schedule a new coaching session instead."
         )
+    return _restore_session(session)
+
+
+def _restore_session(session: CoachingSession) -> CoachingSession:
     session.status = SessionStatus.SCHEDULED
     session.cancelled_at = None
     session.cancelled_by = None

@@ -10,6 +10,7 @@ urlpatterns = [
     path("engagements/<uuid:code>/status/", views.engagement_status, name="status"),
     path("engagements/<uuid:code>/complete/", views.engagement_complete, name="complete"),
     path("engagements/<uuid:code>/end-early/", views.engagement_end_early, name="end_early"),
+    path("engagements/<uuid:code>/reopen/", views.engagement_reopen, name="reopen"),
     path("engagements/<uuid:code>/agreement/", views.agreement, name="agreement"),
     path(
         "engagements/<uuid:code>/agreement/accept/", views.agreement_accept, name="agreement_accept"

@@ -199,6 +199,7 @@ def engagement_detail(request, code):
             "done_actions": [a for a in actions if a.completed_at is not None],
             "today": timezone.localdate(),
             "can_schedule": current in {EngagementStatus.PROPOSED, EngagementStatus.ACTIVE},
+            "reopenable_until": engagement.reopenable_until() if is_coach else None,
             "transitions": [
                 (
                     t,
@@ -288,6 +289,24 @@ def _engagement_close(request, code, target: EngagementStatus):
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def engagement_reopen(request, code):
+    """Undo closing the engagement, within 15 minutes."""
+    engagement, _ = q.engagement_get_for(request.user, code, allow={q.Relation.COACH})
+    try:
+        s.engagement_reopen(engagement=engagement, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            "The engagement is open again; any coaching sessions that closing it cancelled "
+            "are back on, and both of you have calendar updates.",
+        )
+    return redirect("engagements:detail", code=engagement.code)
 
 
 @login_required

@@ -228,6 +228,8 @@ POLICY: dict[str, Route] = {
     # Ending an engagement: a confirmation page, then the POST (an empty one is refused).
     "engagements:complete": Route(allow=COACHES, methods=("GET", "POST"), kwargs=_engagement),
     "engagements:end_early": Route(allow=COACHES, methods=("GET", "POST"), kwargs=_engagement),
+    # Undoing the end, for 15 minutes (an open engagement refuses it with a message).
+    "engagements:reopen": Route(allow=COACHES, methods=("POST",), kwargs=_engagement),
     "engagements:agreement": Route(
         allow=PAIR, methods=("GET", "POST"), kwargs=_engagement, post_allow=COACHES
     ),

@@ -37,7 +37,7 @@ class EndingAnEngagementTests(WorldTestCase):
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.get(self.url("end_early"))
         self.assertContains(response, "End the engagement early?")
-        self.assertContains(response, "cannot be undone")
+        self.assertContains(response, "You can undo this for 15 minutes")
         self.assertContains(response, "The coaching session still ahead is")
         self.assertContains(response, 'name="reason"')
         self.assertEqual(self.engagement().status, "active")
@@ -104,6 +104,51 @@ class EndingAnEngagementTests(WorldTestCase):
         today = timezone.localdate().strftime("%-d %B %Y")
         self.assertIn(f"Paused</span>\n       since {today}", page)
         self.assertNotIn(timezone.localtime(started).strftime("%-d %B %Y"), page)
+
+
+class ReopeningAnEngagementTests(WorldTestCase):
+    def url(self, name):
+        return reverse(f"engagements:{name}", args=[self.w.engagement.code])
+
+    def end_early(self):
+        self.login(self.w.coach)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(self.url("end_early"), {"confirm": "True", "reason": REASON})
+        mail.outbox.clear()
+
+    def test_the_coach_can_undo_ending_it_and_the_sessions_come_back(self):
+        self.end_early()
+        page = self.client.get(self.url("detail"))
+        self.assertContains(page, "Undo: reopen the engagement")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(self.url("reopen"))
+        engagement = Engagement.objects.get(pk=self.w.engagement.pk)
+        self.assertEqual(engagement.status, "active")
+        self.assertIsNone(engagement.ended_at)
+        self.assertEqual(engagement.end_reason, "")
+        session = CoachingSession.objects.get(pk=self.w.next_session.pk)
+        self.assertEqual(session.status, SessionStatus.SCHEDULED)
+        self.assertEqual(len(mail.outbox), 2)
+        self.assertTrue(all("back on" in m.subject for m in mail.outbox))
+        self.assertNotContains(self.client.get(self.url("detail")), "Undo: reopen")
+
+    def test_after_15_minutes_it_stays_closed(self):
+        self.end_early()
+        later = timezone.now() + timedelta(minutes=16)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            self.assertNotContains(self.client.get(self.url("detail")), "Undo: reopen")
+            with self.captureOnCommitCallbacks(execute=True):
+                response = self.client.post(self.url("reopen"))
+        self.assertEqual(Engagement.objects.get(pk=self.w.engagement.pk).status, "ended_early")
+        self.assertEqual(mail.outbox, [])
+        self.assertContains(self.client.get(response["Location"]), "too late to undo")
+
+    def test_only_the_coach_may_reopen(self):
+        self.end_early()
+        self.login(self.w.coachee)
+        self.assertEqual(self.client.post(self.url("reopen")).status_code, 404)
+        self.assertNotContains(self.client.get(self.url("detail")), "Undo: reopen")
+        self.assertEqual(Engagement.objects.get(pk=self.w.engagement.pk).status, "ended_early")
 
 
 class CancellingASessionTests(WorldTestCase):

@@ -29,6 +29,7 @@ VIEWS = [
     View("engagements:status", "engagement", ("POST",), allow=("coach",)),
     View("engagements:complete", "engagement", ("GET", "POST"), allow=("coach",)),
     View("engagements:end_early", "engagement", ("GET", "POST"), allow=("coach",)),
+    View("engagements:reopen", "engagement", ("POST",), allow=("coach",)),
     View("engagements:agreement", "engagement", ("GET", "POST")),
     View("engagements:agreement_accept", "engagement", ("POST",), allow=("coachee",)),
     View("engagements:session_new", "engagement", ("GET", "POST")),
