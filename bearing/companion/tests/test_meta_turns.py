@@ -78,3 +78,11 @@ class MetaTurnTests(SimpleTestCase):
                 self.assertEqual(read(text).labels & set(KINDS), set())
         both = "My manager said that too, and you already asked it."
         self.assertIn("repeat_complaint", read(both).labels)
+
+    def test_a_disclosure_is_never_read_as_a_request_for_advice(self):
+        for text in (
+            "My husband hit me again after the client dinner.",
+            "He told me to keep quiet about it.",
+        ):
+            with self.subTest(text=text):
+                self.assertNotIn("advice_request", read(text).labels)
