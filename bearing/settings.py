@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "bearing.companion",
     "bearing.programs",
     "bearing.exports",
+    "bearing.ops",
 ]
 
 MIDDLEWARE = [

@@ -30,7 +30,7 @@ from django.urls import reverse  # noqa: E402
 
 from bearing.accounts.models import User  # noqa: E402
 from bearing.engagements.models import Engagement  # noqa: E402
-from bearing.lib.testing import sign_in  # noqa: E402
+from bearing.testing import sign_in  # noqa: E402
 
 
 def measure(client: Client, url: str, runs: int = 20) -> tuple[int, float, float, int]:

@@ -25,7 +25,7 @@ from bearing.accounts.models import Practice
 from bearing.audit.models import AuditAction, AuditEntry
 from bearing.audit.services import audit_record
 from bearing.lib.backup import tables_with_data
-from bearing.lib.testing import make_world
+from bearing.testing import make_world
 
 from . import figures
 from .test_route_sweep import add_route_objects

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bearing.lib.browser import BrowserTestCase
-from bearing.lib.testing import PASSWORD, make_world
+from bearing.testing import PASSWORD, make_world
+from bearing.testing.browser import BrowserTestCase
 
 
 @pytest.mark.browser

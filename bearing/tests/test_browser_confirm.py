@@ -8,10 +8,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from bearing import testing
 from bearing.engagements.models import Engagement
-from bearing.lib import testing
-from bearing.lib.browser import BrowserTestCase
-from bearing.lib.testing import make_world
+from bearing.testing import make_world
+from bearing.testing.browser import BrowserTestCase
 
 
 @pytest.mark.browser

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from bearing.lib import testing
-from bearing.lib.browser import BrowserTestCase
-from bearing.lib.testing import make_world
+from bearing import testing
+from bearing.testing import make_world
+from bearing.testing.browser import BrowserTestCase
 
 IN_VIEW = """() => {
   const r = document.activeElement.getBoundingClientRect();

@@ -16,8 +16,8 @@ from django.core import mail
 from django.utils import timezone
 
 from bearing.engagements.models import CoachingSession, Engagement, SessionStatus
-from bearing.lib.browser import BrowserTestCase
-from bearing.lib.testing import PASSWORD, make_world
+from bearing.testing import PASSWORD, make_world
+from bearing.testing.browser import BrowserTestCase
 
 SHARED = "SHARED-e2e-5a1 we mapped the stakeholders for the reorg"
 PRIVATE = "PRIVATE-e2e-9c2 energy low; ask about sleep next time"

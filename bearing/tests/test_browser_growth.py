@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from bearing.growth.models import CheckIn, KeyResult
-from bearing.lib.browser import BrowserTestCase
-from bearing.lib.testing import PASSWORD, make_world, one_where
+from bearing.testing import PASSWORD, make_world, one_where
+from bearing.testing.browser import BrowserTestCase
 
 
 @pytest.mark.browser

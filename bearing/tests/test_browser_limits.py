@@ -8,8 +8,8 @@ import re
 import pytest
 
 from bearing.companion.models import CompanionMessage
-from bearing.lib.browser import BrowserTestCase
-from bearing.lib.testing import PASSWORD, make_world
+from bearing.testing import PASSWORD, make_world
+from bearing.testing.browser import BrowserTestCase
 
 PASTE = "word " * 1000  # 5,000 characters
 

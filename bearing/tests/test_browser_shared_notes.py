@@ -7,10 +7,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from bearing import testing
 from bearing.engagements.models import CoachingSession
-from bearing.lib import testing
-from bearing.lib.browser import BrowserTestCase
-from bearing.lib.testing import make_world
+from bearing.testing import make_world
+from bearing.testing.browser import BrowserTestCase
 
 COACH_LINE = "Coach: we agreed on weekly one-to-ones with each report."
 COACHEE_LINE = "Lena: I will hand the board pack to Priya."

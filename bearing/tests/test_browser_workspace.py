@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from bearing.engagements.models import Action, PrivateNote
-from bearing.lib.browser import BrowserTestCase
-from bearing.lib.testing import CANARY, PASSWORD, make_world
+from bearing.testing import CANARY, PASSWORD, make_world
+from bearing.testing.browser import BrowserTestCase
 
 
 @pytest.mark.browser

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bearing.engagements import services
-from bearing.lib.testing import CANARY, WorldTestCase, canary_strings
+from bearing.testing import CANARY, WorldTestCase, canary_strings
 from bearing.tests import figures
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from bearing.accounts.models import Role
 from bearing.engagements.models import Action
-from bearing.lib.testing import (
+from bearing.testing import (
     CANARY,
     WorldTestCase,
     canary_strings,

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from bearing.engagements import services
 from bearing.lib.smtpsink import SMTPSink
-from bearing.lib.testing import WorldTestCase, canary_strings
+from bearing.testing import WorldTestCase, canary_strings
 
 
 class SessionEmailOverSMTPTests(WorldTestCase):

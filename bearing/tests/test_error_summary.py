@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 from django.urls import reverse
 
-from bearing.lib.testing import WorldTestCase
+from bearing.testing import WorldTestCase
 
 HTMX = {"HX-Request": "true"}
 

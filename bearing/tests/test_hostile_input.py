@@ -28,7 +28,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from bearing.growth.models import Goal, KeyResult
-from bearing.lib.testing import WorldTestCase, sign_in
+from bearing.testing import WorldTestCase, sign_in
 
 from . import figures
 from .test_html_injection import _Forms, body_of, is_html

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bearing.lib.fields import EncryptedJSONField
-from bearing.lib.testing import WorldTestCase
+from bearing.testing import WorldTestCase
 
 from .test_route_sweep import ANON, PERSONAS, POLICY, add_route_objects
 

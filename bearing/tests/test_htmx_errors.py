@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from bearing.companion import services as companion_services
 from bearing.companion.roleplay import scenarios
-from bearing.lib.testing import WorldTestCase
+from bearing.testing import WorldTestCase
 
 HTMX = {"HX-Request": "true"}
 BASE = Path(settings.BASE_DIR) / "bearing" / "templates" / "base.html"

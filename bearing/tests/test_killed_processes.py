@@ -33,7 +33,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.test import SimpleTestCase
 
-from bearing.engagements.demo import DEMO_PASSWORD
+from bearing.ops.demo import DEMO_PASSWORD
 
 from . import figures
 
@@ -360,7 +360,7 @@ class KilledProcessTests(SimpleTestCase):
         data = self.project()
         env = _env(
             data,
-            EMAIL_BACKEND="bearing.lib.testing.SlowFileEmailBackend",
+            EMAIL_BACKEND="bearing.testing.SlowFileEmailBackend",
             SLOW_EMAIL_SECONDS="0.1",
             REMINDER_LEASE_SECONDS="2",
             TASK_LEASE_SECONDS="2",

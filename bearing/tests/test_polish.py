@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from bearing.growth.charts import line_chart
 from bearing.growth.models import KeyResult
-from bearing.lib.testing import WorldTestCase
+from bearing.testing import WorldTestCase
 
 TEMPLATES = Path(__file__).resolve().parent.parent
 

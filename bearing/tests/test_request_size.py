@@ -14,7 +14,7 @@ from django.test.client import RequestFactory
 from django.urls import reverse
 
 from bearing.lib.limits import RequestSizeLimitMiddleware
-from bearing.lib.testing import WorldTestCase
+from bearing.testing import WorldTestCase
 
 from . import figures
 

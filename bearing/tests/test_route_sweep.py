@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from bearing.lib.testing import CANARY, WorldTestCase, canary_strings
+from bearing.testing import CANARY, WorldTestCase, canary_strings
 from bearing.tests import figures
 
 ANON = "anonymous"

@@ -21,7 +21,7 @@ from bearing.engagements.forms import (
     SessionForm,
 )
 from bearing.engagements.models import Action, CoachingSession, PrivateNote
-from bearing.lib.testing import CANARY, WorldTestCase
+from bearing.testing import CANARY, WorldTestCase
 
 PASTE = "word " * 1000  # 5,000 characters
 

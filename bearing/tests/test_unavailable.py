@@ -26,7 +26,7 @@ from django.urls import reverse
 
 from bearing.growth.models import CheckIn, Reading, Win
 from bearing.lib.backup import backup_write
-from bearing.lib.testing import WorldTestCase, make_world, sign_in
+from bearing.testing import WorldTestCase, make_world, sign_in
 
 from . import figures
 

@@ -11,7 +11,7 @@ from bearing.audit.models import AuditAction, AuditEntry
 from bearing.companion.models import CompanionConversation
 from bearing.engagements.grow_guide import grow_guide, guide_for, question_by_id
 from bearing.engagements.models import Action, PrivateNote
-from bearing.lib.testing import CANARY, WorldTestCase, make_session
+from bearing.testing import CANARY, WorldTestCase, make_session
 
 
 def url(name, session):

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from bearing.accounts import factors
 from bearing.accounts.models import TotpDevice, User
-from bearing.lib.testing import PASSWORD
+from bearing.testing import PASSWORD
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 FROZEN = 1_899_999_990.0  # 2030-03-17 17:46:30 UTC, the start of a 30-second step

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from bearing.audit.models import AuditAction, AuditEntry
 from bearing.engagements.models import SessionStatus
-from bearing.lib.testing import WorldTestCase, canary_strings, make_session
+from bearing.testing import WorldTestCase, canary_strings, make_session
 
 
 def feed_url(user) -> str:

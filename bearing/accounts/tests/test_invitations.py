@@ -8,7 +8,7 @@ from bearing.accounts import services
 from bearing.accounts.models import Invitation, Membership, Role, User
 from bearing.audit.models import AuditAction, AuditEntry
 from bearing.engagements.models import Engagement
-from bearing.lib.testing import WorldTestCase, grant, make_user
+from bearing.testing import WorldTestCase, grant, make_user
 
 NEW_EMAIL = "newleader@example.com"
 GOOD = {

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from bearing.audit.models import AuditAction, AuditEntry
 from bearing.audit.services import email_hash
-from bearing.lib.testing import PASSWORD, WorldTestCase
+from bearing.testing import PASSWORD, WorldTestCase
 
 
 class LoginTests(WorldTestCase):

@@ -10,7 +10,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from bearing.audit.models import AuditAction, AuditEntry
-from bearing.lib.testing import PASSWORD, WorldTestCase
+from bearing.testing import PASSWORD, WorldTestCase
 
 LINK = re.compile(r"http://testserver(/password-reset/[^/\s]+/[^/\s]+/)")
 

@@ -14,7 +14,7 @@ from bearing.accounts.services import invitation_create
 from bearing.audit.models import AuditAction, AuditEntry
 from bearing.companion.models import CompanionConsent
 from bearing.engagements.models import Agreement
-from bearing.lib.testing import PASSWORD, WorldTestCase
+from bearing.testing import PASSWORD, WorldTestCase
 
 from .signin_helpers import code, frozen, give_authenticator
 

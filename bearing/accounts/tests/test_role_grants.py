@@ -17,7 +17,7 @@ from django.utils import timezone
 from bearing.accounts import services
 from bearing.accounts.models import Invitation, Membership, Role
 from bearing.audit.models import AuditAction, AuditEntry
-from bearing.lib.testing import WorldTestCase, grant, make_user
+from bearing.testing import WorldTestCase, grant, make_user
 
 NEW = {
     "name": "Nia New",

@@ -17,7 +17,7 @@ from django.urls import reverse
 from bearing.accounts import factors, signin_flow
 from bearing.accounts.models import Membership, RecoveryCode, Role, TotpDevice
 from bearing.audit.models import AuditAction, AuditEntry
-from bearing.lib.testing import PASSWORD, WorldTestCase
+from bearing.testing import PASSWORD, WorldTestCase
 
 from .signin_helpers import FROZEN, SECRET, code, frozen, give_authenticator, post_password
 

@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.urls import reverse
 
-from bearing.lib.testing import PASSWORD, WorldTestCase
+from bearing.testing import PASSWORD, WorldTestCase
 
 
 class SessionLimitTests(WorldTestCase):

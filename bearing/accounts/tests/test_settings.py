@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from bearing.lib.testing import WorldTestCase
+from bearing.testing import WorldTestCase
 
 
 class AccountSettingsTests(WorldTestCase):

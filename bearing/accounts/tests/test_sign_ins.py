@@ -10,7 +10,7 @@ from django.urls import reverse
 from bearing.accounts import login_sessions
 from bearing.accounts.models import LoginSession
 from bearing.audit.models import AuditAction, AuditEntry
-from bearing.lib.testing import PASSWORD, WorldTestCase, sign_in
+from bearing.testing import PASSWORD, WorldTestCase, sign_in
 
 from .signin_helpers import SECRET, code, frozen, post_password
 

@@ -4,7 +4,7 @@ from django.urls import reverse
 from bearing.accounts import services
 from bearing.accounts.models import Invitation, Organization, Practice, Role
 from bearing.audit.models import AuditAction, AuditEntry
-from bearing.lib.testing import WorldTestCase, canary_strings, grant, make_engagement, make_user
+from bearing.testing import WorldTestCase, canary_strings, grant, make_engagement, make_user
 
 NOT_STAFF = ("coach", "coachee", "sponsor", "other_coach", "other_sponsor")
 

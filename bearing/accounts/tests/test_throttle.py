@@ -16,7 +16,7 @@ from django.urls import reverse
 from bearing.accounts import throttle
 from bearing.accounts.models import Invitation, Role
 from bearing.engagements.models import Engagement
-from bearing.lib.testing import PASSWORD, WorldTestCase
+from bearing.testing import PASSWORD, WorldTestCase
 
 from .signin_helpers import code, frozen, give_authenticator, second_step_urls
 

@@ -156,7 +156,7 @@ class DenialFloodTests(TestCase):
         self.assertTrue(audit_verify_chain().ok)
 
     def test_probing_urls_does_not_flood_the_log(self):
-        from bearing.lib.testing import make_user
+        from bearing.testing import make_user
 
         prober = make_user("prober@example.com", "Pat Prober")
         self.client.force_login(prober)

@@ -4,7 +4,7 @@ from django.urls import reverse
 from bearing.audit.models import AuditAction, AuditEntry
 from bearing.companion.models import CompanionConsent, CompanionConversation, CompanionMessage
 from bearing.engagements.models import Action
-from bearing.lib.testing import CANARY, WorldTestCase
+from bearing.testing import CANARY, WorldTestCase
 
 
 class ConversationTests(WorldTestCase):

@@ -18,7 +18,7 @@ from bearing.companion.roleplay import (
     step,
 )
 from bearing.companion.safety import Assessment, Category
-from bearing.lib.testing import WorldTestCase
+from bearing.testing import WorldTestCase
 
 CALM = [
     "I appreciate you making time. I noticed in Tuesday's review that Mia stopped talking.",

@@ -11,7 +11,7 @@ from bearing.companion.engine import validate_reply
 from bearing.companion.models import CompanionMessage, SupportResources
 from bearing.companion.queries import resources_for
 from bearing.companion.safety import Category, Resources, assess, referral_reply
-from bearing.lib.testing import WorldTestCase
+from bearing.testing import WorldTestCase
 
 # The statements the issue quotes: each must be referred, under its own category.
 CRISES = [

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.test import SimpleTestCase
 
 from bearing.companion.transcript_analysis import analyse, parse_transcript
-from bearing.lib.testing import WorldTestCase
+from bearing.testing import WorldTestCase
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

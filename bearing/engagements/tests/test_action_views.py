@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bearing.audit.models import AuditAction, AuditEntry
 from bearing.engagements.models import Action
-from bearing.lib.testing import CANARY, WorldTestCase
+from bearing.testing import CANARY, WorldTestCase
 
 HTMX = {"HX-Request": "true"}
 

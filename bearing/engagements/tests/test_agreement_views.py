@@ -9,7 +9,7 @@ from django.utils import timezone
 from bearing.audit.models import AuditAction, AuditEntry
 from bearing.engagements import queries as q
 from bearing.engagements.models import Agreement, Engagement
-from bearing.lib.testing import CANARY, WorldTestCase
+from bearing.testing import CANARY, WorldTestCase
 
 
 def propose_post(**overrides) -> dict:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bearing.engagements.models import CoachingSession, Engagement, SessionStatus
-from bearing.lib.testing import WorldTestCase
+from bearing.testing import WorldTestCase
 
 REASON = "REASON-77e1 the coachee took a new role abroad"
 

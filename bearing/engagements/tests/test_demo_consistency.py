@@ -47,7 +47,7 @@ class DemoConsistencyTests(TestCase):
         )
 
     def test_the_staff_page_shows_a_sign_in_for_the_leaders_who_accepted(self):
-        from bearing.lib.testing import sign_in
+        from bearing.testing import sign_in
 
         sign_in(self.client, User.objects.get(email="staff@demo.bearing"))
         body = self.client.get("/staff/").content.decode()

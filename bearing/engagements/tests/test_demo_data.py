@@ -11,9 +11,9 @@ from django.test import TestCase
 
 from bearing.accounts.models import User
 from bearing.engagements import queries as q
-from bearing.engagements.demo import DANIEL_SESSIONS, DEMO_LOGINS
 from bearing.engagements.models import Agreement, Engagement
-from bearing.lib.testing import sign_in
+from bearing.ops.demo import DANIEL_SESSIONS, DEMO_LOGINS
+from bearing.testing import sign_in
 
 
 class DemoDataTests(TestCase):

@@ -20,7 +20,7 @@ from bearing.engagements.models import (
     Engagement,
     EngagementStatus,
 )
-from bearing.lib.testing import (
+from bearing.testing import (
     CANARY,
     WorldTestCase,
     grant,

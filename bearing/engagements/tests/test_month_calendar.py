@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bearing.engagements.models import CoachingSession, SessionStatus
 from bearing.engagements.month import parse_month
-from bearing.lib.testing import CANARY, WorldTestCase
+from bearing.testing import CANARY, WorldTestCase
 
 URL = reverse("engagements:month_calendar")
 

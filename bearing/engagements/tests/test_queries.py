@@ -4,7 +4,7 @@ from django.http import Http404
 
 from bearing.audit.models import AuditAction, AuditEntry
 from bearing.engagements import queries as q
-from bearing.lib.testing import CANARY, WorldTestCase
+from bearing.testing import CANARY, WorldTestCase
 
 
 class EngagementDoorTests(WorldTestCase):
@@ -72,7 +72,7 @@ class EngagementDoorTests(WorldTestCase):
         self.assertIsNone(row.sessions_held)
 
     def test_sponsor_list_query_count_does_not_grow(self):
-        from bearing.lib.testing import make_engagement, make_user
+        from bearing.testing import make_engagement, make_user
 
         for i in range(5):
             leader = make_user(f"l{i}@example.com", f"Leader {i}")

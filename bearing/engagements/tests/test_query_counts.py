@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bearing.engagements.models import Action
-from bearing.lib.testing import WorldTestCase, make_session
+from bearing.testing import WorldTestCase, make_session
 
 # Every signed-in page pays for: the login session, the user, and the roles (for
 # the menu) = 3. (The login session is touched at most once a minute, so each test

@@ -9,7 +9,7 @@ from bearing.audit.models import AuditAction, AuditEntry
 from bearing.engagements import queries as q
 from bearing.engagements import services as s
 from bearing.engagements.models import Engagement, EngagementStatus, SessionStatus
-from bearing.lib.testing import CANARY, WorldTestCase
+from bearing.testing import CANARY, WorldTestCase
 
 
 def _agreement_kwargs(**overrides):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bearing.audit.models import AuditAction, AuditEntry
 from bearing.engagements.models import Action, CoachingSession, PrivateNote, SessionStatus
-from bearing.lib.testing import CANARY, WorldTestCase, make_session, one_where, rows_where
+from bearing.testing import CANARY, WorldTestCase, make_session, one_where, rows_where
 
 HTMX = {"HX-Request": "true"}
 

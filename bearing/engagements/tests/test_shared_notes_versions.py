@@ -10,7 +10,7 @@ from django.urls import reverse
 from bearing.audit.models import AuditAction, AuditEntry
 from bearing.engagements import services as s
 from bearing.engagements.models import CoachingSession, SharedNotesVersion
-from bearing.lib.testing import CANARY, WorldTestCase
+from bearing.testing import CANARY, WorldTestCase
 from bearing.tests.test_htmx_errors import htmx_swaps
 
 HTMX = {"HX-Request": "true"}

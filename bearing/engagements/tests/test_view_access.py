@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bearing.engagements.models import Action, Agreement, CoachingSession, Engagement, PrivateNote
-from bearing.lib.testing import WorldTestCase, canary_strings, rows_where
+from bearing.testing import WorldTestCase, canary_strings, rows_where
 
 OUTSIDERS = ("other_coach", "sponsor", "other_sponsor", "staff")
 
@@ -163,7 +163,7 @@ class ViewAccessTests(WorldTestCase):
 
     def test_a_session_of_someone_elses_engagement_is_404_for_another_coach(self):
         """The other coach's own engagement gives no way into this one's records."""
-        from bearing.lib.testing import make_engagement, make_session
+        from bearing.testing import make_engagement, make_session
 
         theirs = make_engagement(
             coach=self.w.other_coach,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from bearing.companion.models import CompanionConversation, CompanionMessage
 from bearing.engagements.models import Action, Agreement, SharedNotesVersion
 from bearing.growth.models import CheckIn, Goal, KeyResult, Milestone, ProgressSummary, Win
-from bearing.lib.testing import make_session
+from bearing.testing import make_session
 
 # The kinds the issue names, each with the text that marks it.
 BRIEF_KINDS = (

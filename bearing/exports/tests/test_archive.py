@@ -10,7 +10,7 @@ from bearing.accounts.models import Role
 from bearing.engagements.models import PrivateNote
 from bearing.exports import archive
 from bearing.lib import policy
-from bearing.lib.testing import CANARY, grant, make_engagement, make_user, make_world
+from bearing.testing import CANARY, grant, make_engagement, make_user, make_world
 
 from .helpers import BRIEF_KINDS, plant, unaccepted_agreement, unzip
 

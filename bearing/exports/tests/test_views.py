@@ -14,7 +14,7 @@ from bearing.accounts.signin_flow import AUTH_AT_KEY
 from bearing.audit.models import AuditEntry
 from bearing.audit.services import audit_verify_chain
 from bearing.exports.models import DataExport, ExportKind
-from bearing.lib.testing import CANARY, canary_strings, sign_in
+from bearing.testing import CANARY, canary_strings, sign_in
 
 from .helpers import link_in, unzip
 from .test_archive import ExportWorld

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bearing.growth import queries as q
 from bearing.growth.models import CheckIn, KeyResult, Reading
-from bearing.lib.testing import WorldTestCase
+from bearing.testing import WorldTestCase
 
 
 def _reading(w, *, days_ago: float, value, key_result=None) -> CheckIn:

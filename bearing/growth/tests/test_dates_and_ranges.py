@@ -10,7 +10,7 @@ from django.utils import timezone
 from bearing.engagements.models import Action
 from bearing.growth import services as s
 from bearing.growth.models import Goal, Milestone, NotificationPreference
-from bearing.lib.testing import WorldTestCase, rows_where
+from bearing.testing import WorldTestCase, rows_where
 
 GOAL = {
     "title": "Run shorter meetings",

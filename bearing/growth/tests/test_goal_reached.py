@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from bearing.growth import services as s
 from bearing.growth.models import Goal, GoalStatus, KeyResult, Win, WinSource
-from bearing.lib.testing import WorldTestCase
+from bearing.testing import WorldTestCase
 
 PROMPT = "You have reached the target"
 

@@ -10,7 +10,7 @@ from bearing.growth import queries as q
 from bearing.growth import services as s
 from bearing.growth.charts import line_chart
 from bearing.growth.models import CheckIn, Goal, GoalStatus, KeyResult, Win, WinSource
-from bearing.lib.testing import CANARY, WorldTestCase, canary_strings, make_session, rows_where
+from bearing.testing import CANARY, WorldTestCase, canary_strings, make_session, rows_where
 
 
 def _goal(w, by=None, **kw):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from bearing.growth import queries as q
 from bearing.growth import services as s
 from bearing.growth.models import CheckIn, KeyResult, Measure, Reading, Win, WinSource
-from bearing.lib.testing import WorldTestCase
+from bearing.testing import WorldTestCase
 
 
 class SharedGoalMixin:

@@ -24,7 +24,7 @@ from bearing.growth.reminders import (
     reminders_send,
     unsubscribe_token,
 )
-from bearing.lib.testing import WorldTestCase, canary_strings, make_world
+from bearing.testing import WorldTestCase, canary_strings, make_world
 
 
 def utc(*args):
@@ -353,7 +353,7 @@ class KilledWorkerProcessTests(TransactionTestCase):
         with tempfile.TemporaryDirectory() as tmp:
             manage, env = _sqlite_project(
                 tmp,
-                EMAIL_BACKEND="bearing.lib.testing.SlowFileEmailBackend",
+                EMAIL_BACKEND="bearing.testing.SlowFileEmailBackend",
                 SLOW_EMAIL_SECONDS="0.25",
                 REMINDER_LEASE_SECONDS="2",
             )

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bearing.growth import queries as q
 from bearing.growth.models import CheckIn
-from bearing.lib.testing import WorldTestCase
+from bearing.testing import WorldTestCase
 
 
 def _options(html: str, name: str) -> list[tuple[str, bool]]:

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from bearing.growth.models import NotificationPreference, ReminderKind
 from bearing.growth.reminders import unsubscribe_token
-from bearing.lib.testing import WorldTestCase
+from bearing.testing import WorldTestCase
 
 
 class OneClickUnsubscribeTests(WorldTestCase):

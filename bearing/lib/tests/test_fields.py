@@ -4,7 +4,7 @@ from django.test import TestCase
 from bearing.engagements.models import PrivateNote
 from bearing.lib import crypto
 from bearing.lib.fields import associated_data
-from bearing.lib.testing import CANARY, WorldTestCase
+from bearing.testing import CANARY, WorldTestCase
 
 
 class EncryptedFieldTests(WorldTestCase):

@@ -145,7 +145,7 @@ class TokenLogTests(LiveServerTestCase):
         from bearing.accounts.services import invitation_create
         from bearing.growth.models import ReminderKind
         from bearing.growth.reminders import unsubscribe_token
-        from bearing.lib.testing import give_calendar_link, make_user
+        from bearing.testing import give_calendar_link, make_user
 
         user = make_user("leader@example.com", "Lena Leader")
         _, invitation = invitation_create(

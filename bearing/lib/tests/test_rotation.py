@@ -6,7 +6,7 @@ from django.test import override_settings
 
 from bearing.engagements.models import Action, CoachingSession, PrivateNote
 from bearing.lib import crypto
-from bearing.lib.testing import CANARY, WorldTestCase
+from bearing.testing import CANARY, WorldTestCase
 
 KEY_A = "ktest1:dGVzdC1rZXktbm90LWZvci1wcm9kdWN0aW9uLXVzZSE="
 KEY_B = f"knew2:{crypto.generate_key()}"

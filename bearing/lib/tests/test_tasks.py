@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from bearing.engagements import services
-from bearing.lib.testing import WorldTestCase, canary_strings
+from bearing.testing import WorldTestCase, canary_strings
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

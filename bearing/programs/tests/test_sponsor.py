@@ -3,7 +3,7 @@ from django.urls import reverse
 from bearing.accounts.models import Role
 from bearing.audit.models import AuditAction, AuditEntry
 from bearing.engagements.models import Agreement, EngagementStatus, SessionStatus
-from bearing.lib.testing import (
+from bearing.testing import (
     WorldTestCase,
     canary_strings,
     grant,

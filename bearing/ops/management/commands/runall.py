@@ -14,7 +14,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from bearing.engagements.demo import DEMO_CODE_HINT, DEMO_LOGINS, DEMO_PASSWORD
+from bearing.ops.demo import DEMO_CODE_HINT, DEMO_LOGINS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from bearing.accounts.models import User
-from bearing.engagements.demo import DEMO_CODE_HINT, DEMO_LOGINS, DEMO_PASSWORD, build_demo
+from bearing.ops.demo import DEMO_CODE_HINT, DEMO_LOGINS, DEMO_PASSWORD, build_demo
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from bearing.accounts.factors import STEP, code_at
-from bearing.engagements.demo import DEMO_TOTP_SECRET
+from bearing.ops.demo import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):
