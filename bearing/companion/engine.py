@@ -1397,19 +1397,16 @@ def _answers(conv: Conversation, reading: Reading, careful: bool = False):
     for label in ("insult", "repeat_complaint", "frustration", "sarcasm", "clarify"):
         if label in labels:
             meta.append(label)
-    # one sentence says the last question missed (the first kind named)
-    missed = next(
-        (
-            label
-            for label in ("insult", "repeat_complaint", "frustration", "sarcasm", "clarify")
-            if label in labels
-        ),
-        None,
-    )
-    if missed:
-        ack.append(_ack(conv, missed))
-        if missed != "frustration" and "frustration" in labels:
-            ack.append(_ack(conv, "frustration"))
+    # Each complaint about the conversation is answered in its own words: a repeat
+    # and frustration always (they ask for a change), then an insult, sarcasm or a
+    # request to clarify; at most two sentences, so the reply stays short.
+    missed = [
+        label
+        for label in ("repeat_complaint", "frustration", "insult", "sarcasm", "clarify")
+        if label in labels
+    ]
+    for label in missed[:2]:
+        ack.append(_ack(conv, label))
     if "off_topic" in labels and not (reading.substantive and reading.stage):
         ack.append(_ack(conv, "off_topic_advice" if "off_topic_advice" in labels else "off_topic"))
         meta.append("off_topic")
