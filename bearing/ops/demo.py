@@ -8,6 +8,7 @@ must see nothing of Clara's leaders. Times are relative to now.
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +30,16 @@ from bearing.engagements.models import (
     EngagementStatus,
     PrivateNote,
     SessionStatus,
+)
+from bearing.growth.models import (
+    CheckIn,
+    CheckInRhythm,
+    Goal,
+    KeyResult,
+    Milestone,
+    ProgressSummary,
+    Reading,
+    Win,
 )
 
 DEMO_PASSWORD = "bearing-demo-2026"
@@ -328,19 +339,6 @@ def build_demo() -> dict:
 def _demo_growth(daniel_e, sofia_e, clara) -> None:
     """Daniel's plan with measurable and qualitative goals, weekly check-ins and wins;
     a goal Clara suggested to Sofia, waiting for her."""
-    from decimal import Decimal
-
-    from bearing.growth.models import (
-        CheckIn,
-        CheckInRhythm,
-        Goal,
-        KeyResult,
-        Milestone,
-        ProgressSummary,
-        Reading,
-        Win,
-    )
-
     now = timezone.now()
     CheckInRhythm.objects.create(
         engagement=daniel_e, weekday=4, time_of_day="16:00", time_zone="Europe/London"

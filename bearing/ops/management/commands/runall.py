@@ -14,6 +14,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from bearing.growth.tasks import reminders_tick
 from bearing.ops.demo import DEMO_CODE_HINT, DEMO_LOGINS, DEMO_PASSWORD
 
 
@@ -74,8 +75,6 @@ class Command(BaseCommand):
             while not stopping:
                 if time.monotonic() >= next_tick:
                     # Reminders: planned and sent by whichever worker picks this up.
-                    from bearing.growth.tasks import reminders_tick
-
                     try:
                         reminders_tick.enqueue()
                     except Exception as exc:  # noqa: BLE001 - keep serving

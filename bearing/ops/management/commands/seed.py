@@ -33,6 +33,7 @@ from bearing.engagements.models import (
     EngagementStatus,
     SessionStatus,
 )
+from bearing.growth.seed import seed_growth
 
 SEED_PASSWORD = "bearing-seed-2026"
 AGENDAS = [
@@ -249,8 +250,6 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
                 )
             )
     _bulk(Action, actions, batch)
-    from bearing.growth.seed import seed_growth
-
     growth = seed_growth(engagement_rows=eng_rows, rng=rng, base=base, batch=batch, uuid=_uuid)
     return {
         "practices": n_practices,
