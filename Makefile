@@ -76,5 +76,5 @@ lock:
 	@echo "Regenerate requirements.lock from pyproject.toml in a clean virtual environment."
 	rm -rf /tmp/bearing-lock && $$($(FIND_PYTHON)) -m venv /tmp/bearing-lock
 	/tmp/bearing-lock/bin/pip install --quiet --upgrade pip
-	/tmp/bearing-lock/bin/pip install --quiet -e . ruff pytest pytest-django playwright hypothesis axe-playwright-python
+	/tmp/bearing-lock/bin/pip install --quiet -e . ruff pytest pytest-django playwright hypothesis axe-playwright-python mypy django-stubs
 	/tmp/bearing-lock/bin/pip freeze --exclude-editable | grep -v '^bearing' > requirements.lock

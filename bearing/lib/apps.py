@@ -5,7 +5,7 @@ class LibConfig(AppConfig):
     name = "bearing.lib"
     label = "lib"
 
-    def ready(self):
+    def ready(self) -> None:
         from django.db.models.signals import post_save, pre_save
 
         from . import checks  # noqa: F401  (registers Bearing's deployment checks)

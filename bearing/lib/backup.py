@@ -20,10 +20,12 @@ import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_CUSTOM_MAGIC = b"PGDMP"
@@ -80,18 +82,18 @@ def default_path(using: str = "default") -> Path:
 def bookkeeping_tables() -> set[str]:
     """Tables that a freshly migrated, never used installation already fills."""
     tables = {"django_migrations", "django_content_type", "auth_permission"}
-    cache = settings.CACHES.get("default", {})
+    cache: dict[str, Any] = settings.CACHES.get("default", {})
     if cache.get("BACKEND", "").endswith("db.DatabaseCache"):
         tables.add(cache["LOCATION"])
     return tables
 
 
-def table_names(connection) -> list[str]:
+def table_names(connection: BaseDatabaseWrapper) -> list[str]:
     with connection.cursor() as cursor:
         return sorted(connection.introspection.table_names(cursor))
 
 
-def tables_with_data(connection) -> list[str]:
+def tables_with_data(connection: BaseDatabaseWrapper) -> list[str]:
     """The tables (other than bookkeeping) that hold at least one row."""
     quote_name = connection.ops.quote_name
     skip = bookkeeping_tables()
@@ -143,7 +145,7 @@ def backup_write(path: Path, *, using: str = "default") -> BackupReport:
     )
 
 
-def _sqlite_backup(connection, tmp: Path) -> None:
+def _sqlite_backup(connection: BaseDatabaseWrapper, tmp: Path) -> None:
     connection.ensure_connection()
     if connection.connection.in_transaction:
         # SQLite would wait forever for this connection's own transaction to end.
@@ -169,7 +171,7 @@ def _sqlite_check(db: sqlite3.Connection, path: Path) -> None:
         raise BackupError(f"{path} is an SQLite file, but not a Bearing database.")
 
 
-def _pg_env(connection) -> dict[str, str]:
+def _pg_env(connection: BaseDatabaseWrapper) -> dict[str, str]:
     s = connection.settings_dict
     env = {**os.environ}
     for var, value in (
@@ -185,7 +187,7 @@ def _pg_env(connection) -> dict[str, str]:
     return env
 
 
-def _pg_run(program: str, connection, args: list[str]) -> None:
+def _pg_run(program: str, connection: BaseDatabaseWrapper, args: list[str]) -> None:
     executable = shutil.which(program)
     if executable is None:
         raise BackupError(
@@ -257,7 +259,7 @@ def restore_read(path: Path, *, using: str = "default", force: bool = False) -> 
     return RestoreReport(path=path, engine=engine, tables=len(table_names(connection)))
 
 
-def _sqlite_restore(connection, path: Path) -> None:
+def _sqlite_restore(connection: BaseDatabaseWrapper, path: Path) -> None:
     source = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
     try:
         _sqlite_check(source, path)

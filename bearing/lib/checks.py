@@ -116,7 +116,7 @@ def _network() -> list[Warning]:
                 id="bearing.W008",
             )
         )
-    backend = settings.CACHES["default"]["BACKEND"]
+    backend = str(settings.CACHES["default"]["BACKEND"])
     if backend.endswith(("LocMemCache", "DummyCache")):
         warnings.append(
             Warning(
@@ -154,5 +154,5 @@ def _second_factor() -> list[Warning]:
 
 
 @register(Tags.security, deploy=True)
-def bearing_deploy_checks(app_configs=None, **kwargs) -> list[Warning]:
+def bearing_deploy_checks(app_configs: object = None, **kwargs: object) -> list[Warning]:
     return _csp() + _sessions() + _keys() + _network() + _second_factor()

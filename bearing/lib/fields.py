@@ -15,8 +15,10 @@ plaintext column into an encrypted one (and back).
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.query_utils import DeferredAttribute
 
 from . import crypto
@@ -44,24 +46,28 @@ def associated_data(instance: models.Model, field_name: str) -> str:
 RAW_SAVE_FLAG = "_bearing_raw_save"
 
 
-def mark_raw_save(sender, instance, raw=False, **kwargs):
+def mark_raw_save(
+    sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any
+) -> None:
     """pre_save: loaddata saves 'raw', reading attributes instead of pre_save()."""
     if raw and encrypted_fields(sender):
         instance.__dict__[RAW_SAVE_FLAG] = True
 
 
-def clear_raw_save(sender, instance, **kwargs):
+def clear_raw_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     instance.__dict__.pop(RAW_SAVE_FLAG, None)
 
 
 class EncryptedDescriptor(DeferredAttribute):
+    field: EncryptedTextField
+
     """A data descriptor (it defines __set__), so every read passes through
     __get__ and a sealed value is decrypted on first use."""
 
-    def __set__(self, instance, value):
+    def __set__(self, instance: models.Model, value: Any) -> None:
         instance.__dict__[self.field.attname] = value
 
-    def __get__(self, instance, cls=None):
+    def __get__(self, instance: models.Model | None, cls: type | None = None) -> Any:
         value = super().__get__(instance, cls)
         if instance is None:
             return self
@@ -74,32 +80,34 @@ class EncryptedDescriptor(DeferredAttribute):
         return value
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]  # Any in, Any out
     descriptor_class = EncryptedDescriptor
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("blank", True)
         kwargs.setdefault("default", "")
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         if not self.blank:
             kwargs["blank"] = False  # __init__ would otherwise make it True again
         return name, path, args, kwargs
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(
+        self, value: str | None, expression: Any, connection: BaseDatabaseWrapper
+    ) -> str | None:
         if value is None or value == "":
             return "" if value == "" else value
         return Sealed(value)
 
-    def to_plaintext(self, value) -> str:
+    def to_plaintext(self, value: Any) -> str:
         return str(value)
 
-    def from_plaintext(self, plain: str):
+    def from_plaintext(self, plain: str) -> Any:
         return plain
 
-    def pre_save(self, model_instance, add):
+    def pre_save(self, model_instance: models.Model, add: bool) -> str | None:
         raw = model_instance.__dict__.get(self.attname)
         if raw is None:
             return None
@@ -112,7 +120,7 @@ class EncryptedTextField(models.TextField):
             crypto.encrypt(self.to_plaintext(raw), associated_data(model_instance, self.name))
         )
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> str | None:
         if value is None or value == "" or isinstance(value, _Encrypted | Sealed):
             return None if value is None else str(value)
         raise ValueError(
@@ -120,7 +128,7 @@ class EncryptedTextField(models.TextField):
             "not QuerySet.update()"
         )
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         # A ciphertext coming back from a dump (loaddata) stays sealed as it is.
         if (
             isinstance(value, str)
@@ -130,7 +138,7 @@ class EncryptedTextField(models.TextField):
             return Sealed(value)
         return super().to_python(value)
 
-    def value_to_string(self, obj):
+    def value_to_string(self, obj: models.Model) -> str:
         # Serialisation (dumpdata) never emits plaintext: the stored ciphertext,
         # or a fresh one bound to the same row and field.
         raw = obj.__dict__.get(self.attname)
@@ -156,17 +164,17 @@ class EncryptedJSONField(EncryptedTextField):
     encrypted too, so the column never holds plaintext; it cannot be queried
     by key (decrypt in Python instead)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("default", dict)
         super().__init__(*args, **kwargs)
 
-    def to_plaintext(self, value) -> str:
+    def to_plaintext(self, value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
-    def from_plaintext(self, plain: str):
+    def from_plaintext(self, plain: str) -> Any:
         return json.loads(plain)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, str) and not isinstance(value, Sealed):
             if value.startswith(crypto.PREFIX + "$"):
                 return Sealed(value)
@@ -185,12 +193,13 @@ class EncryptedConstraintsMixin:
     database, which checks the ciphertext; the model's ``clean()`` says the same
     in Python."""
 
-    def validate_constraints(self, exclude=None):
-        encrypted = {f.name for f in encrypted_fields(type(self))}
-        super().validate_constraints(exclude={*(exclude or ()), *encrypted})
+    def validate_constraints(self, exclude: Any = None) -> None:
+        encrypted = {f.name for f in encrypted_fields(type(self))}  # type: ignore[arg-type]
+        # Mixed into a Model, which has validate_constraints.
+        super().validate_constraints(exclude={*(exclude or ()), *encrypted})  # type: ignore[misc]
 
 
-def _is_ciphertext(value) -> bool:
+def _is_ciphertext(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(crypto.PREFIX + "$")
 
 

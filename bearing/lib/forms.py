@@ -31,13 +31,13 @@ def states_its_limit(field: forms.Field) -> bool:
 
 
 class EscapedHelpTextBoundField(BoundField):
-    def __init__(self, form, field, name):
+    def __init__(self, form: forms.BaseForm, field: forms.Field, name: str) -> None:
         super().__init__(form, field, name)
         help_text = self.help_text or ""
         # (The help text marked safe on purpose, the password rules, is on password
         # inputs, which never state a limit here.)
         if states_its_limit(field) and "characters" not in str(help_text):
-            limit = f"Up to {field.max_length:,} characters."
+            limit = f"Up to {getattr(field, 'max_length', 0):,} characters."
             help_text = f"{help_text} {limit}" if help_text else limit
         self.help_text = conditional_escape(help_text) if help_text else ""
 

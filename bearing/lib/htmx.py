@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
@@ -13,10 +15,10 @@ class HtmxSignInMiddleware:
     the middle of the form. The page says the sign-in ended (static/bearing/bearing.js)
     and what was typed stays where it is."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if is_htmx(request) and response.status_code == 302:
             login_url = resolve_url(settings.LOGIN_URL)

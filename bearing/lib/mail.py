@@ -9,6 +9,7 @@ directly, so the credential never rests in the task table.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -22,7 +23,7 @@ def build_message(
     *,
     to: list[str],
     template: str,
-    context: dict,
+    context: dict[str, Any],
     attachments: list[tuple[str, str, str]] | None = None,
 ) -> EmailMultiAlternatives:
     ctx = {"site_url": settings.SITE_URL, **context}
@@ -36,7 +37,7 @@ def build_message(
     return msg
 
 
-def send_after_commit(*, direct: bool = False, **kwargs) -> None:
+def send_after_commit(*, direct: bool = False, **kwargs: Any) -> None:
     msg = build_message(**kwargs)
     if not direct:
         from .tasks import deliver_email
@@ -52,7 +53,7 @@ def send_after_commit(*, direct: bool = False, **kwargs) -> None:
         transaction.on_commit(lambda: deliver_email.enqueue(**payload))
         return
 
-    def _send():
+    def _send() -> None:
         try:
             msg.send()
         except Exception:  # noqa: BLE001 - a mail outage must not break the request

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 
 
@@ -10,10 +13,10 @@ class NoStoreForSignedInMiddleware:
     response to a signed-in person: a shared computer's back button, a disk
     cache or a caching proxy must not keep confidential pages."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         # Read before the view runs: signing out still answers the signed-in person.
         user = getattr(request, "user", None)
         signed_in = bool(user is not None and user.is_authenticated)

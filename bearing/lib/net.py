@@ -13,6 +13,7 @@ import ipaddress
 from functools import lru_cache
 
 from django.conf import settings
+from django.http import HttpRequest
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -22,18 +23,20 @@ def _networks(spec: tuple[str, ...]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(p, strict=False) for p in spec)
 
 
-def _address(value: str):
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(value.strip())
     except ValueError:
         return None
 
 
-def _trusted(address, networks: tuple[Network, ...]) -> bool:
+def _trusted(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address, networks: tuple[Network, ...]
+) -> bool:
     return any(address in net for net in networks)
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
     """The client's address: REMOTE_ADDR, or behind trusted proxies the nearest
     untrusted hop of X-Forwarded-For."""
     if request is None:

@@ -32,6 +32,7 @@ This module imports no app.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -74,7 +75,7 @@ class RecordKind:
     model: str  # "app_label.ModelName"
     title: str  # how an export names the kind
     owner: str  # ORM path from a row to the person it belongs to ("engagement__coachee")
-    readers: frozenset[Reader]
+    readers: AbstractSet[Reader]  # a set; kept as a frozenset
     authors: Mapping[str, Author]  # every encrypted field -> who writes it
     audit_non_author_reads: bool
     # What the owner's personal export holds of each row: field names or
@@ -93,7 +94,7 @@ class RecordKind:
     # the moment it was shared (None while it is not).
     shared_with_coach: str = ""
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "readers", frozenset(Reader(r) for r in self.readers))
         object.__setattr__(
             self, "authors", MappingProxyType({k: Author(v) for k, v in self.authors.items()})

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Model
 
 from . import crypto
-from .fields import encrypted_fields
+from .fields import EncryptedTextField, encrypted_fields
 
 
-def _models_with_encrypted_fields():
+def _models_with_encrypted_fields() -> Iterator[tuple[type[Model], list[EncryptedTextField]]]:
     for model in apps.get_models():
         fields = encrypted_fields(model)
         if fields:
             yield model, fields
 
 
-def keys_in_use() -> Counter:
+def keys_in_use() -> Counter[str]:
     """How many stored values each key id protects."""
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()
     for model, fields in _models_with_encrypted_fields():
         for field in fields:
             for value in (

@@ -17,10 +17,11 @@ class _Handler(socketserver.StreamRequestHandler):
     def reply(self, line: str) -> None:
         self.wfile.write(line.encode() + b"\r\n")
 
-    def handle(self):
+    def handle(self) -> None:
         sink: SMTPSink = self.server.sink  # type: ignore[attr-defined]
         self.reply("220 localhost Bearing test SMTP")
-        mail_from, rcpts = None, []
+        mail_from: str | None = None
+        rcpts: list[str] = []
         while True:
             raw = self.rfile.readline()
             if not raw:
@@ -68,7 +69,7 @@ class _Server(socketserver.ThreadingTCPServer):
 class SMTPSink:
     """``with SMTPSink() as sink: ...`` — ``sink.port`` to send to, ``sink.messages`` after."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.received: list[tuple[str | None, list[str], EmailMessage]] = []
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.sink = self  # type: ignore[attr-defined]
@@ -79,7 +80,7 @@ class SMTPSink:
         self._thread.start()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
 

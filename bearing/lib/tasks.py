@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -13,7 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 @task()
 def deliver_email(
-    *, to: list[str], subject: str, text: str, html: str, attachments: list, template: str = ""
+    *, to: list[str], subject: str, text: str, html: str, attachments: list[Any], template: str = ""
 ) -> int:
     """Send one prepared email. Raises on failure so the worker records it."""
     msg = EmailMultiAlternatives(subject=subject, body=text, to=to)

@@ -17,7 +17,7 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
@@ -75,7 +75,9 @@ def unavailable_response() -> HttpResponse:
     return response
 
 
-def server_error(request, template_name: str = defaults.ERROR_500_TEMPLATE_NAME):
+def server_error(
+    request: HttpRequest, template_name: str = defaults.ERROR_500_TEMPLATE_NAME
+) -> HttpResponse:
     """The 500 handler: 503 with the calm page when the database is unavailable."""
     exc = sys.exc_info()[1]
     if database_unavailable(exc):

@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bearing.lib.backup import KEYS_NOTE, BackupError, backup_write, default_path, key_locations
 
@@ -11,13 +12,13 @@ class Command(BaseCommand):
         "custom format) while Bearing keeps running. The keys are not in it."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "path", nargs="?", help="Where to write it (default: a new file under var/backups/)."
         )
         parser.add_argument("--database", default="default")
 
-    def handle(self, *args, path, database, **options):
+    def handle(self, *args: Any, path: str, database: str, **options: Any) -> None:
         target = Path(path) if path else default_path(database)
         try:
             report = backup_write(target, using=database)

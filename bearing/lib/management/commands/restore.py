@@ -1,6 +1,7 @@
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from bearing.lib.backup import BackupError, key_locations, restore_read
 
@@ -11,7 +12,7 @@ class Command(BaseCommand):
         "only migrated counts as empty). Stop the web server and the task workers first."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="The backup file.")
         parser.add_argument(
             "--force",
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--database", default="default")
 
-    def handle(self, *args, path, force, database, **options):
+    def handle(self, *args: Any, path: str, force: bool, database: str, **options: Any) -> None:
         try:
             report = restore_read(Path(path), using=database, force=force)
         except BackupError as exc:
