@@ -21,12 +21,15 @@ def conversations_for(user: User, engagement: Engagement, relation: Relation):
     return list(qs.order_by("-updated_at"))
 
 
-def conversation_get_for(user: User, code, request=None) -> tuple[CompanionConversation, Relation]:
+def conversation_get_for(
+    user: User, code, request=None, *, want=None
+) -> tuple[CompanionConversation, Relation]:
     """The coachee's conversation; the coach's only once shared (their read audited)."""
     conv, relation = get_for(
         user,
         CompanionConversation,
         code,
+        want=want,
         queryset=CompanionConversation.objects.select_related(
             "engagement__coach", "engagement__coachee", "engagement__organization"
         ),

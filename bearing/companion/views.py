@@ -34,10 +34,11 @@ def _consent_needs_recent_auth(request, page: str, code):
 def home(request, code):
     """The coachee's companion page (disclosure, consent, conversations); the
     coach's list of conversations the coachee shared."""
-    engagement, relation = engagement_get_for(request.user, code)
-    if request.method == "POST":
-        if relation != Relation.COACHEE:
-            raise Http404("Not found")
+    posting = request.method == "POST"  # only the coachee consents
+    engagement, relation = engagement_get_for(
+        request.user, code, allow={Relation.COACHEE} if posting else None
+    )
+    if posting:
         if (response := _consent_needs_recent_auth(request, "companion:home", code)) is not None:
             return response
         try:
@@ -66,13 +67,14 @@ def home(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def conversation(request, code):
-    conv, relation = q.conversation_get_for(request.user, code, request=request)
+    posting = request.method == "POST"  # only the coachee talks to the companion
+    conv, relation = q.conversation_get_for(
+        request.user, code, request=request, want=Relation.COACHEE if posting else None
+    )
     if conv.scenario:
         return redirect("companion:roleplay", code=conv.code)
     error = ""
-    if request.method == "POST":
-        if relation != Relation.COACHEE:
-            raise Http404("Not found")
+    if posting:
         try:
             s.conversation_reply(
                 conversation=conv, by=request.user, text=request.POST.get("text", "")
@@ -106,9 +108,7 @@ def conversation(request, code):
 
 
 def _owner_action(request, code, act, message):
-    conv, relation = q.conversation_get_for(request.user, code, request=request)
-    if relation != Relation.COACHEE:
-        raise Http404("Not found")
+    conv, _ = q.conversation_get_for(request.user, code, request=request, want=Relation.COACHEE)
     try:
         result = act(conv)
     except ValidationError as exc:
@@ -135,9 +135,7 @@ def share(request, code):
 @login_required
 @require_POST
 def delete(request, code):
-    conv, relation = q.conversation_get_for(request.user, code, request=request)
-    if relation != Relation.COACHEE:
-        raise Http404("Not found")
+    conv, _ = q.conversation_get_for(request.user, code, request=request, want=Relation.COACHEE)
     engagement_code = conv.engagement.code
     s.conversation_delete(conversation=conv, by=request.user)
     messages.success(request, "The conversation is deleted.")
@@ -160,9 +158,7 @@ def to_action(request, code):
 def roleplay_home(request, code):
     from .roleplay import scenarios
 
-    engagement, relation = engagement_get_for(request.user, code)
-    if relation != Relation.COACHEE:
-        raise Http404("Not found")
+    engagement, relation = engagement_get_for(request.user, code, allow={Relation.COACHEE})
     if request.method == "POST":
         response = _consent_needs_recent_auth(request, "companion:roleplay_home", code)
         if response is not None:
@@ -197,13 +193,14 @@ def roleplay_home(request, code):
 def roleplay(request, code):
     from .roleplay import RolePlay, debrief, leader_turns, scenarios
 
-    conv, relation = q.conversation_get_for(request.user, code, request=request)
+    posting = request.method == "POST"  # only the coachee plays their part
+    conv, relation = q.conversation_get_for(
+        request.user, code, request=request, want=Relation.COACHEE if posting else None
+    )
     if not conv.scenario:
         raise Http404("Not found")
     error = ""
-    if request.method == "POST":
-        if relation != Relation.COACHEE:
-            raise Http404("Not found")
+    if posting:
         try:
             s.roleplay_turn(conversation=conv, by=request.user, text=request.POST.get("text", ""))
         except ValidationError as exc:

@@ -158,7 +158,7 @@ def get_for(
 
 def audit_read(
     request,
-    record: models.Model,
+    record,
     relation: Relation | str,
     *,
     fields: Iterable[str] | None = None,
@@ -175,7 +175,8 @@ def audit_read(
     authored by whoever wrote it: ``written_by`` gives the ids of the people who
     wrote what is shown, and a read of text someone else wrote is audited.
     ``label`` names what was read in the entry (default: the kind); ``target``
-    the row the entry names (default: ``record``). Never the content.
+    the row the entry names (default: ``record``, which may be an allow-list row
+    with a ``code``; then ``kind`` is required). Never the content.
     """
     kind = kind_for(kind if kind is not None else type(record))
     viewer = getattr(request, "user", request)
@@ -185,11 +186,17 @@ def audit_read(
         kind.read_is_audited(reader_of(relation), names) or someone_else_wrote
     )
     if audited:
+        target = target if target is not None else record
+        named = (
+            {"target": target}
+            if isinstance(target, models.Model)  # else an allow-list row, named by its code
+            else {"target_type": kind.label, "target_code": str(target.code)}
+        )
         audit_record(
             action=AuditAction.READ,
             actor=viewer,
-            target=target if target is not None else record,
             request=request if request is not viewer else None,
             field=label or kind.label.split(".")[1],
+            **named,
         )
     return audited

@@ -102,12 +102,13 @@ def agreements_in_force_for(engagement_ids) -> dict[int, Agreement]:
 # --- Coaching sessions -----------------------------------------------------------
 
 
-def session_get_for(user: User, code):
+def session_get_for(user: User, code, *, want=None):
     """A coaching session for its coach or coachee; everyone else gets 404."""
     return get_for(
         user,
         CoachingSession,
         code,
+        want=want,
         queryset=CoachingSession.objects.select_related(
             "engagement__coach", "engagement__coachee", "engagement__organization"
         ),
@@ -175,8 +176,8 @@ def calendar_sessions_for(user: User):
 # --- Actions --------------------------------------------------------------------
 
 
-def action_get_for(user: User, code):
-    return get_for(user, Action, code, queryset=Action.objects.select_related("owner"))
+def action_get_for(user: User, code, *, want=None):
+    return get_for(user, Action, code, want=want, queryset=Action.objects.select_related("owner"))
 
 
 def actions_of(engagement: Engagement):

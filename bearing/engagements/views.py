@@ -22,12 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bearing.accounts import throttle
 from bearing.accounts.queries import roles_of
 from bearing.accounts.recent_auth import require_recent_auth
-from bearing.audit.models import AuditAction
-from bearing.audit.services import audit_record
 from bearing.lib.htmx import is_htmx
 
 from . import queries as q
 from . import services as s
+from .access import audit_read
 from .forms import (
     ActionForm,
     AgendaForm,
@@ -42,7 +41,13 @@ from .forms import (
     SharedNotesForm,
     StatusForm,
 )
-from .models import ENGAGEMENT_TRANSITIONS, EngagementStatus, SessionStatus
+from .models import (
+    ENGAGEMENT_TRANSITIONS,
+    Action,
+    EngagementStatus,
+    SessionStatus,
+    SharedNotesVersion,
+)
 
 # Ending an engagement is final and emails both people: it has a confirmation page.
 _CLOSING = {
@@ -68,12 +73,6 @@ def _apply_errors(form, exc: ValidationError, rename: dict[str, str] | None = No
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def _require(relation, wanted: q.Relation) -> None:
-    """Past the door, some things are for one party only; the other gets 404 too."""
-    if relation != wanted:
-        raise Http404("Not found")
 
 
 # --- Engagements -------------------------------------------------------------------
@@ -162,15 +161,15 @@ def engagement_detail(request, code):
         )
     )
     actions = list(q.actions_of(engagement))
-    if any(a.created_by_id not in (None, request.user.id) for a in actions):
-        # Action titles someone else wrote: a read of shared content, never the content.
-        audit_record(
-            action=AuditAction.READ,
-            actor=request.user,
-            target=engagement,
-            request=request,
-            field="actions",
-        )
+    # Action titles someone else wrote: a read of shared content, never the content.
+    audit_read(
+        request,
+        engagement,
+        relation,
+        kind=Action,
+        written_by=[a.created_by_id for a in actions],
+        label="actions",
+    )
     versions = q.agreement_versions(engagement)
     in_force, latest = _consent(versions)
     terms = in_force or latest
@@ -368,9 +367,10 @@ def _agreement_initial(agreement) -> dict:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement(request, code):
-    engagement, relation = q.engagement_get_for(request.user, code)
-    if request.method == "POST":
-        _require(relation, q.Relation.COACH)  # only the coach proposes a version
+    # Both read the agreement; only the coach proposes a version.
+    engagement, relation = q.engagement_get_for(
+        request.user, code, allow={q.Relation.COACH} if request.method == "POST" else None
+    )
     latest = q.agreement_latest(engagement)
     in_force = q.agreement_in_force(engagement)
     form = None
@@ -390,17 +390,14 @@ def agreement(request, code):
                 request, "The new version is proposed. It takes effect once the coachee accepts it."
             )
             return redirect("engagements:agreement", code=engagement.code)
-    if (
-        relation == q.Relation.COACHEE
-        and latest is not None
-        and latest.created_by_id != request.user.id
-    ):
-        audit_record(
-            action=AuditAction.READ,
-            actor=request.user,
-            target=latest,
-            request=request,
-            field="objectives",
+    if latest is not None:
+        audit_read(
+            request,
+            latest,
+            relation,
+            fields=["objectives"],
+            written_by=[latest.created_by_id],
+            label="objectives",
         )
     return render(
         request,
@@ -576,8 +573,7 @@ def session_restore(request, code):
 @login_required
 @require_POST
 def session_attendance(request, code):
-    session, relation = q.session_get_for(request.user, code)
-    _require(relation, q.Relation.COACH)
+    session, relation = q.session_get_for(request.user, code, want=q.Relation.COACH)
     form = AttendanceForm(request.POST)
     try:
         if not form.is_valid():
@@ -593,25 +589,31 @@ def session_attendance(request, code):
     return redirect("engagements:session_detail", code=session.code)
 
 
+AGENDA_FIELDS = ("agenda_outcome", "agenda_measure", "agenda_why")
+
+
 def _audit_reads(request, session, relation, session_actions) -> None:
-    """A read of text the other party wrote is audited (never the text itself)."""
-    user = request.user
-    if relation == q.Relation.COACH and session.has_agenda:
-        audit_record(
-            action=AuditAction.READ, actor=user, target=session, request=request, field="agenda"
-        )
-    if session.shared_notes_updated_by_id not in (None, user.id):
-        audit_record(
-            action=AuditAction.READ,
-            actor=user,
-            target=session,
-            request=request,
-            field="shared_notes",
-        )
-    if any(a.created_by_id not in (None, user.id) for a in session_actions):
-        audit_record(
-            action=AuditAction.READ, actor=user, target=session, request=request, field="actions"
-        )
+    """A read of text the other party wrote is audited (never the text itself), as
+    the record kinds declare: the agenda is the coachee's; shared notes and actions
+    are whoever wrote them."""
+    if session.has_agenda:
+        audit_read(request, session, relation, fields=AGENDA_FIELDS, label="agenda")
+    audit_read(
+        request,
+        session,
+        relation,
+        fields=["shared_notes"],
+        written_by=[session.shared_notes_updated_by_id],
+        label="shared_notes",
+    )
+    audit_read(
+        request,
+        session,
+        relation,
+        kind=Action,
+        written_by=[a.created_by_id for a in session_actions],
+        label="actions",
+    )
 
 
 def _session_context(request, session, relation, **forms):
@@ -696,8 +698,8 @@ def _session_url(session) -> str:
 @login_required
 @require_POST
 def agenda(request, code):
-    session, relation = q.session_get_for(request.user, code)
-    _require(relation, q.Relation.COACHEE)  # the coachee sets the agenda
+    # The coachee sets the agenda.
+    session, relation = q.session_get_for(request.user, code, want=q.Relation.COACHEE)
     form = AgendaForm(request.POST)
     if form.is_valid():
         try:
@@ -752,14 +754,14 @@ def shared_notes_history(request, code):
     """Every saved text of the shared notes, newest first: the coach and the coachee."""
     session, relation = q.session_get_for(request.user, code)
     versions = list(q.shared_notes_versions(session))
-    if any(v.saved_by_id not in (None, request.user.id) for v in versions):
-        audit_record(
-            action=AuditAction.READ,
-            actor=request.user,
-            target=session,
-            request=request,
-            field="shared_notes_history",
-        )
+    audit_read(
+        request,
+        session,
+        relation,
+        kind=SharedNotesVersion,
+        written_by=[v.saved_by_id for v in versions],
+        label="shared_notes_history",
+    )
     return render(
         request,
         "engagements/shared_notes_history.html",
@@ -791,8 +793,8 @@ def private_notes(request, code):
 @login_required
 @require_POST
 def commitments(request, code):
-    session, relation = q.session_get_for(request.user, code)
-    _require(relation, q.Relation.COACHEE)  # the coachee designs their own actions
+    # The coachee designs their own actions.
+    session, relation = q.session_get_for(request.user, code, want=q.Relation.COACHEE)
     form = CommitmentsForm(request.POST)
     if form.is_valid():
         try:

@@ -27,17 +27,18 @@ def plan_goals(engagement: Engagement):
     )
 
 
-def goal_get_for(user: User, code) -> tuple[Goal, Relation]:
+def goal_get_for(user: User, code, *, want=None) -> tuple[Goal, Relation]:
     return get_for(
         user,
         Goal,
         code,
+        want=want,
         queryset=Goal.objects.select_related("engagement__coach", "engagement__coachee"),
     )
 
 
-def milestone_get_for(user: User, code) -> tuple[Milestone, Relation]:
-    return get_for(user, Milestone, code)
+def milestone_get_for(user: User, code, *, want=None) -> tuple[Milestone, Relation]:
+    return get_for(user, Milestone, code, want=want)
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,12 @@ def series_for_goal(goal: Goal) -> dict[int | None, list[Point]]:
     return series
 
 
-def check_in_get_for(user: User, code) -> tuple[CheckIn, Relation]:
+def check_in_get_for(user: User, code, *, want=None) -> tuple[CheckIn, Relation]:
     return get_for(
         user,
         CheckIn,
         code,
+        want=want,
         queryset=CheckIn.objects.select_related("engagement__coach", "engagement__coachee"),
     )
 
@@ -269,24 +271,40 @@ def _shares_progress(engagement: Engagement) -> bool:
     return bool(agreement and agreement.sponsor_sees_goal_progress)
 
 
-def summary_get_for(user: User, code):
+def summary_get_for(user: User, code, *, want=None):
     from .models import ProgressSummary
 
-    return get_for(user, ProgressSummary, code)
+    return get_for(user, ProgressSummary, code, want=want)
 
 
-def sponsor_summaries(engagement_id: int) -> list:
-    """Approved summaries, only where the agreement in force shares summaries."""
+@dataclass(frozen=True)
+class SponsorSummaryRow:
+    """Everything a sponsor may read of one progress summary: the text the coachee
+    approved for them and when. Never the coachee's comment, drafts or returns."""
+
+    code: str
+    body: str
+    approved_at: datetime
+
+
+def sponsor_summaries(viewer: User, engagement_code) -> list[SponsorSummaryRow]:
+    """The approved summaries of an engagement, newest first, for a sponsor in its
+    organization and only where the agreement in force shares summaries; 404 (and
+    audited) for anyone else. Each read is the caller's to audit (``audit_read``)."""
     from .models import ProgressSummary, SummaryStatus
 
-    agreement = agreements_in_force_for([engagement_id]).get(engagement_id)
+    engagement, _ = get_for(viewer, Engagement, engagement_code, want=Relation.SPONSOR)
+    agreement = agreements_in_force_for([engagement.id]).get(engagement.id)
     if agreement is None or not agreement.sponsor_sees_summaries:
         return []
-    return list(
-        ProgressSummary.objects.filter(engagement_id=engagement_id, status=SummaryStatus.APPROVED)
+    rows = (
+        ProgressSummary.objects.filter(engagement_id=engagement.id, status=SummaryStatus.APPROVED)
         .only("code", "body", "approved_at", "engagement_id")
         .order_by("-approved_at")
     )
+    return [
+        SponsorSummaryRow(code=str(r.code), body=r.body, approved_at=r.approved_at) for r in rows
+    ]
 
 
 @dataclass

@@ -6,21 +6,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bearing.audit.models import AuditAction
-from bearing.audit.services import audit_record
-from bearing.engagements.queries import Relation, agreement_in_force, engagement_get_for
+from bearing.engagements.access import Relation, audit_read
+from bearing.engagements.queries import agreement_in_force, engagement_get_for, session_get_for
 
 from . import queries as q
 from . import services as s
 from .charts import line_chart
 from .forms import CheckInCorrectionForm, CheckInForm, GoalForm, RaiseTargetForm, RhythmForm
-from .models import GoalKind
+from .models import CheckIn, Goal, GoalKind, Win
 
 
 def _errors_to_form(form, exc: ValidationError) -> None:
@@ -31,11 +29,9 @@ def _errors_to_form(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _audit_coach_read(request, relation, target, field: str) -> None:
-    if relation == Relation.COACH:
-        audit_record(
-            action=AuditAction.READ, actor=request.user, target=target, request=request, field=field
-        )
+def _goal_author(goal) -> int | None:
+    """Who wrote a goal: the coach who suggested it, or else the coachee."""
+    return goal.suggested_by_id or goal.engagement.coachee_id
 
 
 @login_required
@@ -85,7 +81,14 @@ def plan(request, code):
         goal.progress = q.goal_progress(goal)
         goal.bar = goal.progress // 10 * 10  # a CSS width class: no inline styles
         goal.reached = q.goal_target_reached(goal)
-    _audit_coach_read(request, relation, engagement, "plan")
+    audit_read(
+        request,
+        engagement,
+        relation,
+        kind=Goal,
+        written_by=[_goal_author(g) for g in goals],
+        label="plan",
+    )
     agreement = agreement_in_force(engagement)
     return render(
         request,
@@ -149,7 +152,7 @@ def goal_detail(request, code):
                 "points": points,
             }
         )
-    _audit_coach_read(request, relation, goal, "goal")
+    audit_read(request, goal, relation, written_by=[_goal_author(goal)], label="goal")
     return render(
         request,
         "growth/goal_detail.html",
@@ -167,9 +170,7 @@ def goal_detail(request, code):
 
 
 def _goal_action(request, code, act, success: str):
-    goal, relation = q.goal_get_for(request.user, code)
-    if relation != Relation.COACHEE:
-        raise Http404("Not found")
+    goal, _ = q.goal_get_for(request.user, code, want=Relation.COACHEE)
     try:
         act(goal)
     except ValidationError as exc:
@@ -222,9 +223,7 @@ def goal_status(request, code):
 @require_http_methods(["GET", "POST"])
 def goal_raise_target(request, code):
     """The target is reached and the coachee wants to go further."""
-    goal, relation = q.goal_get_for(request.user, code)
-    if relation != Relation.COACHEE:
-        raise Http404("Not found")
+    goal, _ = q.goal_get_for(request.user, code, want=Relation.COACHEE)
     key_results = list(goal.key_results.all()) if goal.kind == GoalKind.MEASURABLE else []
     form = RaiseTargetForm(request.POST or None, goal=goal, key_results=key_results)
     if request.method == "POST" and form.is_valid():
@@ -251,9 +250,7 @@ def goal_raise_target(request, code):
 @login_required
 @require_POST
 def milestone_reached(request, code):
-    milestone, relation = q.milestone_get_for(request.user, code)
-    if relation != Relation.COACHEE:
-        raise Http404("Not found")
+    milestone, _ = q.milestone_get_for(request.user, code, want=Relation.COACHEE)
     s.milestone_reach(milestone=milestone, by=request.user)
     messages.success(request, "Milestone reached — that is worth celebrating.")
     return redirect("growth:goal", code=milestone.goal.code)
@@ -262,9 +259,7 @@ def milestone_reached(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def check_in(request, code):
-    engagement, relation = engagement_get_for(request.user, code)
-    if relation != Relation.COACHEE:
-        raise Http404("Not found")
+    engagement, _ = engagement_get_for(request.user, code, allow={Relation.COACHEE})
     goals = [g for g in q.plan_goals(engagement) if g.status == "active"]
     form = CheckInForm(request.POST or None, goals=goals)
     if request.method == "POST" and form.is_valid():
@@ -298,9 +293,7 @@ def check_in(request, code):
 
 
 def _own_check_in(request, code):
-    check_in, relation = q.check_in_get_for(request.user, code)
-    if relation != Relation.COACHEE:
-        raise Http404("Not found")
+    check_in, _ = q.check_in_get_for(request.user, code, want=Relation.COACHEE)
     return check_in
 
 
@@ -374,7 +367,7 @@ def check_in_withdraw(request, code):
 @require_GET
 def check_ins(request, code):
     engagement, relation = engagement_get_for(request.user, code)
-    _audit_coach_read(request, relation, engagement, "check_ins")
+    audit_read(request, engagement, relation, kind=CheckIn, label="check_ins")
     return render(
         request,
         "growth/check_ins.html",
@@ -391,7 +384,7 @@ def check_ins(request, code):
 @require_GET
 def wins(request, code):
     engagement, relation = engagement_get_for(request.user, code)
-    _audit_coach_read(request, relation, engagement, "wins")
+    audit_read(request, engagement, relation, kind=Win, label="wins")
     return render(
         request,
         "growth/wins.html",
@@ -410,9 +403,7 @@ def wins(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def rhythm(request, code):
-    engagement, relation = engagement_get_for(request.user, code)
-    if relation != Relation.COACHEE:
-        raise Http404("Not found")
+    engagement, _ = engagement_get_for(request.user, code, allow={Relation.COACHEE})
     current = q.rhythm_of(engagement)
     form = RhythmForm(
         request.POST or None,
@@ -501,15 +492,10 @@ def form_kinds():
 @require_GET
 def session_brief(request, code):
     """The coach's one-page brief before a coaching session. Printable."""
-    from bearing.engagements.queries import session_get_for
-
-    session, relation = session_get_for(request.user, code)
-    if relation != Relation.COACH:
-        raise Http404("Not found")
+    session, relation = session_get_for(request.user, code, want=Relation.COACH)
     brief = q.session_brief(session)
-    audit_record(
-        action=AuditAction.READ, actor=request.user, target=session, request=request, field="brief"
-    )
+    # The brief is the coachee's check-ins, wins and actions since last time.
+    audit_read(request, session, relation, kind=CheckIn, label="brief")
     return render(
         request,
         "growth/brief.html",
@@ -527,22 +513,25 @@ def session_brief(request, code):
 def summaries(request, code):
     from .forms import SummaryForm
 
-    engagement, relation = engagement_get_for(request.user, code)
+    # Both read the summaries; only the coach drafts one.
+    posting = request.method == "POST"
+    engagement, relation = engagement_get_for(
+        request.user, code, allow={Relation.COACH} if posting else None
+    )
     form = SummaryForm(request.POST or None) if relation == Relation.COACH else None
-    if request.method == "POST":
-        if form is None:
-            raise Http404("Not found")
-        if form.is_valid():
-            try:
-                s.summary_draft(
-                    engagement=engagement, by=request.user, body=form.cleaned_data["body"]
-                )
-            except ValidationError as exc:
-                _errors_to_form(form, exc)
-            else:
-                messages.success(request, "Draft sent to your coachee for approval.")
-                return redirect("growth:summaries", code=engagement.code)
+    if posting and form.is_valid():
+        try:
+            s.summary_draft(engagement=engagement, by=request.user, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, "Draft sent to your coachee for approval.")
+            return redirect("growth:summaries", code=engagement.code)
     agreement = agreement_in_force(engagement)
+    shown = list(engagement.summaries.order_by("-created_at"))
+    for summary in shown:  # the coachee reads the coach's drafts; the coach their comments
+        read = ["body", "coachee_comment"] if summary.coachee_comment else ["body"]
+        audit_read(request, summary, relation, fields=read, label="summary")
     return render(
         request,
         "growth/summaries.html",
@@ -551,7 +540,7 @@ def summaries(request, code):
             "relation": relation,
             "form": form,
             "is_coachee": relation == Relation.COACHEE,
-            "summaries": list(engagement.summaries.order_by("-created_at")),
+            "summaries": shown,
             "shared_goals": q.shared_goal_progress(engagement),
             "sponsor_sees_summaries": bool(agreement and agreement.sponsor_sees_summaries),
         },
@@ -562,9 +551,7 @@ def summaries(request, code):
 @login_required
 @require_POST
 def summary_decide(request, code):
-    summary, relation = q.summary_get_for(request.user, code)
-    if relation != Relation.COACHEE:
-        raise Http404("Not found")
+    summary, _ = q.summary_get_for(request.user, code, want=Relation.COACHEE)
     approve = request.POST.get("decision") == "approve"
     try:
         s.summary_decide(

@@ -1,6 +1,7 @@
 """The sponsor's pages. Built only from the allow-lists in engagements.queries:
 the sponsor's row (names, and the signals the agreement shares) and the
-agreement's non-confidential terms. Never objectives, notes, agendas or actions."""
+agreement's non-confidential terms, goal progress and approved progress summaries.
+Never objectives, notes, agendas or actions, and never a model instance."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +11,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bearing.engagements import queries as eq
 from bearing.engagements import services as es
+from bearing.engagements.access import Relation, audit_read
 from bearing.engagements.models import SponsorSignal
+from bearing.growth.models import ProgressSummary
 from bearing.growth.queries import sponsor_goal_progress, sponsor_summaries
 
 
@@ -25,7 +28,16 @@ def engagement(request, code):
         goals = sponsor_goal_progress([detail.engagement_id]).get(detail.engagement_id, [])
     summaries = []
     if detail.terms is not None and SponsorSignal.SUMMARIES in detail.terms.signals:
-        summaries = sponsor_summaries(detail.engagement_id)
+        summaries = sponsor_summaries(request.user, code)
+        for summary in summaries:  # text the coach wrote, read by the sponsor
+            audit_read(
+                request,
+                summary,
+                Relation.SPONSOR,
+                kind=ProgressSummary,
+                fields=["body"],
+                label="summary",
+            )
     shared = []
     if detail.terms is not None:
         shared = [s.label for s in SponsorSignal if s.value in detail.terms.signals]
