@@ -17,13 +17,13 @@ GROWTH = ("growth", "0002_encrypt_custom_focus_and_unit")
 
 
 def migrate(*targets):
-    """Migrate these apps to these migrations; the models as they are then (the
-    other apps as they are now)."""
+    """Migrate these apps to these migrations; the models as the database now has
+    them (every app as far as its applied migrations go: apps that depend on a
+    later migration of these are unapplied with it)."""
     MigrationExecutor(connection).migrate(list(targets))
     loader = MigrationExecutor(connection).loader
-    moved = {app for app, _ in targets}
-    nodes = [node for node in loader.graph.leaf_nodes() if node[0] not in moved]
-    return loader.project_state([*nodes, *targets]).apps
+    applied = [node for node in loader.applied_migrations if node in loader.graph.nodes]
+    return loader.project_state(applied).apps
 
 
 def migrate_to_latest():

@@ -35,6 +35,10 @@ REVIEWED = {
 }
 # Whole kinds of file, reviewed once: (glob, pattern): why it is safe.
 REVIEWED_KINDS = {
+    ("companion/data/roleplay/*.txt", "|safe"): (
+        "role-play cue lists: patterns read as data (where '|' separates words), "
+        "never rendered as a template"
+    ),
     ("templates/email/*.txt", "autoescape off"): (
         "the plain-text part and subject of an email: never rendered as HTML "
         "(the HTML part is a separate, escaped template)"
