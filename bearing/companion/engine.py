@@ -1258,7 +1258,7 @@ def _observe(conv: Conversation, text: str, reading: Reading) -> None:
         conv.goal_stated = True
     if COMMITMENT.search(low) and not RATING.fullmatch(text.strip(" .!")):
         conv.agreed = True
-        conv.commitment = text.strip()[:300]
+        conv.commitment = text.strip()
     if reading.stage == "options" or re.search(r"\bor\b", low) and reading.stage:
         conv.options_named = True
 

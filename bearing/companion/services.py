@@ -208,6 +208,8 @@ def conversation_delete(*, conversation: CompanionConversation, by: User) -> Non
     conversation.delete()
 
 
+ACTION_TITLE_MAX = 500  # as Action.title allows
+
 @transaction.atomic
 def commitment_to_action(*, conversation: CompanionConversation, by: User):
     state = Conversation.from_dict(conversation.state)
@@ -218,10 +220,16 @@ def commitment_to_action(*, conversation: CompanionConversation, by: User):
     title = re.sub(
         r"^(i will|i'll|i am going to|i'm going to)\s+", "", state.commitment, flags=re.I
     ).rstrip(".!")
+    if len(title) > ACTION_TITLE_MAX:
+        # Refused, never cut: the coachee writes a shorter action themselves.
+        raise ValidationError(
+            f"This commitment is longer than an action can hold ({ACTION_TITLE_MAX} "
+            "characters); add it to your plan with a shorter title."
+        )
     return engagement_services.action_create(
         engagement=conversation.engagement,
         by=by,
-        title=title[:500],
+        title=title,
         due_on=timezone.localdate() + timedelta(days=7),
     )
 

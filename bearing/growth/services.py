@@ -95,6 +95,8 @@ def _check_key_result(kr: KeyResultInput) -> None:
         )
 
 
+UNIT_MAX = 40  # a key result's unit, as the form allows
+
 @transaction.atomic
 def goal_create(
     *,
@@ -152,10 +154,13 @@ def goal_create(
     goal.save()
     if kind == GoalKind.MEASURABLE:
         for kr in key_results:
+            if len(kr.unit.strip()) > UNIT_MAX:
+                # Refused, never cut: the whole transaction (the goal too) rolls back.
+                raise ValidationError({"unit": f"Keep the unit under {UNIT_MAX} characters."})
             KeyResult.objects.create(
                 goal=goal,
                 metric=kr.metric.strip(),
-                unit=kr.unit.strip()[:40],
+                unit=kr.unit.strip(),
                 baseline=kr.baseline,
                 target=kr.target,
                 current=kr.baseline,
