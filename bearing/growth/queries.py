@@ -132,6 +132,25 @@ def sponsor_goal_progress(engagement_ids) -> dict[int, list[dict]]:
     return result
 
 
+@dataclass(frozen=True)
+class SponsorGoalRow:
+    """Everything a sponsor may read of one goal: its focus area and progress %."""
+
+    focus: str
+    progress: int
+
+
+def sponsor_goals(viewer: User, engagement_code) -> list[SponsorGoalRow]:
+    """The goals of an engagement its coachee shares with the sponsor, where the
+    agreement in force shares goal progress; 404 (audited) for anyone but a
+    sponsor in the engagement's organization."""
+    engagement, _ = get_for(viewer, Engagement, engagement_code, want=Relation.SPONSOR)
+    return [
+        SponsorGoalRow(focus=g["focus"], progress=g["progress"])
+        for g in sponsor_goal_progress([engagement.id]).get(engagement.id, [])
+    ]
+
+
 def goal_progress(goal: Goal) -> int:
     from .models import GoalKind, progress_percent
 

@@ -14,7 +14,7 @@ from bearing.engagements import services as es
 from bearing.engagements.access import Relation, audit_read
 from bearing.engagements.models import SponsorSignal
 from bearing.growth.models import ProgressSummary
-from bearing.growth.queries import sponsor_goal_progress, sponsor_summaries
+from bearing.growth.queries import sponsor_goals, sponsor_summaries
 
 
 @login_required
@@ -23,9 +23,9 @@ def engagement(request, code):
     detail = eq.sponsor_engagement_detail(request.user, code)
     goals = []
     if detail.terms is not None and SponsorSignal.GOAL_PROGRESS in detail.terms.signals:
-        # sponsor_goal_progress checks the agreement in force again, and shares
-        # only goals the coachee marked as shared, as a percentage.
-        goals = sponsor_goal_progress([detail.engagement_id]).get(detail.engagement_id, [])
+        # sponsor_goals checks the agreement in force again, and shares only
+        # goals the coachee marked as shared, as a percentage.
+        goals = sponsor_goals(request.user, code)
     summaries = []
     if detail.terms is not None and SponsorSignal.SUMMARIES in detail.terms.signals:
         summaries = sponsor_summaries(request.user, code)

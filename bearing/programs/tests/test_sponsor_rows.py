@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bearing.growth import services as gs
-from bearing.growth.queries import SponsorSummaryRow
+from bearing.growth.queries import SponsorGoalRow, SponsorSummaryRow
 from bearing.programs import views
 from bearing.testing import WorldTestCase
 
@@ -66,7 +66,8 @@ class SponsorContextTests(WorldTestCase):
     def test_the_sponsor_template_context_holds_no_model_instance(self):
         context = self._context()
         # Every branch is exercised: goals, summaries, terms and the row are all there.
-        self.assertTrue(context["goals"])
+        [goal] = context["goals"]
+        self.assertIsInstance(goal, SponsorGoalRow)
         [summary] = context["summaries"]
         self.assertIsInstance(summary, SponsorSummaryRow)
         self.assertEqual(summary.body, "Steady.")
