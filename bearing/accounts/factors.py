@@ -111,7 +111,8 @@ def qr_code(data: str) -> QrCode:
     qr = segno.make(data, error="m", micro=False)
     parts: list[str] = []
     size = 0
-    for y, row in enumerate(qr.matrix_iter(scale=1, border=4)):
+    for y, cells in enumerate(qr.matrix_iter(scale=1, border=4)):
+        row = list(cells)
         size = len(row)
         x = 0
         while x < size:
@@ -153,7 +154,7 @@ def _matching_step(secret: str, code: str, *, min_t: int | None) -> int | None:
 def _normalise_recovery(code: str) -> str:
     code = "".join(code.split()).replace("-", "").lower()
     # Crockford's reading of look-alikes.
-    return code.translate(str.maketrans({"o": "0", "i": "1", "l": "1"}))
+    return code.translate(str.maketrans("oil", "011"))
 
 
 def _check_totp(user: User, code: str) -> Outcome:

@@ -6,6 +6,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django_otp.models import Device, ThrottlingMixin
 
@@ -34,7 +35,7 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]  # django_otp is untyped
     """A person. What they may do comes from their memberships, not from this row."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -57,9 +58,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(email=models.functions.Lower("email")), name="user_email_lowercase"
-            ),
+            models.CheckConstraint(condition=Q(email=Lower("email")), name="user_email_lowercase"),
             models.UniqueConstraint(
                 fields=["calendar_token_hash"],
                 condition=~Q(calendar_token_hash=""),
@@ -84,8 +83,10 @@ class Practice(models.Model):
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, unique=True)
     # The organizations it works with: its coaches start engagements there only.
-    organizations = models.ManyToManyField(
-        "Organization", through="PracticeOrganization", related_name="practices", blank=True
+    organizations: "models.ManyToManyField[Organization, PracticeOrganization]" = (
+        models.ManyToManyField(
+            "Organization", through="PracticeOrganization", related_name="practices", blank=True
+        )
     )
     created_at = models.DateTimeField(default=timezone.now)
 

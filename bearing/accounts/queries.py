@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from uuid import UUID
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -49,24 +52,27 @@ class Roles:
 def roles_of(user: User) -> Roles:
     if not getattr(user, "is_authenticated", False):
         return Roles()
-    cached = getattr(user, "_bearing_roles", None)
+    cached: Roles | None = getattr(user, "_bearing_roles", None)
     if cached is not None:
         return cached
     roles = Roles()
     for m in Membership.objects.filter(user=user).select_related("practice", "organization"):
         if m.role == Role.COACH:
-            roles.coach_practices.append(m.practice)
+            if m.practice is not None:
+                roles.coach_practices.append(m.practice)
         elif m.role == Role.SPONSOR:
-            roles.sponsor_organizations.append(m.organization)
+            if m.organization is not None:
+                roles.sponsor_organizations.append(m.organization)
         elif m.role == Role.COACHEE:
-            roles.coachee_organizations.append(m.organization)
+            if m.organization is not None:
+                roles.coachee_organizations.append(m.organization)
         elif m.role == Role.STAFF:
             roles.is_staff = True
-    user._bearing_roles = roles
+    user._bearing_roles = roles  # type: ignore[attr-defined]  # cached on the request's user
     return roles
 
 
-def organizations_served_by(practices) -> list[Organization]:
+def organizations_served_by(practices: Iterable[Practice]) -> list[Organization]:
     """The organizations any of these practices works with."""
     return list(Organization.objects.filter(practices__in=[p.pk for p in practices]).distinct())
 
@@ -77,7 +83,7 @@ def practice_serves(practice: Practice, organization: Organization) -> bool:
     ).exists()
 
 
-def sponsors_in(organization: Organization):
+def sponsors_in(organization: Organization) -> QuerySet[User]:
     return User.objects.filter(
         memberships__role=Role.SPONSOR, memberships__organization=organization, is_active=True
     ).order_by("name")
@@ -85,10 +91,10 @@ def sponsors_in(organization: Organization):
 
 @dataclass
 class StaffOverview:
-    people: list
-    organizations: list
-    practices: list
-    pending_invitations: list
+    people: list[User]
+    organizations: Sequence[Organization]
+    practices: Sequence[Practice]
+    pending_invitations: list[Invitation]
 
 
 def staff_overview() -> StaffOverview:
@@ -125,9 +131,7 @@ def staff_overview() -> StaffOverview:
     return StaffOverview(people, organizations, practices, pending)
 
 
-def models_q_coach():
-    from django.db.models import Q
-
+def models_q_coach() -> Q:
     return Q(memberships__role=Role.COACH)
 
 
@@ -166,7 +170,7 @@ def account_exists(email: str) -> bool:
     return User.objects.filter(email=email.strip().lower()).exists()
 
 
-def pending_invitation_get(code):
+def pending_invitation_get(code: UUID | str) -> Invitation:
     """A pending (not accepted, not revoked, not expired) invitation for staff, or 404."""
     from django.http import Http404
     from django.utils import timezone
@@ -181,7 +185,7 @@ def pending_invitation_get(code):
     return invitation
 
 
-def _role_grants_awaiting(user: User):
+def _role_grants_awaiting(user: User) -> QuerySet[Invitation]:
     roles = roles_of(user)
     if not (roles.is_staff or roles.is_sponsor):
         return Invitation.objects.none()
@@ -211,7 +215,7 @@ def role_grants_awaiting(user: User) -> list[Invitation]:
     return list(_role_grants_awaiting(user).order_by("created_at")[:200])
 
 
-def role_grant_get_for(user: User, code) -> Invitation:
+def role_grant_get_for(user: User, code: UUID | str) -> Invitation:
     """One invitation this person may approve or decline, or 404."""
     invitation = _role_grants_awaiting(user).filter(code=code).first()
     if invitation is None:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from bearing.audit.models import AuditAction
@@ -63,7 +64,7 @@ def invitation_create(
     practice: Practice | None = None,
     organization: Organization | None = None,
     send: bool = True,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> tuple[Invitation, str | None]:
     """Create an invitation. Returns it with the raw token, which is stored
     nowhere (only its hash is), and emails the link.
@@ -130,7 +131,7 @@ def may_approve(user: User, invitation: Invitation) -> bool:
 
 @transaction.atomic
 def invitation_approve(
-    *, invitation: Invitation, by: User, send: bool = True, request=None
+    *, invitation: Invitation, by: User, send: bool = True, request: HttpRequest | None = None
 ) -> tuple[Invitation, str]:
     """The second person approves a role grant: the link is made and emailed now,
     and works for INVITATION_DAYS from here."""
@@ -192,7 +193,7 @@ def invitation_accept(
     password: str,
     time_zone: str = "UTC",
     existing_user: User | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> User:
     """Accept an invitation: create the account (or use the signed-in one whose
     email matches) and the membership; attach any engagement waiting for them."""
@@ -256,7 +257,7 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
 
 
 @transaction.atomic
-def calendar_token_reset(*, user: User, request=None) -> str:
+def calendar_token_reset(*, user: User, request: HttpRequest | None = None) -> str:
     """A new private calendar link; any old one stops working. Only the token's
     hash is kept: the returned token is shown to the person once, never again."""
     token = new_calendar_token()

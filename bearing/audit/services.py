@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from bearing.lib import ratelimit
@@ -13,6 +15,9 @@ from bearing.lib.net import client_ip
 
 from . import chain
 from .models import GENESIS, AuditAction, AuditEntry, AuditHead
+
+if TYPE_CHECKING:
+    from bearing.accounts.models import User
 
 _ALLOWED_DETAIL_KEYS = {"reason", "field", "path", "version", "status", "kind", "count", "via"}
 
@@ -30,13 +35,13 @@ def _denial_limit() -> ratelimit.Limit:
 def audit_record(
     *,
     action: AuditAction | str,
-    actor=None,
-    target=None,
+    actor: User | None = None,
+    target: models.Model | None = None,
     target_type: str = "",
     target_code: str = "",
-    request=None,
+    request: HttpRequest | None = None,
     email: str = "",
-    **detail,
+    **detail: object,
 ) -> AuditEntry | None:
     """Append one entry. ``detail`` takes only short, non-confidential keys.
 
@@ -89,7 +94,9 @@ class ChainReport:
     last_hash: str = GENESIS
 
 
-def audit_verify_chain(batch_size: int = 2000, checkpoint: dict | None = None) -> ChainReport:
+def audit_verify_chain(
+    batch_size: int = 2000, checkpoint: dict[str, Any] | None = None
+) -> ChainReport:
     """Walk the chain from the first entry, recomputing each MAC under the audit key.
 
     With a ``checkpoint`` (see ``audit_checkpoint``) the entry it names must still be
@@ -120,7 +127,7 @@ def audit_verify_chain(batch_size: int = 2000, checkpoint: dict | None = None) -
             prev = row.entry_hash
             checked += 1
             last_id = row.id
-            if row.id == mark:
+            if row.id == mark and checkpoint is not None:
                 if row.entry_hash != checkpoint["entry_hash"] or checked != checkpoint["count"]:
                     return ChainReport(False, checked, row.id, "differs from the checkpoint")
                 passed_mark = True
@@ -131,7 +138,7 @@ def audit_verify_chain(batch_size: int = 2000, checkpoint: dict | None = None) -
     return ChainReport(True, checked, last_id=last_id, last_hash=prev)
 
 
-def audit_checkpoint() -> dict:
+def audit_checkpoint() -> dict[str, Any]:
     """A signed statement of the head: its id, MAC and the number of entries. Kept
     outside the database, it lets ``audit_verify --checkpoint`` see truncation."""
     report = audit_verify_chain()

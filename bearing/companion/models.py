@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bearing.engagements.models import Engagement
@@ -122,7 +123,7 @@ class SupportResources(models.Model):
         constraints = [
             # One row for the installation (organization empty), one per organization.
             models.UniqueConstraint(
-                models.functions.Coalesce("organization", models.Value(0)),
+                Coalesce("organization", models.Value(0)),
                 name="support_resources_one_per_scope",
             ),
         ]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from collections.abc import Iterable
+from uuid import UUID
 
-from bearing.accounts.models import User
+from django.db.models import Q
+from django.http import HttpRequest
+
+from bearing.accounts.models import Organization, User
 from bearing.engagements.access import Relation, audit_read, get_for
 from bearing.engagements.models import Engagement
 
@@ -12,7 +16,9 @@ from .models import CompanionConversation, SupportResources
 from .safety import Resources
 
 
-def conversations_for(user: User, engagement: Engagement, relation: Relation):
+def conversations_for(
+    user: User, engagement: Engagement, relation: Relation
+) -> list[CompanionConversation]:
     qs = engagement.companion_conversations.all()
     if relation == Relation.COACH:
         qs = qs.filter(shared_with_coach_at__isnull=False)
@@ -22,7 +28,11 @@ def conversations_for(user: User, engagement: Engagement, relation: Relation):
 
 
 def conversation_get_for(
-    user: User, code, request=None, *, want=None
+    user: User,
+    code: UUID | str,
+    request: HttpRequest | None = None,
+    *,
+    want: Iterable[Relation] | Relation | None = None,
 ) -> tuple[CompanionConversation, Relation]:
     """The coachee's conversation; the coach's only once shared (their read audited)."""
     conv, relation = get_for(
@@ -38,7 +48,9 @@ def conversation_get_for(
     return conv, relation
 
 
-def support_resources_rows(organizations) -> tuple[SupportResources | None, dict]:
+def support_resources_rows(
+    organizations: Iterable[Organization],
+) -> tuple[SupportResources | None, dict[int, SupportResources]]:
     """The installation's configured row and each organization's (by organization
     id), for the staff page. Configuration only: no coaching content."""
     rows = list(SupportResources.objects.all())
@@ -46,7 +58,7 @@ def support_resources_rows(organizations) -> tuple[SupportResources | None, dict
     return installation, {r.organization_id: r for r in rows if r.organization_id}
 
 
-def resources_for(organization) -> Resources:
+def resources_for(organization: Organization | None) -> Resources:
     """Where the companion's referrals point for this organization's coachees: the
     organization's own values, then the installation's, then Bearing's defaults.
     Not confidential (configuration). One query."""

@@ -34,6 +34,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .llm import ModelError, _request, scrub
 from .safety import assess
@@ -664,8 +665,8 @@ def find_detail(text: str, counterpart: str = "") -> Detail | None:
             continue
         return Detail("person", word)
     # A period ("last week", "Q3") is the weakest detail: only when nothing else was named.
-    m = PERIOD.search(plain)
-    return Detail("date", re.sub(r"^(on|in) ", "", m.group(0), flags=re.I)) if m else None
+    period = PERIOD.search(plain)
+    return Detail("date", re.sub(r"^(on|in) ", "", period.group(0), flags=re.I)) if period else None
 
 
 def _judgement_hits(sentences: list[str], hits: list[_Hit]) -> list[_Hit]:
@@ -1029,7 +1030,7 @@ def reactions() -> dict:
 def line_text(line_id: str) -> str:
     """The text of a line by its id (``<scenario>.lines.<band>.<n>``, ``common.…``)."""
     parts = line_id.split(".")
-    node = reactions() if parts[0] == "common" else vars(scenarios()[parts[0]])
+    node: Any = reactions() if parts[0] == "common" else vars(scenarios()[parts[0]])
     for part in parts[1:]:
         node = node[int(part)] if isinstance(node, list) else node[part]
     return node

@@ -4,10 +4,12 @@ coach unless the coachee shares it."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from bearing.accounts.models import User
@@ -17,10 +19,17 @@ from bearing.engagements import services as engagement_services
 from bearing.engagements.models import Engagement
 from bearing.engagements.queries import agreement_in_force
 
-from .engine import Conversation, respond
+from .engine import Conversation, Turn, respond
 from .models import CompanionConsent, CompanionConversation, CompanionMessage, Speaker
 from .queries import resources_for
 from .safety import assess, referral_reply
+
+if TYPE_CHECKING:
+    from bearing.accounts.models import Organization
+    from bearing.engagements.models import Action
+
+    from .models import SupportResources
+    from .roleplay import RolePlay
 
 CONSENT_VERSION = 1
 MAX_MESSAGE = 2000
@@ -33,7 +42,7 @@ def has_consent(user: User) -> bool:
 
 
 @transaction.atomic
-def consent_give(*, user: User, request=None) -> CompanionConsent:
+def consent_give(*, user: User, request: HttpRequest | None = None) -> CompanionConsent:
     consent, _ = CompanionConsent.objects.get_or_create(user=user, version=CONSENT_VERSION)
     if consent.withdrawn_at:
         consent.withdrawn_at = None
@@ -107,7 +116,7 @@ def plan_context(
     )
 
 
-def _engine_reply(conv: CompanionConversation, state: Conversation, text: str):
+def _engine_reply(conv: CompanionConversation, state: Conversation, text: str) -> Turn:
     """The configured engine: a language model if staff switched it on for this
     organization and one is configured; otherwise (and on any failure) offline."""
     org = conv.engagement.organization
@@ -116,6 +125,7 @@ def _engine_reply(conv: CompanionConversation, state: Conversation, text: str):
 
         history = [(m.speaker, m.text) for m in conv.messages.order_by("created_at", "id")]
         coachee = conv.engagement.coachee
+        assert coachee is not None  # a companion conversation is its coachee's
         config = ModelConfig(
             url=settings.COMPANION_MODEL_URL,
             model=settings.COMPANION_MODEL_NAME,
@@ -154,7 +164,9 @@ def _for_turn(conversation: CompanionConversation, *, lock: bool) -> CompanionCo
     return rows.get(pk=conversation.pk)
 
 
-def conversation_reply(*, conversation: CompanionConversation, by: User, text: str):
+def conversation_reply(
+    *, conversation: CompanionConversation, by: User, text: str
+) -> CompanionMessage:
     """Store the leader's message and the companion's reply. Returns the reply.
 
     Read, reply, then write: a language model is asked outside any transaction, so
@@ -193,7 +205,9 @@ def conversation_reply(*, conversation: CompanionConversation, by: User, text: s
 
 
 @transaction.atomic
-def conversation_share(*, conversation: CompanionConversation, by: User, share: bool):
+def conversation_share(
+    *, conversation: CompanionConversation, by: User, share: bool
+) -> CompanionConversation:
     if by.id != conversation.engagement.coachee_id:
         raise ValidationError("Only the coachee decides what to share.")
     conversation.shared_with_coach_at = timezone.now() if share else None
@@ -210,8 +224,9 @@ def conversation_delete(*, conversation: CompanionConversation, by: User) -> Non
 
 ACTION_TITLE_MAX = 500  # as Action.title allows
 
+
 @transaction.atomic
-def commitment_to_action(*, conversation: CompanionConversation, by: User):
+def commitment_to_action(*, conversation: CompanionConversation, by: User) -> Action:
     state = Conversation.from_dict(conversation.state)
     if not state.commitment:
         raise ValidationError("There is no commitment in this conversation yet.")
@@ -248,14 +263,16 @@ def roleplay_start(*, engagement: Engagement, by: User, scenario: str) -> Compan
     return conv
 
 
-def _roleplay_reply(conversation: CompanionConversation, play, text: str, *, offline: bool):
+def _roleplay_reply(
+    conversation: CompanionConversation, play: RolePlay, text: str, *, offline: bool
+) -> tuple[str, bool]:
     """The counterpart's answer to one leader turn (or a referral); updates ``play``."""
     from .roleplay import counterpart_reply, record_referral
 
     assessment = assess(text)
     if assessment.crisis:  # safety first, in role-play too
         reply_text = referral_reply(
-            assessment.category,
+            assessment.category,  # type: ignore[arg-type]  # a crisis always has a category
             resources_for(conversation.engagement.organization),
             assessment.language,
         )
@@ -274,6 +291,7 @@ def _roleplay_reply(conversation: CompanionConversation, play, text: str, *, off
             timeout=settings.COMPANION_MODEL_TIMEOUT,
         )
         coachee = conversation.engagement.coachee
+        assert coachee is not None  # a role-play is its coachee's
         reply_text, _source = model_counterpart_reply(
             play, text, config, names=[coachee.name, *coachee.name.split(), coachee.email]
         )
@@ -281,7 +299,7 @@ def _roleplay_reply(conversation: CompanionConversation, play, text: str, *, off
     return counterpart_reply(play, text), False
 
 
-def roleplay_turn(*, conversation: CompanionConversation, by: User, text: str):
+def roleplay_turn(*, conversation: CompanionConversation, by: User, text: str) -> CompanionMessage:
     """Store the leader's turn and the counterpart's answer. As with the companion,
     a model is asked outside any transaction; if the play moved on meanwhile, the
     answer is made again offline under the lock."""
@@ -316,7 +334,9 @@ def roleplay_turn(*, conversation: CompanionConversation, by: User, text: str):
 
 
 @transaction.atomic
-def support_resources_save(*, organization, values: dict[str, str]):
+def support_resources_save(
+    *, organization: Organization | None, values: dict[str, str]
+) -> SupportResources:
     """Staff set where the companion's referrals point, for the installation
     (``organization`` None) or one organization. Empty values fall back."""
     from .models import SupportResources
@@ -332,7 +352,9 @@ def support_resources_save(*, organization, values: dict[str, str]):
 
 
 @transaction.atomic
-def coach_contact_request(*, conversation: CompanionConversation, by: User, request=None):
+def coach_contact_request(
+    *, conversation: CompanionConversation, by: User, request: HttpRequest | None = None
+) -> None:
     """After a referral the coachee may ask their coach to get in touch. The coach
     is emailed that much and nothing else: no words of the conversation, no kind of
     crisis. Audited as the coachee's say-so, without content."""

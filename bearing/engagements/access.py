@@ -20,10 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import Any, cast
+from uuid import UUID
 
 from django.db import models
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
+from bearing.accounts.models import User
 from bearing.audit.models import AuditAction
 from bearing.audit.services import audit_record
 from bearing.lib.policy import Reader, RecordKind, kind_of
@@ -69,7 +72,7 @@ def kind_for(kind_or_model: RecordKind | type[models.Model] | str) -> RecordKind
     return kind
 
 
-def deny(viewer, what: str, code) -> Http404:
+def deny(viewer: User, what: str, code: object) -> Http404:
     """The 404 every outsider gets; a signed-in person's attempt is audited
     (``audit_record`` caps denials per person a minute)."""
     if getattr(viewer, "is_authenticated", False):
@@ -79,13 +82,13 @@ def deny(viewer, what: str, code) -> Http404:
     return Http404("Not found")
 
 
-def _sponsor_org_ids(viewer) -> list[int]:
+def _sponsor_org_ids(viewer: User) -> list[int]:
     from bearing.accounts.queries import roles_of
 
     return [o.id for o in roles_of(viewer).sponsor_organizations]
 
 
-def relation_to(viewer, engagement: Engagement) -> Relation | None:
+def relation_to(viewer: User, engagement: Engagement) -> Relation | None:
     if not getattr(viewer, "is_authenticated", False):
         return None
     if engagement.coach_id == viewer.id:
@@ -99,11 +102,11 @@ def relation_to(viewer, engagement: Engagement) -> Relation | None:
 
 def _engagement_of(kind: RecordKind, record: models.Model) -> Engagement:
     if not kind.engagement:
-        return record  # the engagement itself
-    obj = record
+        return cast(Engagement, record)  # the engagement itself
+    obj: object = record
     for part in kind.engagement.split("__"):
         obj = getattr(obj, part)
-    return obj
+    return cast(Engagement, obj)
 
 
 def _shared_with_coach(kind: RecordKind, record: models.Model) -> bool:
@@ -114,7 +117,7 @@ def _shared_with_coach(kind: RecordKind, record: models.Model) -> bool:
     return obj is not None
 
 
-def _allowed(kind: RecordKind, record, relation: Relation | None) -> bool:
+def _allowed(kind: RecordKind, record: models.Model, relation: Relation | None) -> bool:
     if relation is None:
         return False
     readers = kind.readers
@@ -124,19 +127,20 @@ def _allowed(kind: RecordKind, record, relation: Relation | None) -> bool:
 
 
 def get_for(
-    viewer,
+    viewer: User,
     kind_or_model: RecordKind | type[models.Model] | str,
-    code,
+    code: UUID | str,
     *,
     want: Iterable[Relation] | Relation | None = None,
-    queryset: models.QuerySet | None = None,
-) -> tuple[models.Model, Relation]:
+    queryset: models.QuerySet[Any] | None = None,
+) -> tuple[Any, Relation]:
     """The record with this code and the viewer's relation to it, or 404.
 
     The viewer passes if the kind's declaration lets their relation read it and,
     when ``want`` is given, their relation is one of those wanted (a step only
     the coach, or only the coachee, may take). A sponsor passes only when wanted
     explicitly. ``queryset`` narrows or shapes the fetch (``select_related``).
+    The record is of the kind's model (``Any``: the kind is looked up at run time).
     """
     kind = kind_for(kind_or_model)
     if want is None:
@@ -146,19 +150,24 @@ def get_for(
     else:
         wanted = {Relation(w) for w in want}
     model = kind.model_class()
-    qs = queryset if queryset is not None else model.objects.all()
+    qs = queryset if queryset is not None else model.objects.all()  # type: ignore[attr-defined]
     if kind.engagement:
         qs = qs.select_related(kind.engagement)
     record = qs.filter(code=code).first()
     relation = relation_to(viewer, _engagement_of(kind, record)) if record is not None else None
-    if record is None or relation not in wanted or not _allowed(kind, record, relation):
+    if (
+        record is None
+        or relation is None
+        or relation not in wanted
+        or not _allowed(kind, record, relation)
+    ):
         raise deny(viewer, kind.label, code)
     return record, relation
 
 
 def audit_read(
-    request,
-    record,
+    request: HttpRequest | User,
+    record: Any,
     relation: Relation | str,
     *,
     fields: Iterable[str] | None = None,
@@ -179,7 +188,7 @@ def audit_read(
     with a ``code``; then ``kind`` is required). Never the content.
     """
     kind = kind_for(kind if kind is not None else type(record))
-    viewer = getattr(request, "user", request)
+    viewer = cast(User, getattr(request, "user", request))
     names = list(kind.authors) if fields is None else list(fields)
     someone_else_wrote = any(w not in (None, viewer.pk) for w in written_by)
     audited = kind.audit_non_author_reads and (
@@ -195,7 +204,7 @@ def audit_read(
         audit_record(
             action=AuditAction.READ,
             actor=viewer,
-            request=request if request is not viewer else None,
+            request=cast(HttpRequest, request) if request is not viewer else None,
             field=label or kind.label.split(".")[1],
             **named,
         )

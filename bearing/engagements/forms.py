@@ -108,7 +108,8 @@ def _sponsor_choices(organization: Organization | None, organizations: list[Orga
         .order_by("organization__name", "user__name")
     )
     for m in memberships:
-        groups.setdefault(m.organization.name, []).append((m.user_id, m.user.name))
+        org = m.organization.name if m.organization else ""  # filtered to organizations
+        groups.setdefault(org, []).append((m.user_id, m.user.name))
     return [empty, *groups.items()]
 
 
@@ -153,17 +154,17 @@ class EngagementCreateForm(AgreementFieldsMixin):
         self.coach = coach
         self.practices = practices
         if len(practices) > 1:
-            self.fields["practice"].queryset = Practice.objects.filter(
+            self.fields["practice"].queryset = Practice.objects.filter(  # type: ignore[attr-defined]
                 pk__in=[p.pk for p in practices]
             )
         else:
             del self.fields["practice"]
         # Only organizations the coach's practices work with (staff record which).
         self.organizations = organizations_served_by(practices)
-        self.fields["organization"].queryset = Organization.objects.filter(
+        self.fields["organization"].queryset = Organization.objects.filter(  # type: ignore[attr-defined]
             pk__in=[o.pk for o in self.organizations]
         )
-        self.fields["sponsor"].choices = _sponsor_choices(
+        self.fields["sponsor"].choices = _sponsor_choices(  # type: ignore[attr-defined]
             self._chosen_organization(), self.organizations
         )
         self.fields["organization"].widget.attrs.update(

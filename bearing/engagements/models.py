@@ -1,5 +1,5 @@
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -125,7 +125,7 @@ class Engagement(models.Model):
     def coachee_display(self) -> str:
         return str(self.coachee) if self.coachee_id else (self.invited_name or self.invited_email)
 
-    def reopenable_until(self):
+    def reopenable_until(self) -> datetime | None:
         """Until when the coach may undo closing it (None: not, or no longer)."""
         closed = {EngagementStatus.COMPLETED, EngagementStatus.ENDED_EARLY}
         if self.status not in closed or self.ended_at is None or not self.closed_from:
@@ -218,7 +218,7 @@ class Agreement(models.Model):
 
     @property
     def sponsor_signals(self) -> set[str]:
-        signals = set()
+        signals: set[str] = set()
         if self.sponsor_sees_status:
             signals.add(SponsorSignal.STATUS)
         if self.sponsor_sees_attendance:
@@ -323,7 +323,7 @@ class CoachingSession(models.Model):
     def is_upcoming(self) -> bool:
         return self.status == SessionStatus.SCHEDULED and self.scheduled_for >= timezone.now()
 
-    def restorable_until(self):
+    def restorable_until(self) -> datetime | None:
         """Until when whoever cancelled this coaching session may undo it (None: not now)."""
         if self.status != SessionStatus.CANCELLED or self.cancelled_at is None:
             return None

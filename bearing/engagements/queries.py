@@ -9,15 +9,19 @@ signed-in person are written to the audit log.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+from uuid import UUID
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from bearing.accounts.models import User
 
-from .access import Relation, _sponsor_org_ids, deny, get_for
+from .access import Relation as Relation
+from .access import _sponsor_org_ids, deny, get_for
 from .access import relation_to as relation_to  # callers ask here as well
 from .models import (
     Action,
@@ -27,12 +31,15 @@ from .models import (
     EngagementStatus,
     PrivateNote,
     SessionStatus,
+    SharedNotesVersion,
 )
 
 # --- Engagements --------------------------------------------------------------
 
 
-def engagement_get_for(user: User, code, *, allow: set[Relation] | None = None):
+def engagement_get_for(
+    user: User, code: UUID | str, *, allow: set[Relation] | None = None
+) -> tuple[Engagement, Relation]:
     """The engagement and the viewer's relation to it, or 404.
 
     ``allow`` narrows who may pass (default: coach and coachee). Sponsors pass
@@ -49,7 +56,7 @@ def engagement_get_for(user: User, code, *, allow: set[Relation] | None = None):
     )
 
 
-def engagements_coached_by(user: User):
+def engagements_coached_by(user: User) -> QuerySet[Engagement]:
     return (
         Engagement.objects.filter(coach=user)
         .select_related("coachee", "organization", "sponsor")
@@ -66,7 +73,7 @@ def engagements_coached_by(user: User):
     )
 
 
-def engagements_of_coachee(user: User):
+def engagements_of_coachee(user: User) -> QuerySet[Engagement]:
     return (
         Engagement.objects.filter(coachee=user)
         .select_related("coach", "organization")
@@ -86,7 +93,7 @@ def agreement_latest(engagement: Engagement) -> Agreement | None:
     return engagement.agreements.order_by("-version").first()
 
 
-def agreements_in_force_for(engagement_ids) -> dict[int, Agreement]:
+def agreements_in_force_for(engagement_ids: Iterable[int]) -> dict[int, Agreement]:
     """In-force agreements for many engagements in one query."""
     result: dict[int, Agreement] = {}
     rows = (
@@ -102,7 +109,9 @@ def agreements_in_force_for(engagement_ids) -> dict[int, Agreement]:
 # --- Coaching sessions -----------------------------------------------------------
 
 
-def session_get_for(user: User, code, *, want=None):
+def session_get_for(
+    user: User, code: UUID | str, *, want: Iterable[Relation] | Relation | None = None
+) -> tuple[CoachingSession, Relation]:
     """A coaching session for its coach or coachee; everyone else gets 404."""
     return get_for(
         user,
@@ -115,11 +124,11 @@ def session_get_for(user: User, code, *, want=None):
     )
 
 
-def sessions_of(engagement: Engagement):
+def sessions_of(engagement: Engagement) -> QuerySet[CoachingSession]:
     return engagement.sessions.order_by("-scheduled_for")
 
 
-def shared_notes_versions(session: CoachingSession):
+def shared_notes_versions(session: CoachingSession) -> QuerySet[SharedNotesVersion]:
     """Earlier (and the current) texts of a session's shared notes, newest first. The
     session comes through ``session_get_for``: the coach and the coachee only."""
     return session.shared_notes_versions.select_related("saved_by").order_by("-version")
@@ -132,7 +141,7 @@ def private_note_for(user: User, session: CoachingSession) -> PrivateNote | None
     return PrivateNote.objects.filter(session=session, author=user).first()
 
 
-def upcoming_sessions_for(user: User, *, limit: int = 10):
+def upcoming_sessions_for(user: User, *, limit: int = 10) -> QuerySet[CoachingSession]:
     return (
         CoachingSession.objects.filter(
             Q(engagement__coach=user) | Q(engagement__coachee=user),
@@ -145,9 +154,9 @@ def upcoming_sessions_for(user: User, *, limit: int = 10):
     )
 
 
-def calendar_sessions_for(user: User):
+def calendar_sessions_for(user: User) -> QuerySet[CoachingSession]:
     """What a personal calendar feed may carry: times and names, never notes."""
-    since = timezone.now() - timezone.timedelta(days=90)
+    since = timezone.now() - timedelta(days=90)
     return (
         CoachingSession.objects.filter(
             Q(engagement__coach=user) | Q(engagement__coachee=user), scheduled_for__gte=since
@@ -176,17 +185,19 @@ def calendar_sessions_for(user: User):
 # --- Actions --------------------------------------------------------------------
 
 
-def action_get_for(user: User, code, *, want=None):
+def action_get_for(
+    user: User, code: UUID | str, *, want: Iterable[Relation] | Relation | None = None
+) -> tuple[Action, Relation]:
     return get_for(user, Action, code, want=want, queryset=Action.objects.select_related("owner"))
 
 
-def actions_of(engagement: Engagement):
+def actions_of(engagement: Engagement) -> QuerySet[Action]:
     return engagement.actions.select_related("owner").order_by(
         "completed_at", "due_on", "created_at"
     )
 
 
-def overdue_actions_for_coach(user: User, today: date | None = None):
+def overdue_actions_for_coach(user: User, today: date | None = None) -> QuerySet[Action]:
     today = today or timezone.localdate()
     return (
         Action.objects.filter(engagement__coach=user, completed_at__isnull=True, due_on__lt=today)
@@ -195,7 +206,7 @@ def overdue_actions_for_coach(user: User, today: date | None = None):
     )
 
 
-def open_actions_for_coachee(user: User):
+def open_actions_for_coachee(user: User) -> QuerySet[Action]:
     return (
         Action.objects.filter(engagement__coachee=user, completed_at__isnull=True)
         .select_related("engagement", "owner")
@@ -221,8 +232,14 @@ class SponsorEngagementRow:
     sessions_scheduled: int | None
 
 
+class _AttendanceCounts(Protocol):
+    held: int
+    missed: int
+    upcoming: int
+
+
 def _sponsor_row(
-    engagement: Engagement, agreement: Agreement | None, counts
+    engagement: Engagement, agreement: Agreement | None, counts: _AttendanceCounts
 ) -> SponsorEngagementRow:
     signals = agreement.sponsor_signals if agreement else set()
     shares_attendance = "attendance" in signals
@@ -239,7 +256,8 @@ def _sponsor_row(
     )
 
 
-def _with_attendance_counts(qs):
+def _with_attendance_counts(qs: QuerySet[Engagement]) -> QuerySet[Any]:
+    """Engagements carrying ``held``, ``missed`` and ``upcoming`` counts."""
     now = timezone.now()
     return qs.annotate(
         held=Count("sessions", filter=Q(sessions__status=SessionStatus.HELD)),
@@ -275,7 +293,9 @@ def sponsor_engagements(user: User) -> list[SponsorEngagementRow]:
     return [_sponsor_row(e, agreements.get(e.id), e) for e in engagements]
 
 
-def sponsor_engagement_get(user: User, code) -> tuple[SponsorEngagementRow, Agreement | None]:
+def sponsor_engagement_get(
+    user: User, code: UUID | str
+) -> tuple[SponsorEngagementRow, Agreement | None]:
     org_ids = _sponsor_org_ids(user)
     engagement = _with_attendance_counts(
         Engagement.objects.filter(code=code, organization_id__in=org_ids).select_related(
@@ -324,7 +344,7 @@ def engagement_counts_by_status() -> dict[str, int]:
     return {EngagementStatus(r["status"]).label: r["n"] for r in rows}
 
 
-def prefetch_next_session(qs):
+def prefetch_next_session(qs: QuerySet[Engagement]) -> QuerySet[Engagement]:
     return qs.prefetch_related(
         Prefetch(
             "sessions",
@@ -403,6 +423,7 @@ def _sponsor_terms(agreement: Agreement) -> SponsorAgreementTerms:
     from .models import SponsorSignal
 
     signals = agreement.sponsor_signals
+    assert agreement.accepted_at is not None  # only the agreement in force has terms
     return SponsorAgreementTerms(
         version=agreement.version,
         cadence=agreement.cadence,
@@ -415,7 +436,9 @@ def _sponsor_terms(agreement: Agreement) -> SponsorAgreementTerms:
     )
 
 
-def _sponsor_agreement_versions(user: User, code) -> tuple[SponsorEngagementRow, list[Agreement]]:
+def _sponsor_agreement_versions(
+    user: User, code: UUID | str
+) -> tuple[SponsorEngagementRow, list[Agreement]]:
     row, latest = sponsor_engagement_get(user, code)  # the door: 404 for anyone else
     if latest is None:
         return row, []
@@ -427,7 +450,7 @@ def _sponsor_agreement_versions(user: User, code) -> tuple[SponsorEngagementRow,
     return row, versions
 
 
-def sponsor_engagement_detail(user: User, code) -> SponsorEngagementDetail:
+def sponsor_engagement_detail(user: User, code: UUID | str) -> SponsorEngagementDetail:
     """What the sponsor's engagement page may show: the allow-listed row and the
     non-confidential terms of the agreement in force. 404 for anyone but a
     sponsor in the engagement's organization."""
@@ -447,7 +470,7 @@ def sponsor_engagement_detail(user: User, code) -> SponsorEngagementDetail:
     )
 
 
-def sponsor_agreement_to_acknowledge(user: User, code) -> Agreement | None:
+def sponsor_agreement_to_acknowledge(user: User, code: UUID | str) -> Agreement | None:
     """The agreement in force, for a sponsor to acknowledge (never rendered);
     None while the coachee has accepted none. 404 for anyone but a sponsor."""
     _row, versions = _sponsor_agreement_versions(user, code)

@@ -7,13 +7,15 @@ side effects (email) for after commit. Views call these; they never save.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
-from bearing.accounts.models import Organization, Practice, Role, User
+from bearing.accounts.models import Invitation, Organization, Practice, Role, User
 from bearing.accounts.queries import practice_serves
 from bearing.accounts.services import invitation_create
 from bearing.audit.models import AuditAction
@@ -240,7 +242,7 @@ def agreement_propose(
         )
     agreement.full_clean()
     agreement.save()
-    if engagement.coachee_id:
+    if engagement.coachee is not None:
         send_after_commit(
             to=[engagement.coachee.email],
             template="agreement_proposed",
@@ -250,7 +252,9 @@ def agreement_propose(
 
 
 @transaction.atomic
-def agreement_accept(*, agreement: Agreement, by: User, request=None) -> Agreement:
+def agreement_accept(
+    *, agreement: Agreement, by: User, request: HttpRequest | None = None
+) -> Agreement:
     agreement = (
         Agreement.objects.select_for_update(of=("self",))
         .select_related("engagement")
@@ -285,7 +289,9 @@ def agreement_accept(*, agreement: Agreement, by: User, request=None) -> Agreeme
 
 
 @transaction.atomic
-def agreement_acknowledge(*, agreement: Agreement, by: User, request=None) -> Agreement:
+def agreement_acknowledge(
+    *, agreement: Agreement, by: User, request: HttpRequest | None = None
+) -> Agreement:
     agreement = (
         Agreement.objects.select_for_update(of=("self",))
         .select_related("engagement")
@@ -319,7 +325,7 @@ def _session_event(session: CoachingSession, *, cancelled: bool = False) -> ics.
     engagement = session.engagement
     coachee_name = engagement.coachee_display
     attendees = []
-    if engagement.coachee_id:
+    if engagement.coachee is not None:
         attendees.append((engagement.coachee.name, engagement.coachee.email))
     return ics.Event(
         uid=f"session-{session.code}@bearing",
@@ -338,7 +344,7 @@ def _session_event(session: CoachingSession, *, cancelled: bool = False) -> ics.
 def _notify_session(session: CoachingSession, template: str, *, cancelled: bool = False) -> None:
     engagement = session.engagement
     recipients = [engagement.coach]
-    if engagement.coachee_id:
+    if engagement.coachee is not None:
         recipients.append(engagement.coachee)
     method = "CANCEL" if cancelled else "REQUEST"
     body = ics.calendar([_session_event(session, cancelled=cancelled)], method=method)
@@ -684,7 +690,7 @@ def engagement_create_for_email(
     coachee_email: str,
     coachee_name: str,
     sponsor: User | None = None,
-    **agreement,
+    **agreement: Any,
 ) -> Engagement:
     """Propose an engagement to the person at ``coachee_email`` and invite them.
 
@@ -716,7 +722,7 @@ def engagement_create_for_email(
     return engagement
 
 
-def engagement_attach_coachee(*, invitation, user: User, **kwargs) -> None:
+def engagement_attach_coachee(*, invitation: Invitation, user: User, **kwargs: object) -> None:
     """The coachee accepted the invitation to an engagement: they join that one
     engagement (connected to ``invitation_accepted``; runs in its transaction)."""
     Engagement.objects.filter(invitation=invitation, coachee__isnull=True).exclude(

@@ -7,7 +7,8 @@ kept; the download deletes the export.
 """
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -27,7 +28,7 @@ class ExportKind(models.TextChoices):
 
 
 class DataExportQuerySet(models.QuerySet):
-    def expired(self, now=None):
+    def expired(self, now: datetime | None = None) -> Self:
         return self.filter(expires_at__lte=now or timezone.now())
 
 

@@ -5,19 +5,28 @@ from __future__ import annotations
 
 import base64
 import hmac
+from uuid import UUID
 
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from bearing.accounts.models import User
 from bearing.audit.models import AuditAction
 from bearing.audit.services import audit_record
+from bearing.engagements.models import Engagement
 
 from .models import EXPORT_LIFETIME, DataExport, ExportKind
 from .tasks import export_build, token_hash
 
 
-def export_request(*, user, kind: str, engagement=None, request=None) -> DataExport:
+def export_request(
+    *,
+    user: User,
+    kind: str,
+    engagement: Engagement | None = None,
+    request: HttpRequest | None = None,
+) -> DataExport:
     """Queue an export of ``user``'s data (or, for a coach, their notes). The
     caller has checked that ``engagement`` is one this coach coaches."""
     DataExport.objects.expired().delete()
@@ -45,14 +54,17 @@ def export_request(*, user, kind: str, engagement=None, request=None) -> DataExp
     return export
 
 
-def _deny(user, code) -> Http404:
+def _deny(user: User, code: UUID | str) -> Http404:
     audit_record(
-        action=AuditAction.DENIED, actor=user, target_type="exports.dataexport", target_code=code
+        action=AuditAction.DENIED,
+        actor=user,
+        target_type="exports.dataexport",
+        target_code=str(code),
     )
     return Http404("Not found")
 
 
-def export_for_download(*, user, code, token: str) -> DataExport:
+def export_for_download(*, user: User, code: UUID | str, token: str) -> DataExport:
     """The owner's ready, unexpired export whose link this is; 404 for anything else."""
     export = (
         DataExport.objects.defer("archive")
@@ -64,7 +76,7 @@ def export_for_download(*, user, code, token: str) -> DataExport:
     return export
 
 
-def export_take(*, export: DataExport, request=None) -> bytes:
+def export_take(*, export: DataExport, request: HttpRequest | None = None) -> bytes:
     """The archive, once: it is deleted as it is handed over. A second taker
     (a double click, a replayed link) gets 404."""
     with transaction.atomic():

@@ -142,11 +142,12 @@ MEASURE_RANGES: dict[str, tuple[Decimal | None, Decimal | None, bool, str]] = {
 def measure_problem(measure: str, value: Decimal) -> str | None:
     """Why ``value`` cannot be a reading of this kind of measure, or None."""
     lowest, highest, whole, _ = MEASURE_RANGES[measure]
-    name = {
+    names: dict[str, str] = {
         Measure.COUNT: "A count",
         Measure.AMOUNT: "An amount",
         Measure.PERCENT: "A percentage",
-    }.get(measure, "It")
+    }
+    name = names.get(measure, "It")
     if lowest is not None and value < lowest:
         return f"{name} cannot be below {lowest}."
     if highest is not None and value > highest:

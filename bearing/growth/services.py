@@ -3,9 +3,11 @@ the coach may suggest goals, which the coachee accepts or not."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -32,6 +34,9 @@ from .models import (
     WinSource,
     measure_problem,
 )
+
+if TYPE_CHECKING:
+    from .models import NotificationPreference, ProgressSummary
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,7 @@ def check_not_past(field: str, when: date | None, message: str) -> None:
         raise ValidationError({field: message})
 
 
-def _check_rating(field: str, value) -> None:
+def _check_rating(field: str, value: int | str | None) -> None:
     if value is not None and not 1 <= int(value) <= 10:
         raise ValidationError({field: "Choose a number from 1 to 10."})
 
@@ -97,6 +102,7 @@ def _check_key_result(kr: KeyResultInput) -> None:
 
 UNIT_MAX = 40  # a key result's unit, as the form allows
 
+
 @transaction.atomic
 def goal_create(
     *,
@@ -106,10 +112,10 @@ def goal_create(
     focus_area: str,
     custom_focus: str = "",
     kind: str = GoalKind.MEASURABLE,
-    key_results: list[KeyResultInput] = (),
+    key_results: Sequence[KeyResultInput] = (),
     baseline_rating: int | None = None,
     target_rating: int | None = None,
-    milestones: list[tuple[str, date]] = (),
+    milestones: Sequence[tuple[str, date]] = (),
 ) -> Goal:
     """The coachee adds a goal to their plan; a coach's goal is a suggestion."""
     if by.id not in {engagement.coach_id, engagement.coachee_id}:
@@ -272,7 +278,8 @@ def goal_raise_target(
         if goal.kind != GoalKind.QUALITATIVE:
             raise ValidationError("This goal is measured by its key results.")
         _check_rating("target_rating", target_rating)
-        if target_rating <= (goal.current_rating or goal.baseline_rating):
+        assert target_rating is not None  # rating_changed says so
+        if target_rating <= (goal.current_rating or goal.baseline_rating or 0):
             raise ValidationError({"target_rating": RAISE_RATING})
         goal.target_rating = target_rating
         goal.save(update_fields=["target_rating"])
@@ -359,7 +366,7 @@ def check_in_submit(
         Win.objects.create(
             engagement=engagement, source=WinSource.CHECK_IN, text=check_in.wins, check_in=check_in
         )
-    if check_in.next_commitment:
+    if check_in.next_commitment and next_commitment_due is not None:
         engagement_services.action_create(
             engagement=engagement, by=by, title=check_in.next_commitment, due_on=next_commitment_due
         )
@@ -394,7 +401,9 @@ def _owns_check_in(check_in: CheckIn, by: User) -> None:
         raise ValidationError("Only the coachee corrects or withdraws their check-ins.")
 
 
-def _follow_readings(*, key_results: list[KeyResult], goals: list[Goal], uncelebrate=()):
+def _follow_readings(
+    *, key_results: list[KeyResult], goals: list[Goal], uncelebrate: Collection[int | None] = ()
+) -> None:
     """After a check-in is corrected or withdrawn, each key result stands at its latest
     remaining reading (or its baseline), and each qualitative goal at its latest rating
     (or where it started). ``uncelebrate``: key results whose "Target hit" win was
@@ -449,7 +458,9 @@ def check_in_correct(
     by_goal = {r.goal_id: r for r in readings if r.key_result_id is None}
     if set(values) - set(by_kr) or set(ratings) - set(by_goal):
         raise ValidationError("Only the values this check-in recorded can be corrected.")
-    _check_values(values, {kr_id: r.key_result for kr_id, r in by_kr.items()})
+    _check_values(
+        values, {kr_id: r.key_result for kr_id, r in by_kr.items() if r.key_result is not None}
+    )
     check_in.confidence = confidence
     check_in.energy = energy
     check_in.wins = _text("wins", wins, 4000)
@@ -474,12 +485,13 @@ def check_in_correct(
     # A target this check-in celebrated, and no longer reaches, is taken back.
     taken_back = set()
     for win in Win.objects.filter(check_in=check_in, source=WinSource.TARGET):
-        reading = by_kr.get(win.key_result_id)
-        if reading is not None and not reading.key_result.reaches(reading.value):
+        celebrated = by_kr.get(win.key_result_id or 0)
+        kr = celebrated.key_result if celebrated is not None else None
+        if celebrated is not None and kr is not None and not kr.reaches(celebrated.value):
             taken_back.add(win.key_result_id)
             win.delete()
     _follow_readings(
-        key_results=[r.key_result for r in changed if r.key_result_id],
+        key_results=[r.key_result for r in changed if r.key_result is not None],
         goals=[r.goal for r in changed if r.key_result_id is None],
         uncelebrate=taken_back,
     )
@@ -520,7 +532,7 @@ def check_in_withdraw(*, check_in: CheckIn, by: User) -> None:
     )
     check_in.delete()  # its readings and wins with it
     _follow_readings(
-        key_results=[r.key_result for r in readings if r.key_result_id],
+        key_results=[r.key_result for r in readings if r.key_result is not None],
         goals=[r.goal for r in readings if r.key_result_id is None],
         uncelebrate=taken_back,
     )
@@ -551,7 +563,7 @@ def rhythm_set(
 @transaction.atomic
 def preference_set(
     *, user: User, kinds: list[str], quiet_start: time, quiet_end: time, daily_cap: int
-):
+) -> NotificationPreference:
     from .models import NotificationPreference, ReminderKind
 
     if quiet_start == quiet_end:
@@ -567,7 +579,7 @@ def preference_set(
 
 
 @transaction.atomic
-def summary_draft(*, engagement: Engagement, by: User, body: str):
+def summary_draft(*, engagement: Engagement, by: User, body: str) -> ProgressSummary:
     from .models import ProgressSummary
 
     if by.id != engagement.coach_id:
@@ -579,7 +591,9 @@ def summary_draft(*, engagement: Engagement, by: User, body: str):
 
 
 @transaction.atomic
-def summary_decide(*, summary, by: User, approve: bool, comment: str = ""):
+def summary_decide(
+    *, summary: ProgressSummary, by: User, approve: bool, comment: str = ""
+) -> ProgressSummary:
     from .models import SummaryStatus
 
     if by.id != summary.engagement.coachee_id:

@@ -25,6 +25,7 @@ import re
 import statistics
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..engine import (
     ADVICE_PATTERNS,
@@ -298,7 +299,7 @@ def opening_variety(conversations: int = 20) -> int:
     """Distinct first questions across one leader's conversations (the fewest over a
     leader with a plan and one without, opening with a greeting or a statement)."""
     fewest = conversations
-    plans = (
+    plans: tuple[dict[str, Any], ...] = (
         {"focus": ["delegation"], "context_topic": "the monthly report"},
         {"focus": ["conflict", "communication"], "context_topic": "the CFO"},
         {"focus": [], "context_topic": ""},

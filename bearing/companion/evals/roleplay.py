@@ -127,7 +127,7 @@ class Row:
 
 
 def load_rows() -> list[Row]:
-    rows = []
+    rows: list[Row] = []
     if not SET.exists():
         return rows
     for line in SET.read_text(encoding="utf-8").splitlines():
@@ -241,7 +241,7 @@ def evaluate() -> Section:
 
 
 def _mapped() -> set[str]:
-    keys = set()
+    keys: set[str] = set()
     for scenario in scenarios().values():
         keys.update(scenario.sets)
         keys.add(scenario.key)

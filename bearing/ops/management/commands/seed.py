@@ -12,6 +12,7 @@ import random
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
@@ -176,7 +177,7 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
         batch,
     )
     # Read back in creation order (titles are encrypted: they cannot be filtered on).
-    by_code = {}
+    by_code: dict[Any, tuple[Any, ...]] = {}
     codes = [e.code for e in engagements]
     for start in range(0, len(codes), 1000):
         by_code.update(
@@ -205,9 +206,9 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
     per = max(1, n_sessions // len(eng_rows))
     extra = n_sessions - per * len(eng_rows)
     for j, (eid, _status, started, _) in enumerate(eng_rows):
-        start = started or base
+        first = started or base
         for k in range(per + (1 if j < extra else 0)):
-            when = start + timedelta(days=14 * k, hours=rng.randint(8, 17))
+            when = first + timedelta(days=14 * k, hours=rng.randint(8, 17))
             past = when < base + timedelta(days=300)
             state = (
                 (SessionStatus.HELD if rng.random() > 0.08 else SessionStatus.NO_SHOW)
@@ -223,7 +224,7 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
                     status=state,
                     agenda_outcome=rng.choice(AGENDAS) if has_agenda else "",
                     agenda_updated_at=when - timedelta(days=1) if has_agenda else None,
-                    created_at=start,
+                    created_at=first,
                 )
             )
         if len(sessions) >= batch:
