@@ -26,7 +26,7 @@ help:
 	@echo "make seed SCALE=0.01   build a large deterministic data set for benchmarks"
 	@echo "make eval-companion   measure the offline companion on the gold set"
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements-dev.lock
 	@py=$$($(FIND_PYTHON)) || { \
 	  echo "Bearing needs Python 3.12 or newer and none was found."; \
 	  echo "Install one (for example: pyenv install $(PYTHON_VERSION_FILE)) or set PYTHON=/path/to/python3.12."; \
@@ -34,7 +34,9 @@ $(STAMP): pyproject.toml requirements.lock
 	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)'; then \
 	  echo "Creating $(VENV) with $$py"; rm -rf $(VENV); "$$py" -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	@# Development and tests: the runtime pins plus the dev tools. Production installs
+	@# requirements.lock only (see the README).
+	$(PY) -m pip install --quiet -r requirements-dev.lock
 	@# Quiet setuptools' editable-install banner: a newcomer needs no warning about folders.
 	PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
@@ -73,8 +75,8 @@ test: install
 
 .PHONY: lock
 lock:
-	@echo "Regenerate requirements.lock from pyproject.toml in a clean virtual environment."
-	rm -rf /tmp/bearing-lock && $$($(FIND_PYTHON)) -m venv /tmp/bearing-lock
-	/tmp/bearing-lock/bin/pip install --quiet --upgrade pip
-	/tmp/bearing-lock/bin/pip install --quiet -e . ruff pytest pytest-django playwright hypothesis axe-playwright-python mypy django-stubs
-	/tmp/bearing-lock/bin/pip freeze --exclude-editable | grep -v '^bearing' > requirements.lock
+	@echo "Regenerate requirements.lock (runtime) and requirements-dev.lock (runtime + dev tools)"
+	@echo "from the pins in pyproject.toml, each in a clean virtual environment. FRESH=1 lets"
+	@echo "the unpinned packages move to their newest versions."
+	@py=$$($(FIND_PYTHON)) || { echo "Bearing needs Python 3.12 or newer."; exit 1; }; \
+	FRESH=$(FRESH) "$$py" scripts/lock.py

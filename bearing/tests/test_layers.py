@@ -11,7 +11,9 @@ the record types they pass around), never its views, forms or anything else, and
 a circle. `lib` imports no app. The top floor may import anything; nothing imports it.
 Tests and `bearing.testing` may import anything; nothing else imports them. Nowhere is a
 private name (`_name`) imported from another app. Imports inside functions count too: an
-import moved into a function to dodge a cycle is still an arrow.
+import moved into a function to dodge a cycle is still an arrow. Only imports under
+`if TYPE_CHECKING:` may name a higher floor (audit's entries name the user model as their
+actor's type): they are annotations, never executed.
 """
 
 from __future__ import annotations
@@ -72,10 +74,28 @@ def is_test_code(module: str) -> bool:
     return "tests" in parts or module.startswith("bearing.testing") or parts[-1] == "conftest"
 
 
-def imports_of(source: str) -> list[tuple[str, str]]:
-    """(module, name) for every import of Bearing code in the source, at any depth."""
+def type_checking_only(tree: ast.AST) -> set[ast.AST]:
+    """The import statements that run only under the type checker."""
+    nodes: set[ast.AST] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and ast.unparse(node.test) in {
+            "TYPE_CHECKING",
+            "typing.TYPE_CHECKING",
+        }:
+            for child in node.body:
+                nodes.update(ast.walk(child))
+    return nodes
+
+
+def imports_of(source: str, runtime_only: bool = False) -> list[tuple[str, str]]:
+    """(module, name) for every import of Bearing code in the source, at any depth;
+    with ``runtime_only``, leaving out those under ``if TYPE_CHECKING:``."""
     found = []
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    skip = type_checking_only(tree) if runtime_only else set()
+    for node in ast.walk(tree):
+        if node in skip:
+            continue
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             if node.module == "bearing" or node.module.startswith("bearing."):
                 for alias in node.names:
@@ -96,6 +116,7 @@ def problems_in(module: str, source: str) -> list[tuple[str, str, str, str]]:
     app = module.split(".")[1] if "." in module else ""
     test_code = is_test_code(module)
     problems = []
+    runtime = set(imports_of(source, runtime_only=True))
     for target, name in imports_of(source):
         parts = target.split(".")
         other = parts[1] if len(parts) > 1 else ""
@@ -103,7 +124,7 @@ def problems_in(module: str, source: str) -> list[tuple[str, str, str, str]]:
             continue
         if name.startswith("_"):
             problems.append((module, target, name, "private name imported from another app"))
-        if test_code:
+        if test_code or (target, name) not in runtime:
             continue
         if is_test_code(target):
             problems.append((module, target, name, "application code imports test code"))
@@ -221,3 +242,9 @@ def test_the_checker_catches_each_kind_of_breach():
     ]
     assert why("bearing.engagements.tests.test_x", "from bearing.testing import Personas") == []
     assert why("bearing.growth.services", "from bearing.growth.queries import _own") == []
+    # A type named for the checker only is no arrow at run time.
+    typed = "if TYPE_CHECKING:\n    from bearing.accounts.models import User\n"
+    assert why("bearing.audit.services", typed) == []
+    assert why("bearing.audit.services", typed + "from bearing.accounts.models import Role\n") == [
+        "audit (floor 1) imports up"
+    ]
