@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -15,9 +16,6 @@ from bearing.lib.net import client_ip
 
 from . import chain
 from .models import GENESIS, AuditAction, AuditEntry, AuditHead
-
-if TYPE_CHECKING:
-    from bearing.accounts.models import User
 
 _ALLOWED_DETAIL_KEYS = {"reason", "field", "path", "version", "status", "kind", "count", "via"}
 
@@ -35,7 +33,7 @@ def _denial_limit() -> ratelimit.Limit:
 def audit_record(
     *,
     action: AuditAction | str,
-    actor: User | None = None,
+    actor: AbstractBaseUser | None = None,
     target: models.Model | None = None,
     target_type: str = "",
     target_code: str = "",
