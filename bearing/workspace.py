@@ -19,22 +19,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from bearing.audit.models import AuditAction
-from bearing.audit.services import audit_record
 from bearing.companion import queries as companion_q
+from bearing.companion.models import CompanionConversation
 from bearing.engagements import queries as q
 from bearing.engagements import services as s
+from bearing.engagements.access import audit_read
 from bearing.engagements.forms import CommitmentsForm, NotesForm
 from bearing.engagements.grow_guide import guide_for, question_by_id
 from bearing.engagements.models import SessionStatus
 from bearing.engagements.views import _apply_errors, _audit_reads, _session_context
 from bearing.growth import queries as growth_q
-from bearing.growth.models import FocusArea
+from bearing.growth.models import CheckIn, FocusArea, Goal
 from bearing.lib.htmx import is_htmx
 
 app_name = "workspace"
@@ -86,10 +85,7 @@ class QuestionForm(forms.Form):
 
 
 def _session_for_coach(user, code):
-    session, relation = q.session_get_for(user, code)
-    if relation != q.Relation.COACH:
-        raise Http404("Not found")
-    return session, relation
+    return q.session_get_for(user, code, want=q.Relation.COACH)
 
 
 def _owners(engagement) -> list[tuple[int, str]]:
@@ -127,12 +123,6 @@ def _guide(goals) -> list:
     ]
 
 
-def _audit(request, target, field: str) -> None:
-    audit_record(
-        action=AuditAction.READ, actor=request.user, target=target, request=request, field=field
-    )
-
-
 def _workspace_context(request, session, relation, **forms_):
     ctx = _session_context(request, session, relation, **forms_)
     engagement = session.engagement
@@ -167,17 +157,17 @@ def _audit_workspace_reads(request, session, relation, ctx) -> None:
     """The session page's audit for this session, then the same rule for what the
     workspace adds: the last session's notes and actions, the plan, shared conversations."""
     _audit_reads(request, session, relation, ctx["session_actions"])
-    user = request.user
+    engagement = session.engagement
     previous = ctx["previous"]
     if previous is not None:
-        if previous.shared_notes_updated_by_id not in (None, user.id):
-            _audit(request, previous, "shared_notes")
-        if any(a.created_by_id not in (None, user.id) for a in ctx["previous_actions"]):
-            _audit(request, previous, "actions")
-    if ctx["goals"] or ctx["latest_check_in"]:
-        _audit(request, session.engagement, "plan")
+        _audit_reads(request, previous, relation, ctx["previous_actions"], agenda=False)
+    if ctx["latest_check_in"] is not None:  # the coachee's own words
+        audit_read(request, engagement, relation, kind=CheckIn, label="plan")
+    elif ctx["goals"]:
+        authors = [g.suggested_by_id or engagement.coachee_id for g in ctx["goals"]]
+        audit_read(request, engagement, relation, kind=Goal, written_by=authors, label="plan")
     if ctx["conversations"]:
-        _audit(request, session.engagement, "conversations")
+        audit_read(request, engagement, relation, kind=CompanionConversation, label="conversations")
 
 
 @login_required

@@ -592,11 +592,11 @@ def session_attendance(request, code):
 AGENDA_FIELDS = ("agenda_outcome", "agenda_measure", "agenda_why")
 
 
-def _audit_reads(request, session, relation, session_actions) -> None:
+def _audit_reads(request, session, relation, session_actions, *, agenda: bool = True) -> None:
     """A read of text the other party wrote is audited (never the text itself), as
     the record kinds declare: the agenda is the coachee's; shared notes and actions
-    are whoever wrote them."""
-    if session.has_agenda:
+    are whoever wrote them. ``agenda``: whether the agenda was shown."""
+    if agenda and session.has_agenda:
         audit_read(request, session, relation, fields=AGENDA_FIELDS, label="agenda")
     audit_read(
         request,
