@@ -31,7 +31,7 @@ from bearing.engagements.access import audit_read
 from bearing.engagements.forms import CommitmentsForm, NotesForm
 from bearing.engagements.grow_guide import guide_for, question_by_id
 from bearing.engagements.models import SessionStatus
-from bearing.engagements.views import _apply_errors, _audit_reads, _session_context
+from bearing.engagements.views import apply_errors, audit_reads, session_context
 from bearing.growth import queries as growth_q
 from bearing.growth.models import CheckIn, FocusArea, Goal
 from bearing.lib.htmx import is_htmx
@@ -124,7 +124,7 @@ def _guide(goals) -> list:
 
 
 def _workspace_context(request, session, relation, **forms_):
-    ctx = _session_context(request, session, relation, **forms_)
+    ctx = session_context(request, session, relation, **forms_)
     engagement = session.engagement
     previous = _previous_session(session)
     previous_actions = (
@@ -156,11 +156,11 @@ def _workspace_context(request, session, relation, **forms_):
 def _audit_workspace_reads(request, session, relation, ctx) -> None:
     """The session page's audit for this session, then the same rule for what the
     workspace adds: the last session's notes and actions, the plan, shared conversations."""
-    _audit_reads(request, session, relation, ctx["session_actions"])
+    audit_reads(request, session, relation, ctx["session_actions"])
     engagement = session.engagement
     previous = ctx["previous"]
     if previous is not None:
-        _audit_reads(request, previous, relation, ctx["previous_actions"], agenda=False)
+        audit_reads(request, previous, relation, ctx["previous_actions"], agenda=False)
     if ctx["latest_check_in"] is not None:  # the coachee's own words
         audit_read(request, engagement, relation, kind=CheckIn, label="plan")
     elif ctx["goals"]:
@@ -216,9 +216,9 @@ def copy_question(request, code):
                 {"private-body": existing}, label="Private notes", prefix="private"
             )
             private_form.is_valid()
-            _apply_errors(private_form, error)
+            apply_errors(private_form, error)
             forms_["private_form"] = private_form
-        ctx = _session_context(request, session, relation, **forms_)
+        ctx = session_context(request, session, relation, **forms_)
         ctx["saved"] = "" if error else "Question added to your private notes."
         return render(
             request,
@@ -256,7 +256,7 @@ def close_commitments(request, code):
                         owner=owners[owner_id],
                     )
         except ValidationError as exc:
-            _apply_errors(form, exc, rename={"title": "title_1", "due_on": "due_1"})
+            apply_errors(form, exc, rename={"title": "title_1", "due_on": "due_1"})
     if form.errors:
         ctx = _workspace_context(request, session, relation, close_form=form)
         status = 400

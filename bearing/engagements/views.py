@@ -64,7 +64,7 @@ _TRANSITION_LABELS = {
 }
 
 
-def _apply_errors(form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
+def apply_errors(form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
     """Put a service's ValidationError next to the right field, or on the form."""
     rename = rename or {}
     if hasattr(exc, "error_dict"):
@@ -113,7 +113,7 @@ def engagement_create(request):
                 **form.agreement_kwargs(),
             )
         except ValidationError as exc:
-            _apply_errors(
+            apply_errors(
                 form, exc, rename={"invited_email": "coachee_email", "invited_name": "coachee_name"}
             )
         else:
@@ -261,7 +261,7 @@ def _engagement_close(request, code, target: EngagementStatus):
                 reason=form.cleaned_data.get("reason", ""),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"The engagement is now {target.label.lower()}.")
             return redirect("engagements:detail", code=engagement.code)
@@ -384,7 +384,7 @@ def agreement(request, code):
         try:
             s.agreement_propose(engagement=engagement, by=request.user, **form.agreement_kwargs())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request, "The new version is proposed. It takes effect once the coachee accepts it."
@@ -462,7 +462,7 @@ def session_new(request, code):
                 location=form.cleaned_data["location"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -501,7 +501,7 @@ def session_reschedule(request, code):
                 location=form.cleaned_data["location"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request, "The coaching session has moved; both of you have an updated invitation."
@@ -534,7 +534,7 @@ def session_cancel(request, code):
         try:
             s.session_cancel(session=session, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -592,7 +592,7 @@ def session_attendance(request, code):
 AGENDA_FIELDS = ("agenda_outcome", "agenda_measure", "agenda_why")
 
 
-def _audit_reads(request, session, relation, session_actions, *, agenda: bool = True) -> None:
+def audit_reads(request, session, relation, session_actions, *, agenda: bool = True) -> None:
     """A read of text the other party wrote is audited (never the text itself), as
     the record kinds declare: the agenda is the coachee's; shared notes and actions
     are whoever wrote them. ``agenda``: whether the agenda was shown."""
@@ -616,7 +616,7 @@ def _audit_reads(request, session, relation, session_actions, *, agenda: bool = 
     )
 
 
-def _session_context(request, session, relation, **forms):
+def session_context(request, session, relation, **forms):
     is_coach = relation == q.Relation.COACH
     ctx = {
         "session": session,
@@ -660,8 +660,8 @@ def _session_context(request, session, relation, **forms):
 @require_GET
 def session_detail(request, code):
     session, relation = q.session_get_for(request.user, code)
-    ctx = _session_context(request, session, relation)
-    _audit_reads(request, session, relation, ctx["session_actions"])
+    ctx = session_context(request, session, relation)
+    audit_reads(request, session, relation, ctx["session_actions"])
     return render(request, "engagements/session_detail.html", ctx)
 
 
@@ -674,13 +674,13 @@ def _session_response(
     failed = any(f.errors for f in forms.values())
     status = 409 if conflict is not None else 400 if failed else 200
     if is_htmx(request):
-        ctx = _session_context(request, session, relation, **forms)
+        ctx = session_context(request, session, relation, **forms)
         ctx["saved"] = "" if failed else message
         ctx["shared_conflict"] = conflict
         # Errors answer 400 (409 for a conflict); base.html's htmx-config swaps them in place.
         return render(request, f"engagements/session_detail.html#{partial}", ctx, status=status)
     if failed:
-        ctx = _session_context(request, session, relation, **forms)
+        ctx = session_context(request, session, relation, **forms)
         ctx["shared_conflict"] = conflict
         return render(request, "engagements/session_detail.html", ctx, status=status)
     messages.success(request, message)
@@ -705,7 +705,7 @@ def agenda(request, code):
         try:
             session = s.agenda_update(session=session, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
     return _session_response(
         request, session, relation, "agenda", "Your agenda is saved.", agenda_form=form
     )
@@ -734,9 +734,9 @@ def shared_notes(request, code):
             data["shared-version"] = str(session.shared_notes_version)
             form = SharedNotesForm(data, label="Shared notes", prefix="shared")
             form.is_valid()
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
     return _session_response(
         request,
         session,
@@ -784,7 +784,7 @@ def private_notes(request, code):
         try:
             s.private_note_update(session=session, by=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
     return _session_response(
         request, session, relation, "private-notes", "Private notes saved.", private_form=form
     )
@@ -802,7 +802,7 @@ def commitments(request, code):
                 session=session, by=request.user, commitments=form.cleaned_data["commitments"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc, rename={"title": "title_1", "due_on": "due_1"})
+            apply_errors(form, exc, rename={"title": "title_1", "due_on": "due_1"})
     return _session_response(
         request,
         session,
@@ -834,7 +834,7 @@ def action_edit(request, code):
         try:
             s.action_update(action=action, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Action updated.")
             return _back_to(action, request.POST.get("back", ""))

@@ -53,12 +53,6 @@ ALLOWED = {
     ("bearing.accounts.views", "bearing.engagements.models", "SessionStatus"),
     ("bearing.accounts.views", "bearing.engagements.queries", "calendar_sessions_for"),
     ("bearing.accounts.views", "bearing.engagements.queries", "staff_engagements"),
-    # The session workspace reuses three helpers of the engagement views. Way out: they
-    # become public in engagements (the audit of reads goes to the access module) as part of
-    # the same refactor, which is rewriting those helpers now.
-    ("bearing.workspace", "bearing.engagements.views", "_apply_errors"),
-    ("bearing.workspace", "bearing.engagements.views", "_audit_reads"),
-    ("bearing.workspace", "bearing.engagements.views", "_session_context"),
 }
 
 
