@@ -1,7 +1,7 @@
 """Run every layer of Bearing's test suite and say loudly what did not run.
 
-Layers: lint and format, migrations check, the suite on SQLite, the same suite
-on PostgreSQL, and the browser tests in headless Chromium. Outside CI a layer
+Layers: lint and format, type check, migrations check, the suite on SQLite, the
+same suite on PostgreSQL, and the browser tests in headless Chromium. Outside CI a layer
 whose component is missing is skipped with a loud line; with CI=true it fails.
 """
 
@@ -103,6 +103,12 @@ def main() -> int:
 
     run("ruff check", [str(VENV_BIN / "ruff"), "check", "."])
     run("ruff format --check", [str(VENV_BIN / "ruff"), "format", "--check", "."])
+    mypy = VENV_BIN / "mypy"
+    if mypy.exists():
+        # Settings and cache (.mypy_cache) in pyproject.toml: a second run takes seconds.
+        run("type check (mypy)", [str(mypy), "bearing"])
+    else:
+        loud_skip("type check (mypy)", f"no mypy in {VENV_BIN} (make install)")
     run(
         "makemigrations --check",
         [py, "manage.py", "makemigrations", "--check", "--dry-run"],

@@ -86,7 +86,8 @@ def _pending_user(request) -> User | None:
     if int(time.time()) - int(pending.get("at", 0)) > PENDING_SECONDS:
         clear_pending(request)
         return None
-    return User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    # No user in the pending sign-in finds no one.
+    return User.objects.filter(pk=pending.get("user"), is_active=True).first()  # type: ignore[misc]
 
 
 def challenged_user(request) -> User | None:

@@ -186,12 +186,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def _role_phrase(invitation: Invitation) -> str:
+    # An invitation names the practice (a coach's) or organization (the others') of its role.
     if invitation.role == Role.COACH:
-        return f"a coach in {invitation.practice.name}"
+        return f"a coach in {invitation.practice.name}"  # type: ignore[union-attr]
     if invitation.role == Role.COACHEE:
-        return f"a coachee in {invitation.organization.name}"
+        return f"a coachee in {invitation.organization.name}"  # type: ignore[union-attr]
     if invitation.role == Role.SPONSOR:
-        return f"a sponsor in {invitation.organization.name}"
+        return f"a sponsor in {invitation.organization.name}"  # type: ignore[union-attr]
     return "staff of this installation"
 
 

@@ -856,7 +856,7 @@ def key_clause(text: str) -> str | None:
                 continue
             if _DEMAND.match(c) or _QUESTION_START.match(c) or not _CLAUSE_OPENERS.match(c):
                 continue
-            score = len(content_words(c)) + (
+            score: float = len(content_words(c)) + (
                 2 if re.search(r"\b(i|i'm|i've|my|me|we|our)\b", c, re.I) else 0
             )
             if after_contrast:
@@ -1309,7 +1309,9 @@ def respond(conv: Conversation, leader_text: str, resources: Resources | None = 
         conv.careful, conv.disclosed, conv.category = True, True, category
         conv.pending = "careful"
         reply = referral_reply(
-            assessment.category, resources or Resources.default(), language=assessment.language
+            assessment.category,  # type: ignore[arg-type]  # a crisis always has a category
+            resources or Resources.default(),
+            language=assessment.language,
         )
         return Turn(reply=reply, stage=conv.stage, referred=True, category=category)
     reading = read(text)
@@ -1320,7 +1322,9 @@ def respond(conv: Conversation, leader_text: str, resources: Resources | None = 
     if just_referred and unsafe and conv.category != Category.LEGAL_ETHICS:
         # "No" to "Are you safe right now?": the help again, first.
         reply = referral_reply(
-            Category(conv.category), resources or Resources.default(), language="en"
+            Category(conv.category),  # type: ignore[call-arg]  # a lookup by value
+            resources or Resources.default(),
+            language="en",
         )
         return Turn(reply=reply, stage=conv.stage, referred=True, category=conv.category)
     if conv.careful:
@@ -1473,6 +1477,7 @@ def _advice(conv: Conversation, reading: Reading, ack: list[str], meta: list[str
 
 def _coaching_turn(conv: Conversation, text: str, reading: Reading) -> Turn:
     labels = reading.labels
+    qid: str | None  # a question's id; None when the stage has none left
     ack, meta = _answers(conv, reading)
 
     # Another language: said plainly, and never pretending to have understood.

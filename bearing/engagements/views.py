@@ -144,7 +144,7 @@ def _signal_labels(agreement) -> list[str]:
     if agreement is None:
         return []
     return [
-        AgreementForm.base_fields[f].label
+        str(AgreementForm.base_fields[f].label)
         for f in AgreementForm.SIGNAL_FIELDS
         if getattr(agreement, f)
     ]

@@ -72,7 +72,8 @@ def download(request, code, token: str):
     if request.method == "GET":
         return render(request, "exports/download.html", {"export": export})
     data = services.export_take(export=export, request=request)
-    day = export.ready_at.astimezone(request.user.tz).date().isoformat()
+    # export_for_download hands over only a ready export.
+    day = export.ready_at.astimezone(request.user.tz).date().isoformat()  # type: ignore[union-attr]
     name = "bearing-notes" if export.kind == ExportKind.COACH_NOTES else "bearing-export"
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{name}-{day}.zip"'

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
 from django.utils import timezone
@@ -15,8 +18,11 @@ from bearing.engagements.queries import agreements_in_force_for
 
 from .models import CheckIn, CheckInRhythm, Goal, GoalStatus, KeyResult, Milestone, Reading
 
+if TYPE_CHECKING:
+    from .models import ProgressSummary, Win
 
-def plan_goals(engagement: Engagement):
+
+def plan_goals(engagement: Engagement) -> list[Goal]:
     return list(
         engagement.goals.exclude(status=GoalStatus.DROPPED)
         .prefetch_related(
@@ -27,7 +33,9 @@ def plan_goals(engagement: Engagement):
     )
 
 
-def goal_get_for(user: User, code, *, want=None) -> tuple[Goal, Relation]:
+def goal_get_for(
+    user: User, code: UUID | str, *, want: Iterable[Relation] | Relation | None = None
+) -> tuple[Goal, Relation]:
     return get_for(
         user,
         Goal,
@@ -37,7 +45,9 @@ def goal_get_for(user: User, code, *, want=None) -> tuple[Goal, Relation]:
     )
 
 
-def milestone_get_for(user: User, code, *, want=None) -> tuple[Milestone, Relation]:
+def milestone_get_for(
+    user: User, code: UUID | str, *, want: Iterable[Relation] | Relation | None = None
+) -> tuple[Milestone, Relation]:
     return get_for(user, Milestone, code, want=want)
 
 
@@ -63,7 +73,9 @@ def series_for_goal(goal: Goal) -> dict[int | None, list[Point]]:
     return series
 
 
-def check_in_get_for(user: User, code, *, want=None) -> tuple[CheckIn, Relation]:
+def check_in_get_for(
+    user: User, code: UUID | str, *, want: Iterable[Relation] | Relation | None = None
+) -> tuple[CheckIn, Relation]:
     return get_for(
         user,
         CheckIn,
@@ -82,11 +94,11 @@ def check_in_readings(check_in: CheckIn) -> list[Reading]:
     )
 
 
-def check_ins_of(engagement: Engagement, limit: int = 50):
+def check_ins_of(engagement: Engagement, limit: int = 50) -> list[CheckIn]:
     return list(engagement.check_ins.order_by("-submitted_at")[:limit])
 
 
-def wins_of(engagement: Engagement, limit: int = 100) -> list[dict]:
+def wins_of(engagement: Engagement, limit: int = 100) -> list[dict[str, Any]]:
     """Wins recorded, plus actions completed, newest first."""
     items = [
         {"when": w.occurred_at, "text": w.text, "source": w.get_source_display()}
@@ -100,7 +112,7 @@ def wins_of(engagement: Engagement, limit: int = 100) -> list[dict]:
 def rhythm_of(engagement: Engagement) -> CheckInRhythm:
     rhythm = CheckInRhythm.objects.filter(engagement=engagement).first()
     if rhythm is None:
-        tz = engagement.coachee.time_zone if engagement.coachee_id else "UTC"
+        tz = engagement.coachee.time_zone if engagement.coachee is not None else "UTC"
         rhythm = CheckInRhythm(engagement=engagement, time_zone=tz)
     return rhythm
 
@@ -108,13 +120,13 @@ def rhythm_of(engagement: Engagement) -> CheckInRhythm:
 # --- The sponsor: progress % of shared goals, where the agreement allows ---------
 
 
-def sponsor_goal_progress(engagement_ids) -> dict[int, list[dict]]:
+def sponsor_goal_progress(engagement_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
     """Per engagement: focus area and progress % of each goal the coachee shares,
     only where the agreement in force shares goal progress. Never titles or text."""
     engagement_ids = list(engagement_ids)
     agreements = agreements_in_force_for(engagement_ids)
     allowed = [eid for eid, a in agreements.items() if a.sponsor_sees_goal_progress]
-    result: dict[int, list[dict]] = {}
+    result: dict[int, list[dict[str, Any]]] = {}
     goals = (
         Goal.objects.filter(
             engagement_id__in=allowed,
@@ -140,7 +152,7 @@ class SponsorGoalRow:
     progress: int
 
 
-def sponsor_goals(viewer: User, engagement_code) -> list[SponsorGoalRow]:
+def sponsor_goals(viewer: User, engagement_code: UUID | str) -> list[SponsorGoalRow]:
     """The goals of an engagement its coachee shares with the sponsor, where the
     agreement in force shares goal progress; 404 (audited) for anyone but a
     sponsor in the engagement's organization."""
@@ -166,7 +178,7 @@ def goal_progress(goal: Goal) -> int:
     return round(sum(kr.progress for kr in krs) / len(krs))
 
 
-def goal_target_reached(goal: Goal, key_results=None) -> bool:
+def goal_target_reached(goal: Goal, key_results: Iterable[KeyResult] | None = None) -> bool:
     """An active goal at its target: every key result reached, or the coachee's own
     rating at the target rating. ``key_results``: already fetched, to save a query."""
     from .models import GoalKind
@@ -174,7 +186,11 @@ def goal_target_reached(goal: Goal, key_results=None) -> bool:
     if goal.status != GoalStatus.ACTIVE:
         return False
     if goal.kind == GoalKind.QUALITATIVE:
-        return goal.current_rating is not None and goal.current_rating >= goal.target_rating
+        return (
+            goal.current_rating is not None
+            and goal.target_rating is not None
+            and goal.current_rating >= goal.target_rating
+        )
     krs = list(goal.key_results.all()) if key_results is None else list(key_results)
     return bool(krs) and all(kr.target_reached for kr in krs)
 
@@ -238,7 +254,7 @@ def attention_list(coach: User, *, now: datetime | None = None) -> list[Attentio
         .order_by("engagement_id", "-submitted_at")
         .values_list("engagement_id", "confidence")
     ):
-        if len(recent.setdefault(row[0], [])) < 3:
+        if row[1] is not None and len(recent.setdefault(row[0], [])) < 3:
             recent[row[0]].append(row[1])
     has_goals = set(
         Goal.objects.filter(engagement_id__in=ids, status=GoalStatus.ACTIVE).values_list(
@@ -274,7 +290,7 @@ def attention_list(coach: User, *, now: datetime | None = None) -> list[Attentio
     return result
 
 
-def shared_goal_progress(engagement: Engagement) -> list[dict]:
+def shared_goal_progress(engagement: Engagement) -> list[dict[str, Any]]:
     """What a progress summary may draw on: the goals the coachee shares."""
     return (
         sponsor_goal_progress([engagement.id]).get(engagement.id, [])
@@ -290,7 +306,9 @@ def _shares_progress(engagement: Engagement) -> bool:
     return bool(agreement and agreement.sponsor_sees_goal_progress)
 
 
-def summary_get_for(user: User, code, *, want=None):
+def summary_get_for(
+    user: User, code: UUID | str, *, want: Iterable[Relation] | Relation | None = None
+) -> tuple[ProgressSummary, Relation]:
     from .models import ProgressSummary
 
     return get_for(user, ProgressSummary, code, want=want)
@@ -306,7 +324,7 @@ class SponsorSummaryRow:
     approved_at: datetime
 
 
-def sponsor_summaries(viewer: User, engagement_code) -> list[SponsorSummaryRow]:
+def sponsor_summaries(viewer: User, engagement_code: UUID | str) -> list[SponsorSummaryRow]:
     """The approved summaries of an engagement, newest first, for a sponsor in its
     organization and only where the agreement in force shares summaries; 404 (and
     audited) for anyone else. Each read is the caller's to audit (``audit_read``)."""
@@ -322,18 +340,20 @@ def sponsor_summaries(viewer: User, engagement_code) -> list[SponsorSummaryRow]:
         .order_by("-approved_at")
     )
     return [
-        SponsorSummaryRow(code=str(r.code), body=r.body, approved_at=r.approved_at) for r in rows
+        # An approved summary always has its approval time.
+        SponsorSummaryRow(code=str(r.code), body=r.body, approved_at=r.approved_at)  # type: ignore[arg-type]
+        for r in rows
     ]
 
 
 @dataclass
 class Brief:
     since: datetime
-    check_ins: list
-    changes: list[dict]
-    wins: list
-    actions_done: list
-    actions_overdue: list
+    check_ins: list[CheckIn]
+    changes: list[dict[str, Any]]
+    wins: list[Win]
+    actions_done: list[Action]
+    actions_overdue: list[Action]
 
 
 def session_brief(session: CoachingSession) -> Brief:
@@ -359,9 +379,10 @@ def session_brief(session: CoachingSession) -> Brief:
         .select_related("key_result")
         .order_by("key_result_id", "check_in__submitted_at")
     )
-    by_kr: dict[int, list] = {}
+    by_kr: dict[int, list[Reading]] = {}
     for r in readings:
-        by_kr.setdefault(r.key_result_id, []).append(r)
+        if r.key_result_id is not None:  # always: readings of key results only
+            by_kr.setdefault(r.key_result_id, []).append(r)
     # Where each measure stood at the last session: its last reading before it
     # (or its baseline), so a single reading since still shows the move.
     before = dict(
@@ -379,6 +400,7 @@ def session_brief(session: CoachingSession) -> Brief:
     )
     for kr_id, rows in by_kr.items():
         kr = rows[0].key_result
+        assert kr is not None  # readings of key results only
         start = before.get(kr_id)
         changes.append(
             {
