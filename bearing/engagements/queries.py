@@ -296,14 +296,15 @@ def sponsor_engagements(user: User) -> list[SponsorEngagementRow]:
 def sponsor_engagement_get(
     user: User, code: UUID | str
 ) -> tuple[SponsorEngagementRow, Agreement | None]:
-    org_ids = _sponsor_org_ids(user)
-    engagement = _with_attendance_counts(
-        Engagement.objects.filter(code=code, organization_id__in=org_ids).select_related(
-            "coach", "coachee"
-        )
-    ).first()
-    if engagement is None:
-        raise deny(user, "engagements.engagement", code)
+    """The sponsor's row for one engagement of their organization (and the latest
+    agreement version, for the terms); 404 (audited) for anyone else."""
+    engagement, _ = get_for(
+        user,
+        Engagement,
+        code,
+        want=Relation.SPONSOR,
+        queryset=_with_attendance_counts(Engagement.objects.select_related("coach", "coachee")),
+    )
     latest = agreement_latest(engagement)
     in_force = agreement_in_force(engagement)
     return _sponsor_row(engagement, in_force, engagement), latest
