@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from bearing.accounts.queries import roles_of
-from bearing.audit.models import AuditAction
-from bearing.audit.services import audit_record
 from bearing.engagements import queries as eq
+from bearing.engagements.access import Relation, audit_read
+from bearing.engagements.models import Action
 from bearing.growth.queries import attention_list
 
 
@@ -37,21 +37,31 @@ def dashboard(request):
         ctx["coach_engagements"] = list(eq.engagements_coached_by(user))
         ctx["attention"] = attention_list(user)
         ctx["coach_overdue"] = list(eq.overdue_actions_for_coach(user)[:20])
-        if any(a.created_by_id != user.id for a in ctx["coach_overdue"]):
-            # Action titles are the coachee's words: the read is audited, never the text.
-            audit_record(
-                action=AuditAction.READ,
-                actor=user,
-                request=request,
-                field="actions",
-                target_type="engagements.action",
-                target_code="overdue-list",
-            )
+        # Action titles the coachee wrote: the read is audited, never the text.
+        audit_read(
+            request,
+            None,
+            Relation.COACH,
+            kind=Action,
+            written_by=[a.created_by_id for a in ctx["coach_overdue"]],
+            label="actions",
+            target="overdue-list",
+        )
     if roles.is_coach or roles.is_coachee:
         ctx["upcoming"] = list(eq.upcoming_sessions_for(user))
     if roles.is_coachee:
         ctx["my_engagements"] = list(eq.engagements_of_coachee(user))
         ctx["my_actions"] = list(eq.open_actions_for_coachee(user))
+        # Action titles the coach wrote, read by the coachee: audited the same way.
+        audit_read(
+            request,
+            None,
+            Relation.COACHEE,
+            kind=Action,
+            written_by=[a.created_by_id for a in ctx["my_actions"]],
+            label="actions",
+            target="open-list",
+        )
         ctx["pending_agreements"] = eq.agreements_awaiting(user)
     if roles.is_sponsor:
         ctx["sponsor_rows"] = eq.sponsor_engagements(user)

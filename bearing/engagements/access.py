@@ -174,7 +174,7 @@ def audit_read(
     written_by: Iterable[int | None] = (),
     kind: RecordKind | type[models.Model] | str | None = None,
     label: str = "",
-    target: models.Model | None = None,
+    target: models.Model | str | None = None,
 ) -> bool:
     """Write the read of ``record``'s confidential ``fields`` (all, by default) by
     the viewer to the audit log, if its kind's declaration audits reads by
@@ -185,7 +185,8 @@ def audit_read(
     wrote what is shown, and a read of text someone else wrote is audited.
     ``label`` names what was read in the entry (default: the kind); ``target``
     the row the entry names (default: ``record``, which may be an allow-list row
-    with a ``code``; then ``kind`` is required). Never the content.
+    with a ``code``; then ``kind`` is required), or a code naming a list of rows
+    of ``kind`` read at once (``record`` then None). Never the content.
     """
     kind = kind_for(kind if kind is not None else type(record))
     viewer = cast(User, getattr(request, "user", request))
@@ -198,8 +199,11 @@ def audit_read(
         target = target if target is not None else record
         named = (
             {"target": target}
-            if isinstance(target, models.Model)  # else an allow-list row, named by its code
-            else {"target_type": kind.label, "target_code": str(target.code)}
+            if isinstance(target, models.Model)  # else a list's or an allow-list row's code
+            else {
+                "target_type": kind.label,
+                "target_code": target if isinstance(target, str) else str(target.code),
+            }
         )
         audit_record(
             action=AuditAction.READ,

@@ -132,3 +132,28 @@ class AuditReadTests(WorldTestCase):
         [entry] = _reads(self.w.sponsor)
         self.assertEqual((entry.target_type, entry.target_code), ("growth.progresssummary", "a1b2"))
         self.assertNotIn("not in the log", str(entry.detail))
+
+
+class DashboardReadTests(WorldTestCase):
+    def _open_list_reads(self):
+        return [e for e in _reads(self.w.coachee) if e.target_code == "open-list"]
+
+    def test_the_coachee_reading_action_titles_the_coach_wrote_is_audited(self):
+        from django.urls import reverse
+
+        self.login(self.w.coachee)
+        self.client.get(reverse("dashboard"))
+        self.assertEqual(self._open_list_reads(), [])  # every open action is their own
+        Action.objects.create(
+            engagement=self.w.engagement,
+            owner=self.w.coachee,
+            title="Written by the coach",
+            due_on=timezone.localdate(),
+            created_by=self.w.coach,
+        )
+        response = self.client.get(reverse("dashboard"))
+        self.assertContains(response, "Written by the coach")
+        [entry] = self._open_list_reads()
+        self.assertEqual(
+            (entry.target_type, entry.detail), ("engagements.action", {"field": "actions"})
+        )
