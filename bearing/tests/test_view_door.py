@@ -12,6 +12,9 @@ and fails on a direct fetch of a declared model there:
 - ``get_object_or_404(Model, …)`` / ``get_list_or_404(Model, …)``
 
 where ``Model`` is the class of a declared kind (by name, whatever the import).
+It also fails when a fetch function in an app's ``queries.py`` (``*_get_for``,
+``*_get``) does not call ``access.get_for``: the copied fetch-check-deny block
+coming back.
 Each exception is listed in ``REVIEWED`` with its reason; an entry that no longer
 matches anything fails too, so the list cannot silently outgrow the code.
 
@@ -29,6 +32,7 @@ import ast
 import importlib
 import inspect
 from pathlib import Path
+from unittest import mock
 
 from django.test import SimpleTestCase
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -127,7 +131,41 @@ def door_bypasses() -> tuple[list[str], set[tuple[str, str, str]]]:
     return problems, seen
 
 
+# Apps below the access module (it imports them), whose fetches cannot use it.
+_BELOW_THE_DOOR = {"bearing.accounts.queries"}
+
+
+def fetchers_off_the_door() -> list[str]:
+    """Every ``*_get_for`` / ``*_get`` read in an app's queries that does not call
+    ``get_for``: a copied fetch-check-deny block coming back."""
+    problems = []
+    for path in sorted(Path(__file__).resolve().parents[1].glob("*/queries.py")):
+        module = f"bearing.{path.parent.name}.queries"
+        if module in _BELOW_THE_DOOR:
+            continue
+        for node in ast.parse(path.read_text()).body:
+            if not isinstance(node, ast.FunctionDef) or not (
+                node.name.endswith("_get_for") or node.name.endswith("_get")
+            ):
+                continue
+            calls = {_name(c.func) for c in ast.walk(node) if isinstance(c, ast.Call)}
+            if "get_for" not in calls:
+                problems.append(f"{module}.{node.name} fetches without access.get_for")
+    return problems
+
+
 class ViewDoorTests(SimpleTestCase):
+    def test_every_fetch_by_code_in_the_queries_goes_through_the_door(self):
+        self.assertEqual(fetchers_off_the_door(), [])
+
+    def test_a_fetch_of_its_own_is_reported(self):
+        # The accounts' fetches sit below the door; counted as above it, they show.
+        with mock.patch(f"{__name__}._BELOW_THE_DOOR", set()):
+            self.assertIn(
+                "bearing.accounts.queries.role_grant_get_for fetches without access.get_for",
+                fetchers_off_the_door(),
+            )
+
     def test_no_view_reads_a_declared_record_kind_without_the_door(self):
         problems, _ = door_bypasses()
         self.assertEqual(problems, [])
