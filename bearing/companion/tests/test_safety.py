@@ -1,6 +1,12 @@
 """The safety net: what people actually say, the right help for each kind of crisis,
 where to turn as configuration, and the offer to ask the coach to get in touch."""
 
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
 from django.core import mail
 from django.test import SimpleTestCase
 from django.urls import reverse
@@ -87,6 +93,47 @@ class AssessTests(SimpleTestCase):
     def test_empty_text_is_no_crisis(self):
         self.assertFalse(assess("").crisis)
         self.assertFalse(assess("   ").crisis)
+
+    def test_a_frame_needs_all_its_parts_in_one_sentence_in_any_order(self):
+        frame = re.compile(safety.compile_frame("drink & cope"))
+        self.assertTrue(frame.search(" i drink to cope "))
+        self.assertTrue(frame.search(" to cope i drink "))
+        self.assertFalse(frame.search(" i drink with friends "))
+        self.assertFalse(
+            any(frame.search(line) for line in safety._sentences("We drink. They cope.", {}))
+        )
+
+    def test_the_learned_layer_refers_only_what_no_cue_caught_and_only_when_sure(self):
+        # no cue speaks of brushing against someone; the learned layer reads the concept
+        text = "He keeps brushing against me in the corridor and laughing when I flinch."
+        self.assertEqual(assess(text), safety.Assessment(Category.ABUSE, "learned", "en"))
+        self.assertIsNone(assess("I'm going to hit the ground running on Monday.").category)
+        self.assertEqual(assess(text), assess(text))  # deterministic
+
+    def test_the_net_runs_with_the_network_unavailable(self):
+        # a fresh interpreter in which no socket can be opened, before the net is imported
+        script = textwrap.dedent(
+            """
+            import socket
+
+            class NoNetwork(socket.socket):
+                def __init__(self, *args, **kwargs):
+                    raise OSError("network unavailable")
+
+            socket.socket = NoNetwork
+            socket.create_connection = NoNetwork
+            from bearing.companion.safety import assess
+            print(assess("He keeps brushing against me in the corridor and laughing "
+                         "when I flinch.").category.value)
+            print(assess("I want to end my life").category.value)
+            """
+        )
+        root = Path(__file__).resolve().parents[3]
+        result = subprocess.run(
+            [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, timeout=60
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout.split(), ["abuse", "self_harm"])
 
 
 class ReferralTests(SimpleTestCase):
