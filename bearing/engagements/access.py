@@ -39,6 +39,7 @@ __all__ = [
     "deny",
     "get_for",
     "kind_for",
+    "may_read",
     "reader_of",
     "relation_to",
 ]
@@ -124,6 +125,20 @@ def _allowed(kind: RecordKind, record: models.Model, relation: Relation | None) 
     if relation == Relation.COACH and Reader.COACH_IF_SHARED in readers:
         return Reader.COACH in readers or _shared_with_coach(kind, record)
     return reader_of(relation) in readers
+
+
+def may_read(
+    kind_or_model: RecordKind | type[models.Model] | str,
+    relation: Relation | None,
+    record: models.Model | None = None,
+) -> bool:
+    """Does the kind's declaration let someone in ``relation`` read it (``record``:
+    the row, for kinds the coach reads only once shared)? The check ``get_for``
+    makes, for a read that is not a fetch by code (a session's private note)."""
+    kind = kind_for(kind_or_model)
+    if record is None and Reader.COACH_IF_SHARED in kind.readers:
+        raise ValueError(f"{kind.model}: whether the coach may read it depends on the row")
+    return _allowed(kind, cast(models.Model, record), relation)
 
 
 def get_for(

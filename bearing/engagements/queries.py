@@ -21,7 +21,7 @@ from django.utils import timezone
 from bearing.accounts.models import User
 
 from .access import Relation as Relation
-from .access import _sponsor_org_ids, deny, get_for
+from .access import _sponsor_org_ids, deny, get_for, may_read
 from .access import relation_to as relation_to  # callers ask here as well
 from .models import (
     Action,
@@ -135,8 +135,9 @@ def shared_notes_versions(session: CoachingSession) -> QuerySet[SharedNotesVersi
 
 
 def private_note_for(user: User, session: CoachingSession) -> PrivateNote | None:
-    """Only the engagement's coach ever gets the private note; anyone else gets 404."""
-    if session.engagement.coach_id != user.id:
+    """Only the engagement's coach ever gets the private note, as its declaration
+    says; anyone else gets 404 (audited)."""
+    if not may_read(PrivateNote, relation_to(user, session.engagement)):
         raise deny(user, "engagements.privatenote", session.code)
     return PrivateNote.objects.filter(session=session, author=user).first()
 

@@ -84,6 +84,16 @@ class GetForTests(WorldTestCase):
         _, relation = access.get_for(self.w.coach, "companion.CompanionConversation", conv.code)
         self.assertEqual(relation, Relation.COACH)
 
+    def test_may_read_answers_from_the_declaration(self):
+        self.assertTrue(access.may_read(PrivateNote, Relation.COACH))
+        for relation in (Relation.COACHEE, Relation.SPONSOR, None):
+            self.assertFalse(access.may_read(PrivateNote, relation))
+        with self.assertRaises(ValueError):  # shared or not: the row decides
+            access.may_read("companion.CompanionConversation", Relation.COACH)
+        self.assertFalse(
+            access.may_read("companion.CompanionConversation", Relation.COACH, self.w.conversation)
+        )
+
     def test_a_model_without_a_declaration_has_no_door(self):
         from bearing.audit.models import AuditHead
 
