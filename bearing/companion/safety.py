@@ -24,9 +24,6 @@ How it reads (pure standard library, deterministic, no state):
    when several categories match, the most urgent one wins (``PRIORITY``). A cue may
    name a word class ("@drink") and may be a frame: two or more parts joined by "&"
    that must all be found in the same sentence, in any order ("@me & @drink & @daily").
-5. When no cue matches, a small learned model over letter groups (``safety_model.py``,
-   trained offline on ``data/safety/training.tsv`` and the dev rows) may still refer,
-   but only when it is sure; a settled matter stops it as it stops the cues.
 
 The cue lists are data, written for people: see the head of ``data/safety/en.txt``.
 """
@@ -39,8 +36,6 @@ from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-
-from . import safety_model
 
 DATA = Path(__file__).resolve().parent / "data" / "safety"
 LANGUAGES = ("en", "es", "de", "fr")
@@ -521,10 +516,6 @@ def assess(text: str) -> Assessment:
         if hit is not None:
             cue = next(c for c in lex.cues if c.section == category.value and c.pattern.search(hit))
             return Assessment(category, cue.name, detect_language(text))
-    # no cue matched: the learned layer may still be sure (see safety_model.py)
-    learned = safety_model.classify(normalise(text))
-    if learned is not None and not (settled and Category(learned) not in ALWAYS):
-        return Assessment(Category(learned), "learned", detect_language(text))
     return Assessment(None, "", detect_language(text))
 
 
