@@ -704,6 +704,24 @@ def engagement_create_for_email(
     if email and email == coach.email:
         raise ValidationError({"coachee_email": "A coach cannot coach themselves."})
     name = (coachee_name or "").strip()
+    # A resubmitted form makes no second proposal: the coach's row is locked so two
+    # submissions at once are taken one after the other, and the same proposal to the
+    # same address, still waiting, is refused.
+    User.objects.select_for_update().filter(pk=coach.pk).first()
+    waiting = Engagement.objects.filter(
+        coach=coach,
+        organization=organization,
+        invited_email=email,
+        coachee__isnull=True,
+        status=EngagementStatus.PROPOSED,
+    )
+    if any(e.title == title.strip() for e in waiting):  # titles are encrypted: compared here
+        raise ValidationError(
+            {
+                "coachee_email": "You have already proposed this engagement to this "
+                "address; it is waiting for them to accept."
+            }
+        )
     engagement = engagement_create(
         coach=coach,
         practice=practice,

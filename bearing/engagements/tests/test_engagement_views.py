@@ -136,6 +136,16 @@ class EngagementCreateTests(WorldTestCase):
             [n.replace("nobody.yet@example.com", "X") for n in notices[1]],
         )
 
+    def test_a_resubmitted_form_makes_no_second_engagement(self):
+        self.login(self.w.coach)
+        before = Engagement.objects.count()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(self.url, create_post(self.w))
+            response = self.client.post(self.url, create_post(self.w))
+        self.assertEqual(Engagement.objects.count(), before + 1)
+        self.assertContains(response, "already proposed this engagement to this address")
+        self.assertEqual(len(mail.outbox), 1)
+
     def test_an_existing_coachee_joins_only_by_accepting_the_invitation(self):
         self.login(self.w.coach)
         with self.captureOnCommitCallbacks(execute=True):
