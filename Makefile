@@ -24,7 +24,7 @@ help:
 	@echo "make run    set up (first time) and serve Bearing on http://127.0.0.1:$(PORT) with its task worker"
 	@echo "make test   lint, migrations check, the suite on SQLite, PostgreSQL and in Chromium"
 	@echo "make seed SCALE=0.01   build a large deterministic data set for benchmarks"
-	@echo "make eval-companion   measure the offline companion on the gold set"
+	@echo "make eval-companion   measure the companion, safety net, transcript coder and role-play on their frozen sets"
 
 $(STAMP): pyproject.toml requirements-dev.lock
 	@py=$$($(FIND_PYTHON)) || { \
