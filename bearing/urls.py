@@ -1,12 +1,22 @@
 from django.urls import include, path
 
-from . import views
+from . import staff, views
+from .accounts import urls as accounts_urls
+from .engagements import calendar_views
+
+# Accounts' pages, with the two that list engagements (the calendar feed and the staff
+# page) joined from above, under the accounts names they have always had.
+accounts_patterns = [
+    *accounts_urls.urlpatterns,
+    path("calendar/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
+    *staff.urlpatterns,
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
-    path("", include("bearing.accounts.urls")),
+    path("", include((accounts_patterns, accounts_urls.app_name))),
     path("", include("bearing.engagements.urls")),
     path("", include("bearing.workspace")),
     path("", include("bearing.growth.urls")),

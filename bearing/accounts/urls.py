@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import security_views, views
 
+# The calendar feed and the staff page list engagements: they sit above accounts and
+# join these patterns, under the same names, in bearing/urls.py.
 app_name = "accounts"
 
 urlpatterns = [
@@ -49,32 +51,7 @@ urlpatterns = [
     path("account/sign-ins/<uuid:code>/end/", security_views.sign_in_end, name="sign_in_end"),
     path("account/calendar/", views.calendar, name="calendar"),
     path("account/calendar/replace/", views.calendar_reset, name="calendar_reset"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation"),
-    path("staff/", views.staff, name="staff"),
     path("approvals/", views.approvals, name="approvals"),
     path("approvals/<uuid:code>/", views.approval_decide, name="approval_decide"),
-    path("staff/organizations/", views.staff_organization_create, name="staff_organization"),
-    path(
-        "staff/organizations/<uuid:code>/companion-model/",
-        views.staff_companion_model,
-        name="staff_companion_model",
-    ),
-    path("staff/practices/", views.staff_practice_create, name="staff_practice"),
-    path(
-        "staff/practices/organizations/",
-        views.staff_practice_organization,
-        name="staff_practice_organization",
-    ),
-    path(
-        "staff/practices/<uuid:code>/organizations/<uuid:organization_code>/remove/",
-        views.staff_practice_organization_remove,
-        name="staff_practice_organization_remove",
-    ),
-    path("staff/invitations/", views.staff_invite, name="staff_invite"),
-    path(
-        "staff/invitations/<uuid:code>/revoke/",
-        views.staff_invitation_revoke,
-        name="staff_invitation_revoke",
-    ),
 ]

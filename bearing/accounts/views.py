@@ -1,4 +1,7 @@
-"""Sign-in, invitations, account settings, the calendar feed and staff pages."""
+"""Sign-in, invitations, account settings, the calendar link and role-grant approvals.
+
+The calendar feed itself (``bearing.engagements.calendar_views``) and the staff page
+(``bearing.staff``) list engagements, so they sit above accounts."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,8 +9,8 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
@@ -15,22 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bearing.audit.models import AuditAction
 from bearing.audit.services import audit_record
-from bearing.engagements.models import SessionStatus
-from bearing.engagements.queries import calendar_sessions_for, staff_engagements
-from bearing.lib import ics
 
 from . import login_sessions, queries, services, signin_flow, throttle
 from .forms import (
     AccountSettingsForm,
     EmailLoginForm,
     InvitationAcceptForm,
-    OrganizationForm,
-    PracticeForm,
-    PracticeOrganizationForm,
-    StaffInviteForm,
     add_service_error,
 )
-from .models import Invitation, Organization, Practice, Role
+from .models import Invitation, Role
 from .recent_auth import require_recent_auth
 
 # --- Sign in and out ---------------------------------------------------------------
@@ -303,209 +299,6 @@ def calendar_reset(request):
         "accounts/calendar.html",
         {"has_link": True, "feed_url": _feed_url(token), "replaced": replaced},
     )
-
-
-@require_GET
-def calendar_feed(request, token: str):
-    """A private iCalendar feed. No login: the token is the credential.
-    Times, names, place and status only — never agendas or notes."""
-    user = queries.user_for_calendar_token(token)
-    if user is None:
-        raise Http404("Not found")
-    events = []
-    for session in calendar_sessions_for(user):
-        engagement = session.engagement
-        if engagement.coach_id == user.id:
-            other = engagement.coachee_display
-        else:
-            other = engagement.coach.name
-        events.append(
-            ics.Event(
-                uid=f"session-{session.code}@bearing",
-                start=session.scheduled_for,
-                end=session.ends_at,
-                summary=f"Coaching session with {other}",
-                sequence=session.sequence,
-                status="CANCELLED" if session.status == SessionStatus.CANCELLED else "CONFIRMED",
-                location=session.location,
-                url=settings.SITE_URL + reverse("engagements:session_detail", args=[session.code]),
-                stamp=session.created_at,
-            )
-        )
-    body = ics.calendar(events, name="Bearing coaching sessions")
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = 'inline; filename="bearing.ics"'
-    return response
-
-
-# --- Staff -------------------------------------------------------------------------
-
-
-def _staff_only(request) -> None:
-    if not queries.roles_of(request.user).is_staff:
-        raise Http404("Not found")
-
-
-def _staff_page(request, status: int = 200, **forms):
-    """People, roles, organizations, practices, invitations and engagement status
-    with attendance counts. Never anything said or written in coaching."""
-    overview = queries.staff_overview()
-    ctx = {
-        "overview": overview,
-        "engagements": staff_engagements(),
-        "org_form": OrganizationForm(prefix="org"),
-        "practice_form": PracticeForm(prefix="practice"),
-        **forms,
-    }
-    if "served_form" not in ctx:
-        ctx["served_form"] = PracticeOrganizationForm(
-            prefix="served",
-            practices=overview.practices,
-            organizations=overview.organizations,
-        )
-    if "invite_form" not in ctx:
-        ctx["invite_form"] = StaffInviteForm(
-            prefix="invite",
-            practices=overview.practices,
-            organizations=overview.organizations,
-        )
-    return render(request, "accounts/staff.html", ctx, status=status)
-
-
-@login_required
-@require_GET
-def staff(request):
-    _staff_only(request)
-    return _staff_page(request)
-
-
-@login_required
-@require_POST
-@require_recent_auth(return_to=lambda request, code: reverse("accounts:staff"))
-def staff_companion_model(request, code):
-    """Staff switch: may the companion use the configured language model for this
-    organization's coachees? Off by default."""
-    _staff_only(request)
-    organization = get_object_or_404(Organization, code=code)
-    enabled = request.POST.get("enabled") == "1"
-    services.organization_set_companion_model(organization=organization, enabled=enabled)
-    messages.success(
-        request,
-        f"The companion for {organization.name} "
-        + ("may now use the language model." if enabled else "is offline only."),
-    )
-    return redirect("accounts:staff")
-
-
-@login_required
-@require_POST
-def staff_organization_create(request):
-    _staff_only(request)
-    form = OrganizationForm(request.POST, prefix="org")
-    if form.is_valid():
-        try:
-            organization = services.organization_create(name=form.cleaned_data["name"])
-        except ValidationError as exc:
-            add_service_error(form, exc, default_field="name")
-        else:
-            messages.success(request, f"Organization “{organization.name}” added.")
-            return redirect("accounts:staff")
-    return _staff_page(request, 400, org_form=form)
-
-
-@login_required
-@require_POST
-def staff_practice_create(request):
-    _staff_only(request)
-    form = PracticeForm(request.POST, prefix="practice")
-    if form.is_valid():
-        try:
-            practice = services.practice_create(name=form.cleaned_data["name"])
-        except ValidationError as exc:
-            add_service_error(form, exc, default_field="name")
-        else:
-            messages.success(request, f"Practice “{practice.name}” added.")
-            return redirect("accounts:staff")
-    return _staff_page(request, 400, practice_form=form)
-
-
-@login_required
-@require_POST
-def staff_practice_organization(request):
-    """Staff record that a practice works with an organization: its coaches may
-    then start engagements there."""
-    _staff_only(request)
-    form = PracticeOrganizationForm(request.POST, prefix="served")
-    if form.is_valid():
-        practice, organization = form.cleaned_data["practice"], form.cleaned_data["organization"]
-        services.practice_organization_add(
-            practice=practice, organization=organization, by=request.user
-        )
-        messages.success(request, f"{practice.name} now works with {organization.name}.")
-        return redirect("accounts:staff")
-    return _staff_page(request, 400, served_form=form)
-
-
-@login_required
-@require_POST
-def staff_practice_organization_remove(request, code, organization_code):
-    _staff_only(request)
-    practice = get_object_or_404(Practice, code=code)
-    organization = get_object_or_404(Organization, code=organization_code)
-    services.practice_organization_remove(
-        practice=practice, organization=organization, by=request.user
-    )
-    messages.success(
-        request,
-        f"{practice.name} no longer starts engagements with {organization.name}; "
-        "engagements already running go on.",
-    )
-    return redirect("accounts:staff")
-
-
-@login_required
-@require_POST
-@require_recent_auth(return_to=lambda request: reverse("accounts:staff"))
-def staff_invite(request):
-    _staff_only(request)
-    form = StaffInviteForm(request.POST, prefix="invite")
-    if throttle.invitations_blocked(request):
-        form.add_error(None, throttle.INVITATIONS_PAUSED)
-        return _staff_page(request, 429, invite_form=form)
-    if form.is_valid():
-        try:
-            services.invitation_create(
-                invited_by=request.user,
-                email=form.cleaned_data["email"],
-                name=form.cleaned_data["name"],
-                role=form.cleaned_data["role"],
-                practice=form.cleaned_data["practice"],
-                organization=form.cleaned_data["organization"],
-                request=request,
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            throttle.invitation_sent(request)
-            messages.success(
-                request,
-                f"The invitation to {form.cleaned_data['email']} waits for a second person's "
-                "approval (other staff, or for a sponsor the organization's sponsor); "
-                "it is sent once approved.",
-            )
-            return redirect("accounts:staff")
-    return _staff_page(request, 400, invite_form=form)
-
-
-@login_required
-@require_POST
-def staff_invitation_revoke(request, code):
-    _staff_only(request)
-    invitation = queries.pending_invitation_get(code)
-    services.invitation_revoke(invitation=invitation, by=request.user)
-    messages.success(request, f"The invitation to {invitation.email} is revoked.")
-    return redirect("accounts:staff")
 
 
 # --- Role grants: a second person approves --------------------------------------------

@@ -3,7 +3,7 @@
     lib  ->  audit  ->  accounts  ->  engagements  ->  product areas  ->  top
     (ground)                                           growth, companion,   ops, urls,
                                                        exports, programs,   settings, views,
-                                                       workspace            wsgi
+                                                       workspace            staff, wsgi
 
 A module may import its own app and any app on a lower floor. Product areas sit on one
 floor: one may use another's public `queries`, `services` and `models` (reads, writes and
@@ -37,6 +37,7 @@ FLOORS = {
     "urls": 5,
     "settings": 5,
     "views": 5,
+    "staff": 5,
     "wsgi": 5,
 }
 PRODUCT_FLOOR = 4
@@ -46,14 +47,7 @@ PUBLIC_BETWEEN_PRODUCT_AREAS = {"queries", "services", "models"}
 
 # Known exceptions, each with the reason and the way out. The list may only shrink: an entry
 # that no longer occurs fails the test below, so it is removed once fixed.
-ALLOWED = {
-    # The calendar feed and the staff page live in accounts but list coaching sessions and
-    # engagements. Way out: the feed moves to engagements and the staff page to the top floor
-    # once the access-module refactor of engagements' views and queries has landed.
-    ("bearing.accounts.views", "bearing.engagements.models", "SessionStatus"),
-    ("bearing.accounts.views", "bearing.engagements.queries", "calendar_sessions_for"),
-    ("bearing.accounts.views", "bearing.engagements.queries", "staff_engagements"),
-}
+ALLOWED: set[tuple[str, str, str]] = set()
 
 
 def module_name(path: Path) -> str:

@@ -1,0 +1,221 @@
+"""The staff page: people, roles, organizations, practices, invitations, and the
+engagements with their attendance counts.
+
+It lists engagements, so it is composed here, above accounts and engagements, never
+inside accounts. The URL names stay in the accounts namespace (``accounts:staff``...):
+``bearing/urls.py`` wires these patterns in with accounts' own.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from bearing.accounts import queries, services, throttle
+from bearing.accounts.forms import (
+    OrganizationForm,
+    PracticeForm,
+    PracticeOrganizationForm,
+    StaffInviteForm,
+    add_service_error,
+)
+from bearing.accounts.models import Organization, Practice
+from bearing.accounts.recent_auth import require_recent_auth
+from bearing.engagements.queries import staff_engagements
+
+
+def _staff_only(request) -> None:
+    if not queries.roles_of(request.user).is_staff:
+        raise Http404("Not found")
+
+
+def _staff_page(request, status: int = 200, **forms):
+    """People, roles, organizations, practices, invitations and engagement status
+    with attendance counts. Never anything said or written in coaching."""
+    overview = queries.staff_overview()
+    ctx = {
+        "overview": overview,
+        "engagements": staff_engagements(),
+        "org_form": OrganizationForm(prefix="org"),
+        "practice_form": PracticeForm(prefix="practice"),
+        **forms,
+    }
+    if "served_form" not in ctx:
+        ctx["served_form"] = PracticeOrganizationForm(
+            prefix="served",
+            practices=overview.practices,
+            organizations=overview.organizations,
+        )
+    if "invite_form" not in ctx:
+        ctx["invite_form"] = StaffInviteForm(
+            prefix="invite",
+            practices=overview.practices,
+            organizations=overview.organizations,
+        )
+    return render(request, "accounts/staff.html", ctx, status=status)
+
+
+@login_required
+@require_GET
+def staff(request):
+    _staff_only(request)
+    return _staff_page(request)
+
+
+@login_required
+@require_POST
+@require_recent_auth(return_to=lambda request, code: reverse("accounts:staff"))
+def staff_companion_model(request, code):
+    """Staff switch: may the companion use the configured language model for this
+    organization's coachees? Off by default."""
+    _staff_only(request)
+    organization = get_object_or_404(Organization, code=code)
+    enabled = request.POST.get("enabled") == "1"
+    services.organization_set_companion_model(organization=organization, enabled=enabled)
+    messages.success(
+        request,
+        f"The companion for {organization.name} "
+        + ("may now use the language model." if enabled else "is offline only."),
+    )
+    return redirect("accounts:staff")
+
+
+@login_required
+@require_POST
+def staff_organization_create(request):
+    _staff_only(request)
+    form = OrganizationForm(request.POST, prefix="org")
+    if form.is_valid():
+        try:
+            organization = services.organization_create(name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_service_error(form, exc, default_field="name")
+        else:
+            messages.success(request, f"Organization “{organization.name}” added.")
+            return redirect("accounts:staff")
+    return _staff_page(request, 400, org_form=form)
+
+
+@login_required
+@require_POST
+def staff_practice_create(request):
+    _staff_only(request)
+    form = PracticeForm(request.POST, prefix="practice")
+    if form.is_valid():
+        try:
+            practice = services.practice_create(name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            add_service_error(form, exc, default_field="name")
+        else:
+            messages.success(request, f"Practice “{practice.name}” added.")
+            return redirect("accounts:staff")
+    return _staff_page(request, 400, practice_form=form)
+
+
+@login_required
+@require_POST
+def staff_practice_organization(request):
+    """Staff record that a practice works with an organization: its coaches may
+    then start engagements there."""
+    _staff_only(request)
+    form = PracticeOrganizationForm(request.POST, prefix="served")
+    if form.is_valid():
+        practice, organization = form.cleaned_data["practice"], form.cleaned_data["organization"]
+        services.practice_organization_add(
+            practice=practice, organization=organization, by=request.user
+        )
+        messages.success(request, f"{practice.name} now works with {organization.name}.")
+        return redirect("accounts:staff")
+    return _staff_page(request, 400, served_form=form)
+
+
+@login_required
+@require_POST
+def staff_practice_organization_remove(request, code, organization_code):
+    _staff_only(request)
+    practice = get_object_or_404(Practice, code=code)
+    organization = get_object_or_404(Organization, code=organization_code)
+    services.practice_organization_remove(
+        practice=practice, organization=organization, by=request.user
+    )
+    messages.success(
+        request,
+        f"{practice.name} no longer starts engagements with {organization.name}; "
+        "engagements already running go on.",
+    )
+    return redirect("accounts:staff")
+
+
+@login_required
+@require_POST
+@require_recent_auth(return_to=lambda request: reverse("accounts:staff"))
+def staff_invite(request):
+    _staff_only(request)
+    form = StaffInviteForm(request.POST, prefix="invite")
+    if throttle.invitations_blocked(request):
+        form.add_error(None, throttle.INVITATIONS_PAUSED)
+        return _staff_page(request, 429, invite_form=form)
+    if form.is_valid():
+        try:
+            services.invitation_create(
+                invited_by=request.user,
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
+                role=form.cleaned_data["role"],
+                practice=form.cleaned_data["practice"],
+                organization=form.cleaned_data["organization"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            throttle.invitation_sent(request)
+            messages.success(
+                request,
+                f"The invitation to {form.cleaned_data['email']} waits for a second person's "
+                "approval (other staff, or for a sponsor the organization's sponsor); "
+                "it is sent once approved.",
+            )
+            return redirect("accounts:staff")
+    return _staff_page(request, 400, invite_form=form)
+
+
+@login_required
+@require_POST
+def staff_invitation_revoke(request, code):
+    _staff_only(request)
+    invitation = queries.pending_invitation_get(code)
+    services.invitation_revoke(invitation=invitation, by=request.user)
+    messages.success(request, f"The invitation to {invitation.email} is revoked.")
+    return redirect("accounts:staff")
+
+
+urlpatterns = [
+    path("staff/", staff, name="staff"),
+    path("staff/organizations/", staff_organization_create, name="staff_organization"),
+    path(
+        "staff/organizations/<uuid:code>/companion-model/",
+        staff_companion_model,
+        name="staff_companion_model",
+    ),
+    path("staff/practices/", staff_practice_create, name="staff_practice"),
+    path(
+        "staff/practices/organizations/",
+        staff_practice_organization,
+        name="staff_practice_organization",
+    ),
+    path(
+        "staff/practices/<uuid:code>/organizations/<uuid:organization_code>/remove/",
+        staff_practice_organization_remove,
+        name="staff_practice_organization_remove",
+    ),
+    path("staff/invitations/", staff_invite, name="staff_invite"),
+    path(
+        "staff/invitations/<uuid:code>/revoke/",
+        staff_invitation_revoke,
+        name="staff_invitation_revoke",
+    ),
+]
