@@ -9,7 +9,6 @@ inside accounts. The URL names stay in the accounts namespace (``accounts:staff`
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -20,16 +19,11 @@ from bearing.accounts.forms import (
     PracticeForm,
     PracticeOrganizationForm,
     StaffInviteForm,
-    add_service_error,
 )
 from bearing.accounts.models import Organization, Practice
 from bearing.accounts.recent_auth import require_recent_auth
 from bearing.engagements.queries import staff_engagements
-
-
-def _staff_only(request) -> None:
-    if not queries.roles_of(request.user).is_staff:
-        raise Http404("Not found")
+from bearing.lib.forms import apply_errors
 
 
 def _staff_page(request, status: int = 200, **forms):
@@ -61,7 +55,7 @@ def _staff_page(request, status: int = 200, **forms):
 @login_required
 @require_GET
 def staff(request):
-    _staff_only(request)
+    queries.require_staff(request.user)
     return _staff_page(request)
 
 
@@ -71,7 +65,7 @@ def staff(request):
 def staff_companion_model(request, code):
     """Staff switch: may the companion use the configured language model for this
     organization's coachees? Off by default."""
-    _staff_only(request)
+    queries.require_staff(request.user)
     organization = get_object_or_404(Organization, code=code)
     enabled = request.POST.get("enabled") == "1"
     services.organization_set_companion_model(organization=organization, enabled=enabled)
@@ -86,13 +80,13 @@ def staff_companion_model(request, code):
 @login_required
 @require_POST
 def staff_organization_create(request):
-    _staff_only(request)
+    queries.require_staff(request.user)
     form = OrganizationForm(request.POST, prefix="org")
     if form.is_valid():
         try:
             organization = services.organization_create(name=form.cleaned_data["name"])
         except ValidationError as exc:
-            add_service_error(form, exc, default_field="name")
+            apply_errors(form, exc, default_field="name")
         else:
             messages.success(request, f"Organization “{organization.name}” added.")
             return redirect("accounts:staff")
@@ -102,13 +96,13 @@ def staff_organization_create(request):
 @login_required
 @require_POST
 def staff_practice_create(request):
-    _staff_only(request)
+    queries.require_staff(request.user)
     form = PracticeForm(request.POST, prefix="practice")
     if form.is_valid():
         try:
             practice = services.practice_create(name=form.cleaned_data["name"])
         except ValidationError as exc:
-            add_service_error(form, exc, default_field="name")
+            apply_errors(form, exc, default_field="name")
         else:
             messages.success(request, f"Practice “{practice.name}” added.")
             return redirect("accounts:staff")
@@ -120,7 +114,7 @@ def staff_practice_create(request):
 def staff_practice_organization(request):
     """Staff record that a practice works with an organization: its coaches may
     then start engagements there."""
-    _staff_only(request)
+    queries.require_staff(request.user)
     form = PracticeOrganizationForm(request.POST, prefix="served")
     if form.is_valid():
         practice, organization = form.cleaned_data["practice"], form.cleaned_data["organization"]
@@ -135,7 +129,7 @@ def staff_practice_organization(request):
 @login_required
 @require_POST
 def staff_practice_organization_remove(request, code, organization_code):
-    _staff_only(request)
+    queries.require_staff(request.user)
     practice = get_object_or_404(Practice, code=code)
     organization = get_object_or_404(Organization, code=organization_code)
     services.practice_organization_remove(
@@ -153,7 +147,7 @@ def staff_practice_organization_remove(request, code, organization_code):
 @require_POST
 @require_recent_auth(return_to=lambda request: reverse("accounts:staff"))
 def staff_invite(request):
-    _staff_only(request)
+    queries.require_staff(request.user)
     form = StaffInviteForm(request.POST, prefix="invite")
     if throttle.invitations_blocked(request):
         form.add_error(None, throttle.INVITATIONS_PAUSED)
@@ -170,7 +164,7 @@ def staff_invite(request):
                 request=request,
             )
         except ValidationError as exc:
-            add_service_error(form, exc)
+            apply_errors(form, exc)
         else:
             throttle.invitation_sent(request)
             messages.success(
@@ -186,7 +180,7 @@ def staff_invite(request):
 @login_required
 @require_POST
 def staff_invitation_revoke(request, code):
-    _staff_only(request)
+    queries.require_staff(request.user)
     invitation = queries.pending_invitation_get(code)
     services.invitation_revoke(invitation=invitation, by=request.user)
     messages.success(request, f"The invitation to {invitation.email} is revoked.")

@@ -31,9 +31,10 @@ from bearing.engagements.access import audit_read
 from bearing.engagements.forms import CommitmentsForm, NotesForm
 from bearing.engagements.grow_guide import guide_for, question_by_id
 from bearing.engagements.models import SessionStatus
-from bearing.engagements.views import apply_errors, audit_reads, session_context
+from bearing.engagements.views import audit_reads, session_context
 from bearing.growth import queries as growth_q
 from bearing.growth.models import CheckIn, FocusArea, Goal
+from bearing.lib.forms import apply_errors
 from bearing.lib.htmx import is_htmx
 
 app_name = "workspace"

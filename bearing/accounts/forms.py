@@ -21,15 +21,6 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(z, z.replace("_", " ")) for z in zones]
 
 
-def add_service_error(form: forms.Form, exc: ValidationError, default_field: str | None = None):
-    """Show a service's ValidationError next to the field it names (or on the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else default_field, errors)
-    else:
-        form.add_error(default_field, exc.messages)
-
-
 class EmailLoginForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})

@@ -97,6 +97,12 @@ class StaffOverview:
     pending_invitations: list[Invitation]
 
 
+def require_staff(user: User) -> None:
+    """Staff pages answer 404 to anyone else: nothing says they exist."""
+    if not roles_of(user).is_staff:
+        raise Http404("Not found")
+
+
 def staff_overview() -> StaffOverview:
     """What staff may see: accounts, organizations, practices, invitations. No content."""
     from django.db.models import Count, Prefetch

@@ -33,12 +33,11 @@ import time
 from collections.abc import Callable
 from functools import wraps
 
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from bearing.lib.htmx import is_htmx
+from bearing.lib.htmx import htmx_redirect, is_htmx
 
 from .signin_flow import AUTH_AT_KEY
 
@@ -79,9 +78,7 @@ def recent_auth_response(request, *, minutes: int = RECENT_MINUTES, return_to: s
         back = return_to or _came_from(request) or reverse("dashboard")
     url = reverse("accounts:confirm") + "?" + urlencode({"next": back})
     if is_htmx(request):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
+        return htmx_redirect(url)
     return redirect(url)
 
 

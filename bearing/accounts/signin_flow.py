@@ -26,7 +26,7 @@ from django.shortcuts import redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from bearing.lib import crypto, ratelimit
-from bearing.lib.htmx import is_htmx
+from bearing.lib.htmx import htmx_redirect, is_htmx
 
 from . import factors, login_sessions
 from .models import User
@@ -209,7 +209,5 @@ class SecondFactorMiddleware:
             "accounts:login_code" if factors.has_factor(user) else "accounts:login_setup"
         )
         if is_htmx(request):
-            response = redirect(target)
-            response["HX-Redirect"] = target
-            return response
+            return htmx_redirect(target)
         return redirect(target)

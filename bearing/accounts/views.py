@@ -18,13 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bearing.audit.models import AuditAction
 from bearing.audit.services import audit_record
+from bearing.lib.forms import apply_errors
 
 from . import login_sessions, queries, services, signin_flow, throttle
 from .forms import (
     AccountSettingsForm,
     EmailLoginForm,
     InvitationAcceptForm,
-    add_service_error,
 )
 from .models import Invitation, Role
 from .recent_auth import require_recent_auth
@@ -237,7 +237,7 @@ def invitation_accept(request, token: str):
                 request=request,
             )
         except ValidationError as exc:
-            add_service_error(form, exc, default_field="password")
+            apply_errors(form, exc, default_field="password")
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to Bearing. You are now {ctx['role_phrase']}.")
@@ -265,7 +265,7 @@ def account_settings(request):
             )
         except ValidationError as exc:
             user.refresh_from_db(fields=["name", "time_zone"])  # nothing half-applied
-            add_service_error(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Your settings are saved.")
             return redirect("accounts:settings")

@@ -1076,6 +1076,7 @@ class Conversation:
     number: int = 0  # how many conversations the leader had before this one
     careful: bool = False  # after a referral, until the leader wants to go on
     category: str = ""  # the last referral's kind
+    referral_language: str = "en"  # the language the last referral was given in
     disclosed: bool = False  # a disclosure of harm: no own-part question, ever
     own_part: bool = False  # the leader has described their own part
     goal_stated: bool = False
@@ -1307,6 +1308,7 @@ def respond(conv: Conversation, leader_text: str, resources: Resources | None = 
     if assessment.crisis:
         category = str(assessment.category)
         conv.careful, conv.disclosed, conv.category = True, True, category
+        conv.referral_language = assessment.language
         conv.pending = "careful"
         reply = referral_reply(
             assessment.category,  # type: ignore[arg-type]  # a crisis always has a category
@@ -1324,7 +1326,7 @@ def respond(conv: Conversation, leader_text: str, resources: Resources | None = 
         reply = referral_reply(
             Category(conv.category),  # type: ignore[call-arg]  # a lookup by value
             resources or Resources.default(),
-            language="en",
+            language=conv.referral_language,
         )
         return Turn(reply=reply, stage=conv.stage, referred=True, category=conv.category)
     if conv.careful:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bearing.accounts.models import Organization
-from bearing.accounts.queries import roles_of
+from bearing.accounts.queries import require_staff, roles_of
 from bearing.accounts.recent_auth import recent_auth_response
 from bearing.engagements.queries import Relation, agreement_in_force, engagement_get_for
 from bearing.lib.htmx import is_htmx
@@ -230,7 +230,6 @@ def roleplay(request, code):
 def transcript(request):
     """A coach's own session transcript, analysed for learning. Nothing is stored:
     the transcript and its report exist only in this response."""
-    from bearing.accounts.queries import roles_of
 
     from .forms import TranscriptForm
     from .transcript_analysis import analyse
@@ -271,11 +270,6 @@ def ask_coach(request, code):
 # --- Staff: where the companion's referrals point ---------------------------------
 
 
-def _staff_only(request) -> None:
-    if not roles_of(request.user).is_staff:
-        raise Http404("Not found")
-
-
 def _support_values(row) -> dict[str, str]:
     return {name: getattr(row, name) for name in Resources.field_names()} if row else {}
 
@@ -285,7 +279,7 @@ def _support_values(row) -> dict[str, str]:
 def staff_support(request):
     """The installation's support resources, and the organizations that have their
     own. Configuration only: staff never see anything said in coaching."""
-    _staff_only(request)
+    require_staff(request.user)
     organizations = list(Organization.objects.order_by("name"))
     installation, by_org = q.support_resources_rows(organizations)
     form = SupportResourcesForm(
@@ -309,7 +303,7 @@ def staff_support(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_support_organization(request, code):
-    _staff_only(request)
+    require_staff(request.user)
     organization = get_object_or_404(Organization, code=code)
     row = SupportResources.objects.filter(organization=organization).first()
     installation_values = q.resources_for(None)

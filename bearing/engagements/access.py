@@ -27,6 +27,7 @@ from django.db import models
 from django.http import Http404, HttpRequest
 
 from bearing.accounts.models import User
+from bearing.accounts.queries import roles_of
 from bearing.audit.models import AuditAction
 from bearing.audit.services import audit_record
 from bearing.lib.policy import Reader, RecordKind, kind_of
@@ -84,8 +85,6 @@ def deny(viewer: User, what: str, code: object) -> Http404:
 
 
 def _sponsor_org_ids(viewer: User) -> list[int]:
-    from bearing.accounts.queries import roles_of
-
     return [o.id for o in roles_of(viewer).sponsor_organizations]
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bearing.accounts import throttle
 from bearing.accounts.queries import roles_of
 from bearing.accounts.recent_auth import require_recent_auth
+from bearing.lib.forms import apply_errors
 from bearing.lib.htmx import is_htmx
 
 from . import queries as q
@@ -62,17 +63,6 @@ _TRANSITION_LABELS = {
     EngagementStatus.COMPLETED: "Mark as completed",
     EngagementStatus.ENDED_EARLY: "End early",
 }
-
-
-def apply_errors(form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
-    """Put a service's ValidationError next to the right field, or on the form."""
-    rename = rename or {}
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            field = rename.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Engagements -------------------------------------------------------------------

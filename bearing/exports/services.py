@@ -8,12 +8,13 @@ import hmac
 from uuid import UUID
 
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 
 from bearing.accounts.models import User
 from bearing.audit.models import AuditAction
 from bearing.audit.services import audit_record
+from bearing.engagements.access import deny
 from bearing.engagements.models import Engagement
 
 from .models import EXPORT_LIFETIME, DataExport, ExportKind
@@ -54,16 +55,6 @@ def export_request(
     return export
 
 
-def _deny(user: User, code: UUID | str) -> Http404:
-    audit_record(
-        action=AuditAction.DENIED,
-        actor=user,
-        target_type="exports.dataexport",
-        target_code=str(code),
-    )
-    return Http404("Not found")
-
-
 def export_for_download(*, user: User, code: UUID | str, token: str) -> DataExport:
     """The owner's ready, unexpired export whose link this is; 404 for anything else."""
     export = (
@@ -72,7 +63,7 @@ def export_for_download(*, user: User, code: UUID | str, token: str) -> DataExpo
         .first()
     )
     if export is None or not hmac.compare_digest(export.token_hash, token_hash(token)):
-        raise _deny(user, code)
+        raise deny(user, "exports.dataexport", code)
     return export
 
 
@@ -82,7 +73,7 @@ def export_take(*, export: DataExport, request: HttpRequest | None = None) -> by
     with transaction.atomic():
         row = DataExport.objects.select_for_update().filter(pk=export.pk).first()
         if row is None:
-            raise _deny(export.user, export.code)
+            raise deny(export.user, "exports.dataexport", export.code)
         data = base64.b64decode(row.archive)
         DataExport.objects.filter(pk=row.pk).delete()
         audit_record(

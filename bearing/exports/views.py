@@ -17,7 +17,7 @@ from .models import DataExport, ExportKind
 
 def _page(request, form=None, status: int = 200):
     user = request.user
-    is_coach = bool(roles_of(user).coach_practices)
+    is_coach = roles_of(user).is_coach
     return render(
         request,
         "exports/home.html",
@@ -49,7 +49,7 @@ def export_request(request):
     kind = form.cleaned_data["kind"]
     engagement = None
     if kind == ExportKind.COACH_NOTES:
-        if not roles_of(request.user).coach_practices:
+        if not roles_of(request.user).is_coach:
             raise Http404("Not found")
         if form.cleaned_data["engagement"]:
             engagement, _ = engagement_get_for(

@@ -80,8 +80,13 @@ def _check_rating(field: str, value: int | str | None) -> None:
         raise ValidationError({field: "Choose a number from 1 to 10."})
 
 
+UNIT_MAX = 40  # a key result's unit, as the form allows
+
+
 def _check_key_result(kr: KeyResultInput) -> None:
     _text("metric", kr.metric, 300, required=True)
+    if len(kr.unit.strip()) > UNIT_MAX:  # refused, never cut
+        raise ValidationError({"unit": f"Keep the unit under {UNIT_MAX} characters."})
     if kr.direction not in Direction.values:
         raise ValidationError({"direction": "Choose whether higher or lower is better."})
     if kr.measure not in Measure.values:
@@ -98,9 +103,6 @@ def _check_key_result(kr: KeyResultInput) -> None:
         raise ValidationError(
             {"target": "For 'lower is better', the target must be below the baseline."}
         )
-
-
-UNIT_MAX = 40  # a key result's unit, as the form allows
 
 
 @transaction.atomic
@@ -160,9 +162,6 @@ def goal_create(
     goal.save()
     if kind == GoalKind.MEASURABLE:
         for kr in key_results:
-            if len(kr.unit.strip()) > UNIT_MAX:
-                # Refused, never cut: the whole transaction (the goal too) rolls back.
-                raise ValidationError({"unit": f"Keep the unit under {UNIT_MAX} characters."})
             KeyResult.objects.create(
                 goal=goal,
                 metric=kr.metric.strip(),

@@ -13,20 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bearing.engagements.access import Relation, audit_read
 from bearing.engagements.queries import agreement_in_force, engagement_get_for, session_get_for
+from bearing.lib.forms import apply_errors
 
 from . import queries as q
 from . import services as s
 from .charts import line_chart
 from .forms import CheckInCorrectionForm, CheckInForm, GoalForm, RaiseTargetForm, RhythmForm
 from .models import CheckIn, Goal, GoalKind, Win
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _goal_author(goal) -> int | None:
@@ -67,7 +60,7 @@ def plan(request, code):
                 milestones=[(d["milestone"], d["milestone_due"])] if d["milestone"] else [],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -235,7 +228,7 @@ def goal_raise_target(request, code):
                 target_rating=form.cleaned_data.get("target_rating"),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "New target set. On you go.")
             return redirect("growth:goal", code=goal.code)
@@ -279,7 +272,7 @@ def check_in(request, code):
                 next_commitment_due=d["next_commitment_due"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Check-in saved. Thank you — small steps add up.")
             # The wins page then asks about any goal whose target is now reached.
@@ -329,7 +322,7 @@ def check_in_correct(request, code):
                 support_needed=d["support_needed"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Check-in corrected. Your plan and charts follow it.")
             return redirect("growth:check_ins", code=check_in.engagement.code)
@@ -418,7 +411,7 @@ def rhythm(request, code):
         try:
             s.rhythm_set(engagement=engagement, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Your check-in rhythm is saved.")
             return redirect("growth:plan", code=engagement.code)
@@ -470,7 +463,7 @@ def reminder_settings(request):
         try:
             s.preference_set(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Your reminder settings are saved.")
             return redirect("growth:reminder_settings")
@@ -523,7 +516,7 @@ def summaries(request, code):
         try:
             s.summary_draft(engagement=engagement, by=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Draft sent to your coachee for approval.")
             return redirect("growth:summaries", code=engagement.code)

@@ -13,6 +13,7 @@ counts what is left. The server refuses longer text, never cuts it.
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
@@ -44,3 +45,20 @@ class EscapedHelpTextBoundField(BoundField):
 
 class FormRenderer(DjangoTemplates):
     bound_field_class = EscapedHelpTextBoundField
+
+
+def apply_errors(
+    form: forms.Form,
+    exc: ValidationError,
+    rename: dict[str, str] | None = None,
+    default_field: str | None = None,
+) -> None:
+    """Put a service's ValidationError next to the field it names (``rename`` maps a
+    service's name to the form's), or else beside ``default_field`` or at the top."""
+    rename = rename or {}
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            field = rename.get(field, field)
+            form.add_error(field if field in form.fields else default_field, errors)
+    else:
+        form.add_error(default_field, exc.messages)

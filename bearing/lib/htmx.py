@@ -9,6 +9,12 @@ def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def htmx_redirect(url: str) -> HttpResponse:
+    """Send an htmx request's page elsewhere. A 3xx would be followed by the browser
+    and its page swapped into the form; htmx reads ``HX-Redirect`` on a 2xx."""
+    return HttpResponse(status=204, headers={"HX-Redirect": url})
+
+
 class HtmxSignInMiddleware:
     """An htmx request from someone whose sign-in has ended answers 401, not a
     redirect: the browser would follow the redirect and swap the sign-in page into

@@ -21,6 +21,7 @@ class NoStoreForSignedInMiddleware:
         user = getattr(request, "user", None)
         signed_in = bool(user is not None and user.is_authenticated)
         response = self.get_response(request)
-        if signed_in or (user is not None and user.is_authenticated):
+        after = getattr(request, "user", None)  # signing in puts a new user here
+        if signed_in or (after is not None and after.is_authenticated):
             add_never_cache_headers(response)
         return response

@@ -367,3 +367,12 @@ class OperatorResetTests(WorldTestCase):
         self.assertEqual(removed.detail, {"kind": "totp", "via": "operator"})
         with self.assertRaises(CommandError):
             call_command("second_factor_reset", self.w.coach.email, stdout=StringIO())
+
+
+class HtmxSecondStepTests(WorldTestCase):
+    def test_an_htmx_request_is_sent_to_the_second_step_not_swapped(self):
+        # Signed in by the session alone (as after an upgrade), no second step yet.
+        self.client.force_login(self.w.coach)
+        response = self.client.get(reverse("dashboard"), headers={"HX-Request": "true"})
+        self.assertEqual(response.status_code, 204)  # htmx ignores HX-Redirect on a 3xx
+        self.assertEqual(response["HX-Redirect"], reverse("accounts:login_setup"))

@@ -41,18 +41,5 @@ class Section:
         return out
 
 
-def available_sections() -> list[str]:
-    """The section modules that exist (a concern not yet built is left out)."""
-    names = []
-    for name in SECTIONS:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError:
-            continue
-        if hasattr(module, "evaluate"):
-            names.append(name)
-    return names
-
-
 def evaluate_section(name: str) -> Section:
     return importlib.import_module(f"{__name__}.{name}").evaluate()

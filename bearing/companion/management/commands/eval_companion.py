@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from bearing.companion.evals import available_sections, evaluate_section
+from bearing.companion.evals import SECTIONS, evaluate_section
 
 
 class Command(BaseCommand):
@@ -13,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("sections", nargs="*", help="only these sections (default: all)")
 
     def handle(self, *args, **options):
-        names = options["sections"] or available_sections()
+        names = options["sections"] or SECTIONS
         failures: list[str] = []
         for name in names:
             section = evaluate_section(name)

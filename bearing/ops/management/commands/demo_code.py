@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "Print the current sign-in code of the demo coach, sponsor and staff accounts."
 
     def handle(self, *args, **options):
-        if getattr(settings, "BEARING_ENV", "development") == "production":
+        if settings.PRODUCTION:
             raise CommandError("Demo codes are for demo installations, not production.")
         now = time.time()
         left = STEP - int(now) % STEP
