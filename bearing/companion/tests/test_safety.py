@@ -181,6 +181,18 @@ class ReferralTests(SimpleTestCase):
         self.assertEqual(reply.count("?"), 1)
 
 
+class RepeatedReferralTests(SimpleTestCase):
+    def test_no_to_are_you_safe_repeats_the_help_in_the_leaders_language(self):
+        from bearing.companion.engine import Conversation, respond
+
+        conv = Conversation()
+        first = respond(conv, "Quiero quitarme la vida, lo pienso cada noche.")
+        again = respond(conv, "no")
+        self.assertTrue(first.referred and again.referred)
+        self.assertEqual(again.reply, first.reply)  # Spanish both times, never English
+        self.assertIn("Gracias", again.reply)
+
+
 class ResourcesTests(WorldTestCase):
     def test_organization_values_come_first_then_the_installations_then_defaults(self):
         SupportResources.objects.create(organization=None, employee_assistance="Install EAP 1")
