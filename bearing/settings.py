@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "bearing.engagements",
     "bearing.growth",
     "bearing.companion",
+    "bearing.practice",
     "bearing.programs",
     "bearing.exports",
     "bearing.ops",

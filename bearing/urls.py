@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("bearing.workspace")),
     path("", include("bearing.growth.urls")),
     path("", include("bearing.companion.urls")),
+    path("", include("bearing.practice.urls")),
     path("", include("bearing.exports.urls")),
     path("sponsor/", include("bearing.programs.urls")),
 ]

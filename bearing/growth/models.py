@@ -375,6 +375,7 @@ class ReminderKind(models.TextChoices):
     ACTION_DUE = "action_due", "Action due"
     SESSION_TOMORROW = "session_tomorrow", "Coaching session tomorrow"
     AGENDA_MISSING = "agenda_missing", "Agenda not yet written"
+    DECISION_REVIEW = "decision_review", "Decision due for review"
 
 
 class ReminderStatus(models.TextChoices):

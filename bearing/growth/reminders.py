@@ -29,6 +29,7 @@ from django.utils import timezone
 from bearing.accounts.models import User
 from bearing.engagements.models import Action, CoachingSession, EngagementStatus, SessionStatus
 from bearing.lib.mail import build_message
+from bearing.lib.reminder_subjects import subject_for
 
 from .models import (
     CheckIn,
@@ -207,6 +208,8 @@ def read_unsubscribe_token(token: str) -> tuple[User, str] | None:
 def _still_relevant(reminder: Reminder) -> bool:
     kind, key = reminder.kind, reminder.subject_key
     code = key.split(":")[1]
+    if (subject := subject_for(kind)) is not None:  # another area's kind (a decision review)
+        return subject.still_relevant(code, reminder.due_at)
     if kind in (ReminderKind.SESSION_TOMORROW, ReminderKind.AGENDA_MISSING):
         s = CoachingSession.objects.filter(code=code, status=SessionStatus.SCHEDULED).first()
         if s is None or s.scheduled_for.isoformat() != key.split(":", 2)[2]:
@@ -241,6 +244,8 @@ def _context(reminder: Reminder) -> dict:
         a = Action.objects.select_related("engagement").get(code=code)
         ctx["due_on"] = a.due_on
         ctx["path"] = reverse("engagements:detail", args=[a.engagement.code])
+    elif (subject := subject_for(kind)) is not None:
+        ctx["path"] = subject.path(code)
     else:
         ctx["path"] = reverse("growth:check_in", args=[code])
     return ctx

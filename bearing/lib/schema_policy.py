@@ -80,6 +80,9 @@ PLAINTEXT: dict[str, str] = {
     "growth.Reminder.skip_reason": "a reason from code (opted out, no longer relevant)",
     "growth.NotificationPreference.opted_out": "reminder kinds from a fixed list",
     "growth.ProgressSummary.status": "a state from a fixed list",
+    # practice
+    "practice.Decision.kind": "a kind of decision from a fixed list",
+    "practice.Decision.status": "a state from a fixed list",
     # companion
     "companion.CompanionConversation.scenario": "a role-play scenario's id, from shipped data",
     "companion.CompanionMessage.speaker": "leader or companion",

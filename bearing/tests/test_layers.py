@@ -30,6 +30,7 @@ FLOORS = {
     "engagements": 3,
     "growth": 4,
     "companion": 4,
+    "practice": 4,
     "exports": 4,
     "programs": 4,
     "workspace": 4,

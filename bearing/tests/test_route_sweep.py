@@ -159,6 +159,25 @@ def _export(w):
     return {"code": export.code, "token": token}
 
 
+def _decision(w):
+    """A decided decision record of the coachee's, not shared, with a prediction."""
+    from bearing.practice.tests.factories import make_decided
+
+    return {"code": make_decided(w.engagement).code}
+
+
+def _decision_step(w):
+    from bearing.practice.tests.factories import make_draft
+
+    return {"code": make_draft(w.engagement).code, "step": "options"}
+
+
+def _prediction(w):
+    from bearing.practice.tests.factories import make_decided
+
+    return {"code": make_decided(w.engagement).predictions.get().code}
+
+
 COACHES = {COACH}
 ANYONE_SIGNED_IN = set(SIGNED_IN)
 
@@ -300,6 +319,22 @@ POLICY: dict[str, Route] = {
     "companion:staff_support_organization": Route(
         allow={STAFF}, methods=("GET", "POST"), kwargs=lambda w: {"code": w.organization.code}
     ),
+    # practice: the coachee's own decision records; the coach reads only what is shared
+    # (these are not), the sponsor, another coach and staff never
+    "practice:decisions": Route(
+        allow=PAIR, methods=("GET", "POST"), kwargs=_engagement, post_allow={COACHEE}
+    ),
+    "practice:calibration": Route(allow={COACHEE}, kwargs=_engagement),
+    "practice:decision": Route(allow={COACHEE}, kwargs=_decision),
+    "practice:decision_step": Route(
+        allow={COACHEE}, methods=("GET", "POST"), kwargs=_decision_step
+    ),
+    "practice:decision_decide": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_decision),
+    "practice:decision_reflect": Route(allow={COACHEE}, methods=("POST",), kwargs=_decision),
+    "practice:decision_review": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_decision),
+    "practice:decision_share": Route(allow={COACHEE}, methods=("POST",), kwargs=_decision),
+    "practice:decision_delete": Route(allow={COACHEE}, methods=("POST",), kwargs=_decision),
+    "practice:prediction_resolve": Route(allow={COACHEE}, methods=("POST",), kwargs=_prediction),
     # sponsor pages: the sponsor of the engagement's organization only
     "programs:engagement": Route(allow={SPONSOR}, kwargs=_engagement),
     "programs:acknowledge": Route(allow={SPONSOR}, methods=("POST",), kwargs=_engagement),

@@ -1,0 +1,91 @@
+"""What each practice record kind is, for the confidentiality policy
+(``bearing.lib.policy``): the coachee's own working tools; the coach reads only
+what the coachee shares; never the sponsor, never staff."""
+
+from __future__ import annotations
+
+from bearing.lib.policy import Author, Reader, RecordKind, register
+
+OWN = {Reader.COACHEE, Reader.COACH_IF_SHARED}
+
+
+def _decision(decision) -> dict:
+    """A decision record with its predictions and reflections, in order."""
+    return {
+        "code": str(decision.code),
+        "engagement": str(decision.engagement.code),
+        "title": decision.title,
+        "kind": decision.kind,
+        "status": decision.status,
+        "framework": decision.framework,
+        "snapshot": decision.snapshot,
+        "review_on": decision.review_on,
+        "what_happened": decision.what_happened,
+        "outcome_quality": decision.outcome_quality,
+        "process_quality": decision.process_quality,
+        "lessons": decision.lessons,
+        "shared_with_coach_at": decision.shared_with_coach_at,
+        "created_at": decision.created_at,
+        "decided_at": decision.decided_at,
+        "reviewed_at": decision.reviewed_at,
+        "predictions": [
+            {
+                "statement": p.statement,
+                "by_date": p.by_date,
+                "probability": p.probability,
+                "came_true": p.came_true,
+                "resolved_at": p.resolved_at,
+            }
+            for p in decision.predictions.all()
+        ],
+        "reflections": [
+            {"text": r.text, "created_at": r.created_at} for r in decision.reflections.all()
+        ],
+    }
+
+
+KINDS = (
+    RecordKind(
+        model="practice.Decision",
+        title="Decision records",
+        owner="engagement__coachee",
+        readers=OWN,
+        authors={
+            "title": Author.COACHEE,
+            "framework": Author.COACHEE,
+            "snapshot": Author.COACHEE,
+            "what_happened": Author.COACHEE,
+            "lessons": Author.COACHEE,
+        },
+        audit_non_author_reads=True,
+        export=_decision,
+        engagement="engagement",
+        shared_with_coach="shared_with_coach_at",
+    ),
+    RecordKind(
+        model="practice.Prediction",
+        title="Decision predictions",
+        owner="decision__engagement__coachee",
+        readers=OWN,
+        authors={"statement": Author.COACHEE},
+        audit_non_author_reads=True,
+        export=(),  # exported inside their decision record
+        engagement="decision__engagement",
+        shared_with_coach="decision__shared_with_coach_at",
+    ),
+    RecordKind(
+        model="practice.Reflection",
+        title="Decision reflections",
+        owner="decision__engagement__coachee",
+        readers=OWN,
+        authors={"text": Author.COACHEE},
+        audit_non_author_reads=True,
+        export=(),  # exported inside their decision record
+        engagement="decision__engagement",
+        shared_with_coach="decision__shared_with_coach_at",
+    ),
+)
+
+
+def register_kinds() -> None:
+    register(*KINDS)

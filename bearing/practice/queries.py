@@ -1,0 +1,155 @@
+"""Reads of decision records: the coachee's own; the coach's only what the
+coachee shares (their reads audited); the sponsor, another coach, staff and
+everyone else get 404 from the door."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from bearing.accounts.models import User
+from bearing.engagements.access import Relation, audit_read, get_for
+from bearing.engagements.models import Engagement
+
+from . import framework as fw
+from .models import (
+    GOOD_FROM,
+    QUADRANTS,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+    Prediction,
+)
+
+
+def decisions_for(user: User, engagement: Engagement, relation: Relation) -> list[Decision]:
+    """The engagement's decision records the viewer may see: all for the coachee,
+    only the shared ones for the coach, none for anyone else."""
+    qs = engagement.decisions.all()
+    if relation == Relation.COACH:
+        qs = qs.filter(shared_with_coach_at__isnull=False)
+    elif relation != Relation.COACHEE:
+        return []
+    return list(qs.order_by("-created_at"))
+
+
+def decision_get_for(
+    user: User,
+    code: UUID | str,
+    request: HttpRequest | None = None,
+    *,
+    want: Iterable[Relation] | Relation | None = None,
+) -> tuple[Decision, Relation]:
+    """The coachee's decision record; the coach's only once shared (their read audited)."""
+    decision, relation = get_for(
+        user,
+        Decision,
+        code,
+        want=want,
+        queryset=Decision.objects.select_related(
+            "engagement__coach", "engagement__coachee", "engagement__organization"
+        ),
+    )
+    audit_read(request or user, decision, relation, label="decision")
+    return decision, relation
+
+
+def prediction_get_for(
+    user: User, code: UUID | str, *, want: Relation = Relation.COACHEE
+) -> tuple[Prediction, Relation]:
+    prediction, relation = get_for(
+        user,
+        Prediction,
+        code,
+        want=want,
+        queryset=Prediction.objects.select_related("decision__engagement"),
+    )
+    return prediction, relation
+
+
+def decisions_due_for_review(engagement: Engagement) -> list[Decision]:
+    """The coachee's decided decisions whose review date has come (for the
+    coachee only: callers pass an engagement that came through the door as its
+    coachee)."""
+    return list(
+        engagement.decisions.filter(
+            status=DecisionStatus.DECIDED, review_on__lte=timezone.localdate()
+        ).order_by("review_on")
+    )
+
+
+def resolved_pairs(engagement: Engagement) -> list[tuple[int, bool, str]]:
+    """(probability, came true, kind of decision) for every resolved prediction."""
+    rows = Prediction.objects.filter(
+        decision__engagement=engagement, resolved_at__isnull=False
+    ).values_list("probability", "came_true", "decision__kind")
+    return [(p, bool(hit), kind) for p, hit, kind in rows]
+
+
+def calibration_for(engagement: Engagement) -> fw.Calibration:
+    return fw.calibration((p, hit) for p, hit, _ in resolved_pairs(engagement))
+
+
+@dataclass(frozen=True)
+class KindRecord:
+    """How the coachee does with one kind of decision."""
+
+    kind: str
+    label: str
+    reviewed: int
+    good_outcome: int
+    good_process: int
+    predictions: int
+    came_true: int
+    brier: float | None
+
+
+def record_by_kind(engagement: Engagement) -> list[KindRecord]:
+    """Per kind of decision: reviews (good outcomes, good processes) and resolved
+    predictions with their Brier score. Kinds with nothing to show are left out."""
+    reviewed = list(
+        engagement.decisions.filter(status=DecisionStatus.REVIEWED).values_list(
+            "kind", "outcome_quality", "process_quality"
+        )
+    )
+    pairs = resolved_pairs(engagement)
+    rows = []
+    for kind in DecisionKind:
+        mine = [(o, p) for k, o, p in reviewed if k == kind]
+        preds = [(p, hit) for p, hit, k in pairs if k == kind]
+        if not mine and not preds:
+            continue
+        rows.append(
+            KindRecord(
+                kind=kind.value,
+                label=kind.label,
+                reviewed=len(mine),
+                good_outcome=sum(1 for o, _ in mine if o >= GOOD_FROM),
+                good_process=sum(1 for _, p in mine if p >= GOOD_FROM),
+                predictions=len(preds),
+                came_true=sum(1 for _, hit in preds if hit),
+                brier=fw.brier_score(preds),
+            )
+        )
+    return rows
+
+
+def review_grid(engagement: Engagement) -> dict[str, int]:
+    """How many reviewed decisions fall in each cell of the outcome/process 2x2."""
+    counts = {key: 0 for key, _, _ in QUADRANTS.values()}
+    for d in engagement.decisions.filter(status=DecisionStatus.REVIEWED).only(
+        "outcome_quality", "process_quality"
+    ):
+        counts[d.quadrant] += 1
+    return counts
+
+
+def review_reminder_relevant(code: str, due_at: datetime) -> bool:
+    """For the reminder machinery: is the decision still waiting for its review?
+    (No content is read: a reminder carries only a link.)"""
+    return Decision.objects.filter(code=code, status=DecisionStatus.DECIDED).exists()

@@ -1,0 +1,393 @@
+"""Writes for decision records. Only the coachee writes; nothing reaches the
+coach unless the coachee shares it, and nothing ever reaches the sponsor.
+
+A decision is thought through step by step while it is a draft; deciding
+freezes the reasoning as a dated snapshot, creates the predictions and plans a
+reminder for the review date; afterwards reflections are appended, never edited
+in; the review records what happened and two separate judgements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bearing.accounts.models import User
+from bearing.engagements.models import Engagement
+from bearing.growth.models import Reminder, ReminderKind
+
+from . import framework as fw
+from .models import Decision, DecisionKind, DecisionStatus, Prediction, Quality, Reflection
+
+NOT_OWNER = "Only the coachee works in their decision records."
+FROZEN = "This decision is made: its reasoning is kept as it was. Add a reflection instead."
+
+
+@dataclass(frozen=True)
+class PredictionInput:
+    statement: str
+    by_date: date | None
+    probability: int | None
+
+
+def _text(field: str, value: Any, limit: int) -> str:
+    value = str(value or "").strip()
+    if len(value) > limit:
+        raise ValidationError({field: f"Please keep this to {limit:,} characters."})
+    return value
+
+
+def _check_owner(engagement: Engagement, by: User) -> None:
+    if engagement.coachee_id is None or by.id != engagement.coachee_id:
+        raise ValidationError(NOT_OWNER)
+
+
+def _locked(decision: Decision) -> Decision:
+    return (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("engagement__coachee")
+        .get(pk=decision.pk)
+    )
+
+
+@transaction.atomic
+def decision_create(*, engagement: Engagement, by: User, title: str, why_now: str = "") -> Decision:
+    _check_owner(engagement, by)
+    title = _text("title", title, fw.SHORT)
+    if not title:
+        raise ValidationError({"title": "What are you deciding? A few words will do."})
+    decision = Decision(
+        engagement=engagement,
+        title=title,
+        framework={"why_now": _text("why_now", why_now, fw.LONG)},
+    )
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+def _step_answers(step: str, answers: dict[str, Any], current: dict) -> dict[str, Any]:
+    """The checked answers of one step, as they are kept in the framework."""
+    if step in ("options", "criteria", "matrix", "outcomes"):
+        return _list_answers(step, answers, current)
+    if step not in fw.TEXT_ANSWERS:
+        raise ValidationError(f"There is no step called {step}.")
+    kept: dict[str, Any] = {}
+    for name in fw.TEXT_ANSWERS[step]:
+        value = answers.get(name)
+        if name == "deadline":
+            kept[name] = value.isoformat() if isinstance(value, date) else ""
+        elif name == "who_decides":
+            kept[name] = _text(name, value, fw.SHORT)
+        else:
+            kept[name] = _text(name, value, fw.LONG)
+    return kept
+
+
+def _list_answers(step: str, answers: dict[str, Any], current: dict) -> dict[str, Any]:
+    if step == "options":
+        options = [_text(f"option_{i + 1}", o, fw.SHORT) for i, o in enumerate(answers["options"])]
+        options = [o for o in options if o][: fw.MAX_OPTIONS]
+        if len(options) < 2:
+            raise ValidationError({"option_1": "Name at least two options."})
+        return {"options": options}
+    if step == "criteria":
+        criteria = []
+        for i, c in enumerate(answers["criteria"][: fw.MAX_CRITERIA]):
+            name = _text(f"criterion_{i + 1}", c.get("name"), fw.SHORT)
+            if not name:
+                continue
+            weight = c.get("weight")
+            if weight not in fw.WEIGHTS:
+                raise ValidationError({f"weight_{i + 1}": "Weigh it from 1 to 5."})
+            criteria.append({"name": name, "weight": int(weight)})
+        if not criteria:
+            raise ValidationError({"criterion_1": "Name at least one thing that matters."})
+        return {"criteria": criteria}
+    options, criteria = fw.options_of(current), fw.criteria_of(current)
+    if step == "matrix":
+        if len(options) < 2 or not criteria:
+            raise ValidationError("Name your options and your criteria first.")
+        scores: dict[str, int] = {}
+        for i in range(len(options)):
+            for j in range(len(criteria)):
+                value = answers["scores"].get(f"{i}-{j}")
+                if value not in fw.SCORES:
+                    raise ValidationError({f"score_{i}_{j}": "Score it from 1 to 5."})
+                scores[f"{i}-{j}"] = int(value)
+        return {"scores": scores}
+    # outcomes: the likely, best and worst for each option
+    if len(options) < 2:
+        raise ValidationError("Name your options first.")
+    outcomes = []
+    for i in range(len(options)):
+        given = answers["outcomes"][i] if i < len(answers["outcomes"]) else {}
+        outcomes.append(
+            {k: _text(f"{k}_{i}", given.get(k), fw.LONG) for k in ("likely", "best", "worst")}
+        )
+    return {"outcomes": outcomes}
+
+
+@transaction.atomic
+def decision_step_save(
+    *, decision: Decision, by: User, step: str, answers: dict[str, Any]
+) -> Decision:
+    """Keep one step's answers in a draft decision."""
+    decision = _locked(decision)
+    _check_owner(decision.engagement, by)
+    if decision.status != DecisionStatus.DRAFT:
+        raise ValidationError(FROZEN)
+    fields = ["framework", "updated_at"]
+    if step == "why":
+        title = _text("title", answers.get("title"), fw.SHORT)
+        if not title:
+            raise ValidationError({"title": "What are you deciding? A few words will do."})
+        decision.title = title
+        fields.append("title")
+    framework = dict(decision.framework or {})
+    framework.update(_step_answers(step, answers, framework))
+    decision.framework = framework
+    decision.updated_at = timezone.now()
+    decision.save(update_fields=fields)
+    return decision
+
+
+def _snapshot(decision: Decision, predictions: list[Prediction], today: date) -> dict:
+    framework = decision.framework
+    totals = fw.weighted_totals(framework)
+    return {
+        "decided_on": today.isoformat(),
+        "title": decision.title,
+        "kind": decision.kind,
+        "review_on": decision.review_on.isoformat() if decision.review_on else "",
+        "framework": framework,
+        "weighted_totals": [
+            {"option": t.name, "total": t.total, "best_possible": t.best_possible} for t in totals
+        ],
+        "predictions": [
+            {
+                "statement": p.statement,
+                "by_date": p.by_date.isoformat(),
+                "probability": p.probability,
+            }
+            for p in predictions
+        ],
+    }
+
+
+def _check_predictions(rows: list[PredictionInput], today: date) -> list[PredictionInput]:
+    kept = []
+    errors: dict[str, str] = {}
+    for n, row in enumerate(rows[: fw.MAX_PREDICTIONS], start=1):
+        statement = _text(f"prediction_{n}_statement", row.statement, 300)
+        if not statement and row.by_date is None and row.probability is None:
+            continue
+        if not statement:
+            errors[f"prediction_{n}_statement"] = "What do you expect to happen?"
+        if row.by_date is None:
+            errors[f"prediction_{n}_by"] = "By when?"
+        elif row.by_date < today:
+            errors[f"prediction_{n}_by"] = "A prediction is about what is still to come."
+        if row.probability is None or not 0 <= row.probability <= 100:
+            errors[f"prediction_{n}_probability"] = "How sure are you, from 0 to 100%?"
+        kept.append(PredictionInput(statement, row.by_date, row.probability))
+    if errors:
+        raise ValidationError(errors)
+    return kept
+
+
+def review_reminder_key(decision: Decision) -> str:
+    return f"decision:{decision.code}:{decision.review_on}"
+
+
+def _plan_review_reminder(decision: Decision) -> None:
+    """A reminder on the review date, at nine in the coachee's morning, through the
+    reminder machinery (which respects opt-outs, quiet hours and the daily cap)."""
+    coachee = decision.engagement.coachee
+    if coachee is None or decision.review_on is None:
+        return
+    due = datetime.combine(decision.review_on, time(9), tzinfo=coachee.tz)
+    Reminder.objects.get_or_create(
+        kind=ReminderKind.DECISION_REVIEW,
+        user=coachee,
+        subject_key=review_reminder_key(decision),
+        defaults={"due_at": due},
+    )
+
+
+@transaction.atomic
+def decision_decide(
+    *,
+    decision: Decision,
+    by: User,
+    choice: int | None,
+    reasons: str,
+    kind: str,
+    review_on: date | None,
+    predictions: list[PredictionInput],
+    today: date | None = None,
+) -> Decision:
+    """Make the decision: freeze the reasoning as a dated snapshot, keep the
+    predictions and plan the review."""
+    decision = _locked(decision)
+    _check_owner(decision.engagement, by)
+    if decision.status != DecisionStatus.DRAFT:
+        raise ValidationError(FROZEN)
+    today = today or timezone.localdate()
+    options = fw.options_of(decision.framework)
+    errors: dict[str, str] = {}
+    if len(options) < 2:
+        raise ValidationError("Name at least two options before you decide.")
+    if choice is None or not 0 <= choice < len(options):
+        errors["choice"] = "Which option do you choose?"
+    reasons = _text("reasons", reasons, fw.LONG)
+    if not reasons:
+        errors["reasons"] = "Why this option? Your reasons are what the review looks back on."
+    if kind not in DecisionKind.values:
+        errors["kind"] = "What kind of decision is it?"
+    if review_on is None:
+        errors["review_on"] = "When will you look back at it?"
+    elif review_on <= today:
+        errors["review_on"] = "The review is a date after today."
+    if errors:
+        raise ValidationError(errors)
+    rows = _check_predictions(predictions, today)
+    now = timezone.now()
+    framework = dict(decision.framework)
+    framework.update({"choice": choice, "reasons": reasons})
+    decision.framework = framework
+    decision.kind = kind
+    decision.review_on = review_on
+    decision.status = DecisionStatus.DECIDED
+    decision.decided_at = now
+    decision.updated_at = now
+    made = [
+        Prediction(
+            decision=decision,
+            statement=row.statement,
+            by_date=row.by_date,
+            probability=row.probability,
+            created_at=now,
+        )
+        for row in rows
+    ]
+    for p in made:
+        p.full_clean()
+        p.save()
+    decision.snapshot = _snapshot(decision, made, today)
+    decision.full_clean()
+    decision.save()
+    _plan_review_reminder(decision)
+    return decision
+
+
+@transaction.atomic
+def decision_reflect(*, decision: Decision, by: User, text: str) -> Reflection:
+    """Append a later thought to a decided decision."""
+    decision = _locked(decision)
+    _check_owner(decision.engagement, by)
+    if decision.status == DecisionStatus.DRAFT:
+        raise ValidationError(
+            {"text": "While you are still deciding, change the steps themselves."}
+        )
+    text = _text("text", text, fw.LONG)
+    if not text:
+        raise ValidationError({"text": "What do you see now?"})
+    reflection = Reflection(decision=decision, text=text)
+    reflection.full_clean()
+    reflection.save()
+    return reflection
+
+
+@transaction.atomic
+def decision_review(
+    *,
+    decision: Decision,
+    by: User,
+    what_happened: str,
+    outcome_quality: int | None,
+    process_quality: int | None,
+    lessons: str,
+    results: dict[str, bool | None],
+) -> Decision:
+    """Close the loop: what happened, how good the outcome and (separately) the
+    process were, what was learned; each prediction came true or not (None: not
+    known yet, left open)."""
+    decision = _locked(decision)
+    _check_owner(decision.engagement, by)
+    if decision.status == DecisionStatus.DRAFT:
+        raise ValidationError("Decide first; the review looks back on a decision made.")
+    if decision.status == DecisionStatus.REVIEWED:
+        raise ValidationError("This decision is reviewed already. Add a reflection instead.")
+    errors: dict[str, str] = {}
+    what_happened = _text("what_happened", what_happened, fw.LONG)
+    if not what_happened:
+        errors["what_happened"] = "What actually happened?"
+    if outcome_quality not in Quality.values:
+        errors["outcome_quality"] = "How good was the outcome?"
+    if process_quality not in Quality.values:
+        errors["process_quality"] = "How good was the way you decided?"
+    lessons = _text("lessons", lessons, fw.LONG)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    for prediction in decision.predictions.select_for_update().filter(resolved_at__isnull=True):
+        came_true = results.get(str(prediction.code))
+        if came_true is not None:
+            prediction.came_true = came_true
+            prediction.resolved_at = now
+            prediction.save(update_fields=["came_true", "resolved_at"])
+    decision.what_happened = what_happened
+    decision.outcome_quality = outcome_quality
+    decision.process_quality = process_quality
+    decision.lessons = lessons
+    decision.status = DecisionStatus.REVIEWED
+    decision.reviewed_at = now
+    decision.updated_at = now
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def prediction_resolve(*, prediction: Prediction, by: User, came_true: bool) -> Prediction:
+    """Settle a prediction left open at the review, once it is known."""
+    prediction = (
+        Prediction.objects.select_for_update(of=("self",))
+        .select_related("decision__engagement")
+        .get(pk=prediction.pk)
+    )
+    _check_owner(prediction.decision.engagement, by)
+    if prediction.decision.status == DecisionStatus.DRAFT:
+        raise ValidationError("Decide first.")
+    if prediction.resolved_at is not None:
+        raise ValidationError("This prediction is settled already.")
+    prediction.came_true = came_true
+    prediction.resolved_at = timezone.now()
+    prediction.save(update_fields=["came_true", "resolved_at"])
+    return prediction
+
+
+@transaction.atomic
+def decision_share(*, decision: Decision, by: User, share: bool) -> Decision:
+    decision = _locked(decision)
+    if by.id != decision.engagement.coachee_id:
+        raise ValidationError("Only the coachee decides what to share.")
+    decision.shared_with_coach_at = timezone.now() if share else None
+    decision.save(update_fields=["shared_with_coach_at"])
+    return decision
+
+
+@transaction.atomic
+def decision_delete(*, decision: Decision, by: User) -> None:
+    """A draft can be thrown away; a decision made is kept (its review is the point)."""
+    decision = _locked(decision)
+    _check_owner(decision.engagement, by)
+    if decision.status != DecisionStatus.DRAFT:
+        raise ValidationError("A decision you made is kept; only a draft can be deleted.")
+    decision.delete()
