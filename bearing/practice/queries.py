@@ -112,11 +112,12 @@ class KindRecord:
 def record_by_kind(engagement: Engagement) -> list[KindRecord]:
     """Per kind of decision: reviews (good outcomes, good processes) and resolved
     predictions with their Brier score. Kinds with nothing to show are left out."""
-    reviewed = list(
-        engagement.decisions.filter(status=DecisionStatus.REVIEWED).values_list(
-            "kind", "outcome_quality", "process_quality"
-        )
-    )
+    reviewed = [
+        (kind, outcome or 0, process or 0)
+        for kind, outcome, process in engagement.decisions.filter(
+            status=DecisionStatus.REVIEWED
+        ).values_list("kind", "outcome_quality", "process_quality")
+    ]
     pairs = resolved_pairs(engagement)
     rows = []
     for kind in DecisionKind:

@@ -36,10 +36,10 @@ class PredictionInput:
 
 
 def _text(field: str, value: Any, limit: int) -> str:
-    value = str(value or "").strip()
-    if len(value) > limit:
+    text = str(value or "").strip()
+    if len(text) > limit:
         raise ValidationError({field: f"Please keep this to {limit:,} characters."})
-    return value
+    return text
 
 
 def _check_owner(engagement: Engagement, by: User) -> None:
@@ -61,17 +61,14 @@ def decision_create(*, engagement: Engagement, by: User, title: str, why_now: st
     title = _text("title", title, fw.SHORT)
     if not title:
         raise ValidationError({"title": "What are you deciding? A few words will do."})
-    decision = Decision(
-        engagement=engagement,
-        title=title,
-        framework={"why_now": _text("why_now", why_now, fw.LONG)},
-    )
+    decision = Decision(engagement=engagement, title=title)
+    decision.framework = {"why_now": _text("why_now", why_now, fw.LONG)}
     decision.full_clean()
     decision.save()
     return decision
 
 
-def _step_answers(step: str, answers: dict[str, Any], current: dict) -> dict[str, Any]:
+def _step_answers(step: str, answers: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     """The checked answers of one step, as they are kept in the framework."""
     if step in ("options", "criteria", "matrix", "outcomes"):
         return _list_answers(step, answers, current)
@@ -89,7 +86,7 @@ def _step_answers(step: str, answers: dict[str, Any], current: dict) -> dict[str
     return kept
 
 
-def _list_answers(step: str, answers: dict[str, Any], current: dict) -> dict[str, Any]:
+def _list_answers(step: str, answers: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     if step == "options":
         options = [_text(f"option_{i + 1}", o, fw.SHORT) for i, o in enumerate(answers["options"])]
         options = [o for o in options if o][: fw.MAX_OPTIONS]
@@ -157,7 +154,7 @@ def decision_step_save(
     return decision
 
 
-def _snapshot(decision: Decision, predictions: list[Prediction], today: date) -> dict:
+def _snapshot(decision: Decision, predictions: list[Prediction], today: date) -> dict[str, Any]:
     framework = decision.framework
     totals = fw.weighted_totals(framework)
     return {
@@ -180,8 +177,16 @@ def _snapshot(decision: Decision, predictions: list[Prediction], today: date) ->
     }
 
 
-def _check_predictions(rows: list[PredictionInput], today: date) -> list[PredictionInput]:
-    kept = []
+@dataclass(frozen=True)
+class _Checked:
+    statement: str
+    by_date: date
+    probability: int
+
+
+def _check_predictions(rows: list[PredictionInput], today: date) -> list[_Checked]:
+    """The filled-in predictions, each checked; an empty row is left out."""
+    kept: list[_Checked] = []
     errors: dict[str, str] = {}
     for n, row in enumerate(rows[: fw.MAX_PREDICTIONS], start=1):
         statement = _text(f"prediction_{n}_statement", row.statement, 300)
@@ -195,7 +200,8 @@ def _check_predictions(rows: list[PredictionInput], today: date) -> list[Predict
             errors[f"prediction_{n}_by"] = "A prediction is about what is still to come."
         if row.probability is None or not 0 <= row.probability <= 100:
             errors[f"prediction_{n}_probability"] = "How sure are you, from 0 to 100%?"
-        kept.append(PredictionInput(statement, row.by_date, row.probability))
+        if row.by_date is not None and row.probability is not None:
+            kept.append(_Checked(statement, row.by_date, row.probability))
     if errors:
         raise ValidationError(errors)
     return kept

@@ -33,7 +33,7 @@ def decisions(request, code):
     engagement, relation = engagement_get_for(
         request.user, code, allow={COACHEE} if posting else None
     )
-    form = NewDecisionForm(request.POST or None)
+    form = NewDecisionForm(request.POST if request.method == "POST" else None)
     if posting and form.is_valid():
         try:
             decision = s.decision_create(
@@ -154,7 +154,7 @@ def decision_step(request, code, step):
     if not decision.is_draft:
         messages.info(request, s.FROZEN)
         return redirect("practice:decision", code=decision.code)
-    form = StepForm(step, decision, request.POST or None)
+    form = StepForm(step, decision, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             s.decision_step_save(
@@ -196,7 +196,11 @@ def decision_decide(request, code):
     if not decision.is_draft:
         messages.info(request, s.FROZEN)
         return redirect("practice:decision", code=decision.code)
-    form = DecideForm(decision, request.POST or None, initial={"kind": decision.kind})
+    form = DecideForm(
+        decision,
+        request.POST if request.method == "POST" else None,
+        initial={"kind": decision.kind},
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -264,7 +268,7 @@ def decision_review(request, code):
         )
         return redirect("practice:decision", code=decision.code)
     predictions = list(decision.predictions.all())
-    form = ReviewForm(predictions, request.POST or None)
+    form = ReviewForm(predictions, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
