@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "bearing.practice",
     "bearing.programs",
     "bearing.exports",
+    "bearing.insight",
     "bearing.ops",
 ]
 

@@ -34,6 +34,7 @@ FLOORS = {
     "exports": 4,
     "programs": 4,
     "workspace": 4,
+    "insight": 4,
     "ops": 5,
     "urls": 5,
     "settings": 5,

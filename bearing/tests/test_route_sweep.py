@@ -179,6 +179,21 @@ def _prediction(w):
 
 
 COACHES = {COACH}
+
+
+def _insight(attr: str):
+    """insight: fresh records on each call (a closed 360 with a comment, an unshared
+    journal entry...), see bearing/insight/tests/helpers.py."""
+
+    def kwargs(w):
+        from bearing.insight.tests.helpers import sweep_objects
+
+        value = getattr(sweep_objects(w), attr)
+        return {"token": value} if attr == "token" else {"code": value.code}
+
+    return kwargs
+
+
 ANYONE_SIGNED_IN = set(SIGNED_IN)
 
 POLICY: dict[str, Route] = {
@@ -343,6 +358,46 @@ POLICY: dict[str, Route] = {
     "exports:home": Route(allow=ANYONE_SIGNED_IN),
     "exports:request": Route(allow=ANYONE_SIGNED_IN, methods=("POST",)),
     "exports:download": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_export),
+    # insight: the coachee's self-assessments, 360s and journal; the coach reads results
+    # and shared entries; raters use a link with no account.
+    "insight:home": Route(allow=PAIR, kwargs=_engagement),
+    "insight:assessment_start": Route(allow={COACHEE}, methods=("POST",), kwargs=_engagement),
+    "insight:assessment": Route(
+        allow={COACHEE}, methods=("GET", "POST"), kwargs=_insight("assessment")
+    ),
+    "insight:assessment_result": Route(allow=PAIR, kwargs=_insight("assessment")),
+    "insight:campaign_new": Route(allow=PAIR, methods=("GET", "POST"), kwargs=_engagement),
+    "insight:campaign": Route(allow=PAIR, kwargs=_insight("draft")),
+    "insight:campaign_raters": Route(allow={COACHEE}, methods=("POST",), kwargs=_insight("draft")),
+    "insight:campaign_open": Route(allow={COACHEE}, methods=("POST",), kwargs=_insight("draft")),
+    "insight:campaign_close": Route(allow=COACHES, methods=("POST",), kwargs=_insight("draft")),
+    "insight:campaign_debriefed": Route(
+        allow=COACHES, methods=("POST",), kwargs=_insight("draft")
+    ),
+    "insight:campaign_rerun": Route(allow=PAIR, methods=("POST",), kwargs=_insight("closed")),
+    # Closed, not yet debriefed: the coach reads the report; the coachee not yet (404).
+    "insight:campaign_report": Route(allow=COACHES, kwargs=_insight("closed")),
+    "insight:rater_remove": Route(
+        allow={COACHEE}, methods=("POST",), kwargs=_insight("invitation")
+    ),
+    "insight:comment_hold": Route(allow=COACHES, methods=("POST",), kwargs=_insight("comment")),
+    # The link's token is the credential: whoever holds it answers, with no account.
+    "insight:rate": Route(
+        allow=EVERYONE, methods=("GET", "POST"), kwargs=_insight("token"), public=True
+    ),
+    # The first to use it declines (anonymous comes first); after that the link is dead: 404.
+    "insight:rate_decline": Route(
+        allow={ANON}, methods=("POST",), kwargs=_insight("token"), public=True
+    ),
+    "insight:journal": Route(
+        allow=PAIR, methods=("GET", "POST"), kwargs=_engagement, post_allow={COACHEE}
+    ),
+    # Not shared: the coach gets 404 like anyone else.
+    "insight:journal_entry": Route(
+        allow={COACHEE}, methods=("GET", "POST"), kwargs=_insight("entry")
+    ),
+    "insight:journal_share": Route(allow={COACHEE}, methods=("POST",), kwargs=_insight("entry")),
+    "insight:journal_delete": Route(allow={COACHEE}, methods=("POST",), kwargs=_insight("entry")),
 }
 
 

@@ -1,0 +1,117 @@
+"""What each insight record kind is, for the confidentiality policy
+(``bearing.lib.policy``).
+
+- Self-assessments: the coachee's own; the coach reads them; the sponsor never.
+- Campaigns: the coach and the coachee; the frozen report is the group results,
+  which the coachee reads once released (the views hold it back until then).
+- Rater invitations: who was asked, which the coachee wrote; never joined to answers.
+- Rater answers and comments: nobody reads a row, ever. The report is built from
+  them under the anonymity rules; no export carries them as rows, to anyone.
+- Journal entries: the coachee's; the coach only while an entry is shared.
+"""
+
+from __future__ import annotations
+
+from bearing.lib.policy import Author, Reader, RecordKind, register
+
+PAIR = {Reader.COACHEE, Reader.COACH}
+
+KINDS = (
+    RecordKind(
+        model="insight.Assessment",
+        title="Self-assessments",
+        owner="engagement__coachee",
+        readers=PAIR,
+        authors={"answers": Author.COACHEE},
+        audit_non_author_reads=True,
+        export=(
+            "code",
+            "engagement__code",
+            "instrument__key",
+            "instrument__version",
+            "answers",
+            "started_at",
+            "completed_at",
+        ),
+        engagement="engagement",
+    ),
+    RecordKind(
+        model="insight.Campaign",
+        title="360 campaigns",
+        owner="engagement__coachee",
+        readers=PAIR,
+        # The frozen group results: computed by Bearing from raters' answers under
+        # the anonymity rules; no one person wrote them. The coach reads them first
+        # (they are audited as a read of the coachee's record).
+        authors={"report": Author.COACHEE},
+        audit_non_author_reads=True,
+        export=(
+            "code",
+            "engagement__code",
+            "instrument__key",
+            "instrument__version",
+            "status",
+            "deadline",
+            "opened_at",
+            "closed_at",
+            "released_at",
+        ),
+        engagement="engagement",
+    ),
+    RecordKind(
+        model="insight.RaterInvitation",
+        title="People asked for 360 feedback",
+        owner="campaign__engagement__coachee",
+        readers=PAIR,
+        authors={"name": Author.COACHEE, "email": Author.COACHEE},
+        audit_non_author_reads=True,
+        # Names and groups the coachee nominated; never whether one person answered.
+        export=("campaign__code", "group", "name", "email"),
+        engagement="campaign__engagement",
+    ),
+    RecordKind(
+        model="insight.RaterAnswers",
+        title="360 answers",
+        owner="campaign__engagement__coachee",
+        readers=set(),  # nobody reads a row; only the report's pooled figures leave
+        # Written by raters, who have no account; the figures are about the coachee.
+        authors={"answers": Author.COACHEE, "comments": Author.COACHEE},
+        audit_non_author_reads=True,
+        export=(),  # never exported to anyone as rows: only in the report's figures
+        engagement="campaign__engagement",
+    ),
+    RecordKind(
+        model="insight.RaterComment",
+        title="360 comments",
+        owner="campaign__engagement__coachee",
+        readers=PAIR,  # pooled, in an order that says nothing; the coachee after release
+        authors={"text": Author.COACHEE},
+        audit_non_author_reads=True,
+        export=(),  # in the released report only, never as rows
+        engagement="campaign__engagement",
+    ),
+    RecordKind(
+        model="insight.JournalEntry",
+        title="Journal entries",
+        owner="engagement__coachee",
+        readers={Reader.COACHEE, Reader.COACH_IF_SHARED},
+        authors={"prompt": Author.COACHEE, "body": Author.COACHEE, "tags": Author.COACHEE},
+        audit_non_author_reads=True,
+        export=(
+            "code",
+            "engagement__code",
+            "created_at",
+            "updated_at",
+            "prompt",
+            "body",
+            "tags",
+            "shared_at",
+        ),
+        engagement="engagement",
+        shared_with_coach="shared_at",
+    ),
+)
+
+
+def register_kinds() -> None:
+    register(*KINDS)

@@ -1,0 +1,241 @@
+from datetime import timedelta
+
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bearing.insight import queries as q
+from bearing.insight import services as s
+from bearing.insight.instruments import check, competency_scores, read_files
+from bearing.insight.models import (
+    Assessment,
+    Campaign,
+    CampaignStatus,
+    Instrument,
+    InvitationStatus,
+    RaterAnswers,
+    RaterComment,
+    RaterGroup,
+    RaterInvitation,
+    SingleManager,
+)
+from bearing.insight.reminders import RATER_REMINDER_GAP, rater_reminders_send
+from bearing.testing import WorldTestCase
+
+from .helpers import answer, campaign_with_raters, finished_self_assessment, leadership
+
+
+class InstrumentTests(WorldTestCase):
+    def test_both_shipped_instruments_are_loaded_from_their_files(self):
+        docs = read_files()
+        self.assertEqual({d["key"] for d in docs}, {"leadership", "reflection"})
+        lead = leadership()
+        self.assertTrue(30 <= lead.items.count() <= 40)
+        self.assertEqual(lead.competencies.count(), 8)
+        self.assertTrue(lead.items.filter(reverse_keyed=True).exists())
+        self.assertTrue(Instrument.objects.filter(key="reflection", for_raters=False).exists())
+
+    def test_loading_again_adds_nothing(self):
+        self.assertEqual(s.instruments_sync(), 0)
+
+    def test_a_broken_file_is_refused_with_its_reason(self):
+        doc = read_files()[0]
+        self.assertIsNone(check(doc))
+        broken = {**doc, "items": [{**doc["items"][0], "competency": "nope"}]}
+        self.assertIn("names no competency", check(broken))
+
+    def test_not_observed_is_left_out_and_reverse_keyed_items_count_backwards(self):
+        items = list(leadership().items.select_related("competency"))
+        comp = [i for i in items if i.competency.key == "self_awareness"]
+        answers = {comp[0].key: 5, comp[1].key: 0, comp[2].key: 3, comp[3].key: 1}
+        self.assertTrue(comp[3].reverse_keyed)
+        scores = competency_scores(answers, items, low=1, high=5)
+        self.assertEqual(scores["self_awareness"], round((5 + 3 + 5) / 3, 2))
+        self.assertIsNone(scores["delegation"])
+
+
+class AssessmentTests(WorldTestCase):
+    def test_answers_are_kept_as_they_go_and_resumed(self):
+        a = s.assessment_start(
+            engagement=self.w.engagement, by=self.w.coachee, instrument=leadership()
+        )
+        s.assessment_answer(assessment=a, by=self.w.coachee, answers={"delegation_1": "4"})
+        again = s.assessment_start(
+            engagement=self.w.engagement, by=self.w.coachee, instrument=leadership()
+        )
+        self.assertEqual(again.pk, a.pk)
+        self.assertEqual(Assessment.objects.get(pk=a.pk).answers, {"delegation_1": 4})
+
+    def test_finishing_needs_every_item_and_names_the_missing_ones(self):
+        a = s.assessment_start(
+            engagement=self.w.engagement, by=self.w.coachee, instrument=leadership()
+        )
+        with self.assertRaises(ValidationError) as caught:
+            s.assessment_complete(assessment=a, by=self.w.coachee)
+        self.assertIn("delegation_1", caught.exception.message_dict)
+
+    def test_a_value_off_the_scale_is_refused_beside_its_item(self):
+        a = s.assessment_start(
+            engagement=self.w.engagement, by=self.w.coachee, instrument=leadership()
+        )
+        with self.assertRaises(ValidationError) as caught:
+            s.assessment_answer(assessment=a, by=self.w.coachee, answers={"delegation_1": 9})
+        self.assertIn("delegation_1", caught.exception.message_dict)
+
+    def test_only_the_coachee_answers(self):
+        with self.assertRaises(ValidationError):
+            s.assessment_start(
+                engagement=self.w.engagement, by=self.w.coach, instrument=leadership()
+            )
+
+
+class CampaignTests(WorldTestCase):
+    def test_the_minimum_is_never_below_three(self):
+        with self.assertRaises(ValidationError) as caught:
+            campaign_with_raters(self.w, min_per_group=2)
+        self.assertIn("min_per_group", caught.exception.message_dict)
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Campaign.objects.create(
+                engagement=self.w.engagement,
+                instrument=leadership(),
+                deadline=timezone.localdate(),
+                min_per_group=2,
+            )
+
+    def test_a_group_below_the_minimum_cannot_open(self):
+        campaign = campaign_with_raters(self.w, groups={RaterGroup.PEER: 2})
+        with self.assertRaises(ValidationError):
+            s.campaign_open(campaign=campaign, by=self.w.coachee)
+
+    def test_only_the_coachee_agrees_to_a_managers_own_view(self):
+        with self.assertRaises(ValidationError) as caught:
+            campaign_with_raters(self.w, by=self.w.coach, single_manager=SingleManager.OWN_VIEW)
+        self.assertIn("single_manager", caught.exception.message_dict)
+
+    def test_opening_locks_the_raters_and_mails_each_a_link_kept_only_as_a_digest(self):
+        campaign = campaign_with_raters(self.w)
+        with self.captureOnCommitCallbacks(execute=True):
+            issued = s.campaign_open(campaign=campaign, by=self.w.coachee)
+        self.assertEqual(len(mail.outbox), 6)
+        token = issued[0][1]
+        self.assertTrue(any(token in m.body for m in mail.outbox))
+        self.assertFalse(RaterInvitation.objects.filter(token_hash=token).exists())
+        self.assertEqual(RaterAnswers.objects.filter(campaign=campaign).count(), 6)
+        with self.assertRaises(ValidationError):
+            s.rater_nominate(
+                campaign=campaign, by=self.w.coachee, name="Late", email="l@x.org", group="peer"
+            )
+
+    def test_a_link_is_single_use(self):
+        campaign = campaign_with_raters(self.w)
+        issued = s.campaign_open(campaign=campaign, by=self.w.coachee, send=False)
+        token = issued[0][1]
+        answer(token, 4)
+        self.assertIsNone(q.rater_link(token))
+        self.assertEqual(
+            RaterInvitation.objects.get(pk=issued[0][0].pk).status, InvitationStatus.ANSWERED
+        )
+
+    def test_a_link_expires_after_the_deadline(self):
+        campaign = campaign_with_raters(self.w)
+        issued = s.campaign_open(campaign=campaign, by=self.w.coachee, send=False)
+        RaterInvitation.objects.filter(campaign=campaign).update(
+            expires_at=timezone.now() - timedelta(minutes=1)
+        )
+        self.assertIsNone(q.rater_link(issued[0][1]))
+
+    def test_an_unknown_or_guessed_token_opens_nothing(self):
+        campaign = campaign_with_raters(self.w)
+        issued = s.campaign_open(campaign=campaign, by=self.w.coachee, send=False)
+        token = issued[0][1]
+        for guess in ("", "x", token[:-1], token + "a", "a" * 300):
+            self.assertIsNone(q.rater_link(guess))
+
+    def test_declining_drops_what_was_kept(self):
+        campaign = campaign_with_raters(self.w)
+        issued = s.campaign_open(campaign=campaign, by=self.w.coachee, send=False)
+        token = issued[0][1]
+        answer(token, 2, submit=False)
+        link = q.rater_link(token)
+        s.rater_decline(invitation=link.invitation, answers_set=link.answers)
+        self.assertIsNone(q.rater_link(token))
+        self.assertFalse(any(a.answers for a in RaterAnswers.objects.filter(campaign=campaign)))
+
+    def test_closing_freezes_the_report_and_refuses_late_answers(self):
+        finished_self_assessment(self.w, value=5)
+        campaign = campaign_with_raters(self.w)
+        issued = s.campaign_open(campaign=campaign, by=self.w.coachee, send=False)
+        for _, token in issued[:5]:
+            answer(token, 3, comment="Start sharing the agenda earlier")
+        campaign = s.campaign_close(campaign=campaign, by=self.w.coach)
+        self.assertEqual(campaign.status, CampaignStatus.CLOSED)
+        self.assertIsNone(q.rater_link(issued[5][1]))
+        comp = campaign.report["competencies"][0]
+        # Peers 3 shown; reports 2 hidden, so peers are hidden too and only the total (5) shows.
+        item = comp["items"][0]
+        self.assertIsNone(item["groups"]["report"])
+        self.assertIsNone(item["groups"]["peer"])
+        self.assertEqual(item["others"]["n"], 5)
+        self.assertEqual(RaterComment.objects.filter(campaign=campaign).count(), 5)
+        self.assertFalse(RaterAnswers.objects.filter(campaign=campaign, group="report").exists())
+        self.assertEqual(
+            [c["flag"] for c in campaign.report["competencies"]].count("blind_spot"), 8
+        )
+
+    def test_the_coachee_reads_the_report_after_the_debrief(self):
+        campaign = campaign_with_raters(self.w)
+        issued = s.campaign_open(campaign=campaign, by=self.w.coachee, send=False)
+        for _, token in issued:
+            answer(token, 4)
+        campaign = s.campaign_close(campaign=campaign, by=self.w.coach)
+        self.assertFalse(q.report_visible(campaign, "coachee"))
+        self.assertTrue(q.report_visible(campaign, "coach"))
+        with self.assertRaises(ValidationError):
+            s.campaign_debriefed(campaign=campaign, by=self.w.coachee)
+        campaign = s.campaign_debriefed(campaign=campaign, by=self.w.coach)
+        self.assertTrue(q.report_visible(campaign, "coachee"))
+
+    def test_the_coach_holds_back_a_comment_until_release(self):
+        campaign = campaign_with_raters(self.w)
+        issued = s.campaign_open(campaign=campaign, by=self.w.coachee, send=False)
+        for n, (_, token) in enumerate(issued):
+            answer(token, 4, comment=f"Comment {n}")
+        campaign = s.campaign_close(campaign=campaign, by=self.w.coach)
+        comment = campaign.comments.first()
+        s.comment_hold(comment=comment, by=self.w.coach, held=True)
+        self.assertEqual(len(q.comments_for(campaign, screening=False)), 5)
+        with self.assertRaises(ValidationError):
+            s.comment_hold(comment=comment, by=self.w.coachee, held=False)
+        s.campaign_debriefed(campaign=campaign, by=self.w.coach)
+        with self.assertRaises(ValidationError):
+            s.comment_hold(comment=comment, by=self.w.coach, held=False)
+
+    def test_the_second_round_shows_the_change(self):
+        campaign = campaign_with_raters(self.w)
+        for _, token in s.campaign_open(campaign=campaign, by=self.w.coachee, send=False):
+            answer(token, 3)
+        campaign = s.campaign_close(campaign=campaign, by=self.w.coach)
+        after = s.campaign_rerun(
+            campaign=campaign, by=self.w.coach, deadline=timezone.localdate() + timedelta(days=9)
+        )
+        self.assertEqual(after.invitations.count(), 6)
+        for _, token in s.campaign_open(campaign=after, by=self.w.coachee, send=False):
+            answer(token, 4)
+        after = s.campaign_close(campaign=after, by=self.w.coach)
+        changes = q.report_changes(after)
+        self.assertEqual(len(changes), 8)
+        self.assertTrue(all(c["others_change"] is not None for c in changes))
+
+    def test_reminders_go_to_those_who_have_not_answered_within_the_caps(self):
+        campaign = campaign_with_raters(self.w)
+        issued = s.campaign_open(campaign=campaign, by=self.w.coachee, send=False)
+        answer(issued[0][1], 4)
+        later = timezone.now() + RATER_REMINDER_GAP + timedelta(hours=1)
+        later = later.astimezone(self.w.coachee.tz).replace(hour=12).astimezone(timezone.UTC)
+        mail.outbox.clear()
+        self.assertEqual(rater_reminders_send(later), 5)
+        self.assertEqual(rater_reminders_send(later), 0)  # once per gap
+        self.assertNotIn(issued[0][0].email, [m.to[0] for m in mail.outbox])
+        self.assertEqual(rater_reminders_send(later + RATER_REMINDER_GAP), 5)
+        self.assertEqual(rater_reminders_send(later + 2 * RATER_REMINDER_GAP), 0)  # the cap
