@@ -254,6 +254,13 @@ COMPANION_MODEL_TIMEOUT = float(env("COMPANION_MODEL_TIMEOUT", "15"))
 # Kept apart from SECRET_KEY; see `manage.py encryption_keygen` and `rotate_encryption`.
 ENCRYPTION_KEYS = env("BEARING_ENCRYPTION_KEYS")
 ENCRYPTION_KEY_FILE = Path(env("BEARING_ENCRYPTION_KEY_FILE", str(DATA_DIR / "encryption.keys")))
+# Each person's and engagement's data key, wrapped by the keys above, is left out of
+# backups and kept in this one file, which every backup replaces and every erasure edits.
+DATA_KEYS_BACKUP = Path(
+    env("BEARING_DATA_KEYS_BACKUP", str(DATA_DIR / "backups" / "data-keys.json"))
+)
+# Days between a person's request for erasure and the erasure; they may cancel meanwhile.
+ERASURE_GRACE_DAYS = env_int("BEARING_ERASURE_GRACE_DAYS", 14)
 
 # --- The audit log ---------------------------------------------------------------
 # The key that chains the audit log (HMAC-SHA256) and salts its email digests: base64 of

@@ -329,3 +329,54 @@ class LoginSession(models.Model):
 
     def __str__(self):
         return f"{self.device or 'A browser'} ({self.user_id})"
+
+
+class ErasureState(models.TextChoices):
+    PENDING = "pending", "Waiting for the grace period to end"
+    CANCELLED = "cancelled", "Cancelled"
+    DONE = "done", "Erased"
+
+
+class ErasureRequest(models.Model):
+    """A person's request that everything of theirs be erased. It waits for the grace
+    period (``ERASURE_GRACE_DAYS``), during which they may cancel it; then the
+    housekeeping task carries it out (``bearing.exports.erasure``). The row stays,
+    ids and dates only, as the record that it was done."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="erasure_requests")
+    state = models.CharField(
+        max_length=16, choices=ErasureState.choices, default=ErasureState.PENDING
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    erase_after = models.DateTimeField()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ErasureState.values), name="erasure_state_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(state="pending"),
+                name="erasure_one_pending_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(erase_after__gt=models.F("requested_at")),
+                name="erasure_after_request",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="cancelled") | Q(cancelled_at__isnull=False),
+                name="erasure_cancelled_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="done") | Q(completed_at__isnull=False),
+                name="erasure_done_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Erasure {self.code}"

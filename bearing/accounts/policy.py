@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bearing.lib.policy import Author, Reader, RecordKind, register
+from bearing.lib.policy import Author, Erase, Reader, RecordKind, register
 
 OWN = {Reader.SELF, Reader.STAFF_META}
 
@@ -17,6 +17,7 @@ KINDS = (
         authors={},
         audit_non_author_reads=False,
         export=("email", "name", "time_zone", "created_at"),
+        erase=Erase.ACCOUNT,
     ),
     RecordKind(
         model="accounts.Membership",
@@ -67,6 +68,18 @@ KINDS = (
         authors={},
         audit_non_author_reads=False,
         export=("device", "network", "created_at", "last_seen_at"),
+    ),
+    RecordKind(
+        model="accounts.ErasureRequest",
+        title="Erasure requests",
+        owner="person",
+        owner_is=Reader.SELF,
+        # Their coach sees that it was asked and when it takes effect; staff, the same.
+        readers={Reader.SELF, Reader.STAFF_META},
+        authors={},
+        audit_non_author_reads=False,
+        export=("state", "requested_at", "erase_after", "cancelled_at"),
+        erase=Erase.KEEP,  # ids and dates: the record that the erasure was done
     ),
 )
 

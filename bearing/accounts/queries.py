@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from .models import (
     ROLES_NEEDING_APPROVAL,
+    ErasureRequest,
+    ErasureState,
     Invitation,
     Membership,
     Organization,
@@ -227,3 +229,11 @@ def role_grant_get_for(user: User, code: UUID | str) -> Invitation:
     if invitation is None:
         raise Http404("Not found")
     return invitation
+
+
+def erasures_pending(person_ids: Iterable[int] | None = None) -> dict[int, ErasureRequest]:
+    """Erasures waiting for their grace period to end, by person id (all, or these)."""
+    rows = ErasureRequest.objects.filter(state=ErasureState.PENDING).order_by("erase_after")
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=list(person_ids))
+    return {e.person_id: e for e in rows}

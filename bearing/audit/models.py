@@ -32,6 +32,10 @@ class AuditAction(models.TextChoices):
     RECOVERY_CODES_MADE = "recovery_codes_made", "New recovery codes made"
     REAUTHENTICATED = "reauthenticated", "Confirmed it was them again"
     SESSION_ENDED = "session_ended", "Sign-in ended"
+    ERASURE_REQUESTED = "erasure_requested", "Asked for their data to be erased"
+    ERASURE_CANCELLED = "erasure_cancelled", "Cancelled an erasure"
+    ERASED = "erased", "A person's data erased"
+    RECORDS_DISPOSED = "records_disposed", "An engagement's records disposed of"
 
 
 GENESIS = chain.GENESIS

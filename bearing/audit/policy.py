@@ -3,7 +3,7 @@ read by staff as metadata; it holds ids, never content."""
 
 from __future__ import annotations
 
-from bearing.lib.policy import Reader, RecordKind, register
+from bearing.lib.policy import Erase, Reader, RecordKind, register
 
 KINDS = (
     RecordKind(
@@ -16,6 +16,7 @@ KINDS = (
         audit_non_author_reads=False,
         # When and what; not the record codes, which may name another person's records.
         export=("at", "action", "target_type"),
+        erase=Erase.KEEP,  # ids only; the chain must still verify after an erasure
     ),
 )
 

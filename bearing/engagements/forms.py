@@ -62,6 +62,18 @@ class AgreementFieldsMixin(forms.Form):
         help_text="Software that asks questions, never advises; private to the coachee.",
     )
 
+    records_kept_months = forms.IntegerField(
+        label="Keep the confidential records for (months after the engagement ends)",
+        min_value=1,
+        max_value=120,
+        initial=24,
+        required=False,  # left empty: the default, 24
+        help_text="Then notes, plan, check-ins and conversations are disposed of for good.",
+    )
+
+    def clean_records_kept_months(self) -> int:
+        return self.cleaned_data["records_kept_months"] or 24
+
     SIGNAL_FIELDS = (
         "sponsor_sees_status",
         "sponsor_sees_attendance",
@@ -75,6 +87,7 @@ class AgreementFieldsMixin(forms.Form):
         "session_count",
         "confidentiality_limits",
         "companion_offered",
+        "records_kept_months",
         *SIGNAL_FIELDS,
     )
 

@@ -77,6 +77,9 @@ class Engagement(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # When its confidential records were disposed of, at the end of the period its
+    # agreement keeps them (the engagement itself stays, for status and attendance).
+    records_disposed_at = models.DateTimeField(null=True, blank=True)
     # When the status last changed (a pause shows "Paused since" this, not the start).
     status_changed_at = models.DateTimeField(null=True, blank=True)
     # Why the coach ended it early: for the coach and the coachee, never the sponsor.
@@ -181,6 +184,9 @@ class Agreement(models.Model):
     sponsor_sees_summaries = models.BooleanField(default=False)
     # Whether the Socratic companion is offered to the coachee between sessions.
     companion_offered = models.BooleanField(default=True)
+    # How long after the engagement ends its confidential records are kept, then
+    # disposed of (ICF Code of Ethics: secure storage and disposal of records).
+    records_kept_months = models.PositiveSmallIntegerField(default=24)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -210,6 +216,10 @@ class Agreement(models.Model):
             models.CheckConstraint(
                 condition=Q(accepted_at__isnull=True) | Q(accepted_by__isnull=False),
                 name="agreement_accepted_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=Q(records_kept_months__gte=1, records_kept_months__lte=120),
+                name="agreement_records_kept_range",
             ),
         ]
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bearing.lib.policy import Author, Reader, RecordKind, register
+from bearing.lib.policy import Author, Erase, Reader, RecordKind, register
 
 PAIR = {Reader.COACH, Reader.COACHEE}
 
@@ -27,6 +27,9 @@ KINDS = (
             "end_reason",
         ),
         engagement="",
+        # The sponsor's status and attendance figures stay; who it was and why it ended go.
+        erase=Erase.SCRUB,
+        erase_plain=("invited_email", "invited_name"),
     ),
     RecordKind(
         model="engagements.Agreement",
@@ -56,6 +59,7 @@ KINDS = (
         ),
         engagement="engagement",
         export_only={"accepted_at__isnull": False},
+        erase=Erase.SCRUB,  # the terms the sponsor saw stay; the words go
     ),
     RecordKind(
         model="engagements.CoachingSession",
@@ -87,6 +91,7 @@ KINDS = (
         ),
         engagement="engagement",
         coach_notes=("code", "scheduled_for", "status", "shared_notes", "shared_notes_updated_at"),
+        erase=Erase.SCRUB,  # dates and attendance stay for the sponsor; every word goes
     ),
     RecordKind(
         model="engagements.SharedNotesVersion",

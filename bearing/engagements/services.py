@@ -69,6 +69,7 @@ def engagement_create(
     sponsor_sees_summaries: bool = False,
     companion_offered: bool = True,
     confidentiality_limits: str | None = None,
+    records_kept_months: int = 24,
 ) -> Engagement:
     if not coach.memberships.filter(role=Role.COACH, practice=practice).exists():
         raise ValidationError("You are not a coach in that practice.")
@@ -110,6 +111,7 @@ def engagement_create(
         sponsor_sees_summaries=sponsor_sees_summaries,
         confidentiality_limits=confidentiality_limits,
         companion_offered=companion_offered,
+        records_kept_months=records_kept_months,
     )
     return engagement
 
@@ -210,6 +212,7 @@ def agreement_propose(
     sponsor_sees_summaries: bool,
     confidentiality_limits: str | None = None,
     companion_offered: bool = True,
+    records_kept_months: int = 24,
 ) -> Agreement:
     """Write a new version. It takes effect only when the coachee accepts it."""
     if by.id != engagement.coach_id:
@@ -234,6 +237,7 @@ def agreement_propose(
         sponsor_sees_goal_progress=sponsor_sees_goal_progress,
         sponsor_sees_summaries=sponsor_sees_summaries,
         companion_offered=companion_offered,
+        records_kept_months=records_kept_months,
         created_by=by,
     )
     if confidentiality_limits is not None:

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bearing.accounts import throttle
-from bearing.accounts.queries import roles_of
+from bearing.accounts.queries import erasures_pending, roles_of
 from bearing.accounts.recent_auth import require_recent_auth
 from bearing.lib.forms import apply_errors
 from bearing.lib.htmx import is_htmx
@@ -176,6 +176,12 @@ def engagement_detail(request, code):
             "engagement": engagement,
             "relation": relation,
             "is_coach": is_coach,
+            # The coachee asked for erasure: their coach is told when it takes effect.
+            "erasure": (
+                erasures_pending([engagement.coachee_id]).get(engagement.coachee_id)
+                if is_coach and engagement.coachee_id
+                else None
+            ),
             "in_force": in_force,
             "latest": latest,
             "awaiting": _awaiting(latest),
@@ -318,6 +324,7 @@ _COMPARED_TERMS = (
     ("session_minutes", "Session length (minutes)"),
     ("session_count", "Number of coaching sessions"),
     ("companion_offered", "The companion"),
+    ("records_kept_months", "Months the records are kept after the end"),
 )
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from bearing.lib.mail import send_after_commit
 
-from . import archive
+from . import archive, erasure
 from .models import EXPORT_LIFETIME, DataExport, ExportKind
 
 
@@ -74,3 +74,16 @@ def export_build(*, code: str) -> int:
             },
         )
     return len(data)
+
+
+@task()
+def housekeeping_tick() -> dict[str, int]:
+    """Carry out erasures whose grace period is over, dispose of engagements' records at
+    the end of the period their agreements keep them, and delete expired exports. Safe to
+    run in several workers at once: each erasure and disposal is claimed under a lock."""
+    expired, _ = DataExport.objects.expired().delete()
+    return {
+        "erased": erasure.erasures_due(),
+        "disposed": erasure.disposals_due(),
+        "expired_exports": expired,
+    }

@@ -1,16 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bearing.accounts.queries import roles_of
+from bearing.accounts.queries import erasures_pending, roles_of
 from bearing.accounts.recent_auth import require_recent_auth
 from bearing.engagements.queries import Relation, engagement_get_for, engagements_coached_by
 
-from . import services
+from . import erasure, services
 from .forms import ExportRequestForm
 from .models import DataExport, ExportKind
 
@@ -26,6 +27,8 @@ def _page(request, form=None, status: int = 200):
             "is_coach": is_coach,
             "engagements": list(engagements_coached_by(user)) if is_coach else [],
             "exports": DataExport.objects.filter(user=user).defer("archive"),
+            "erasure": erasures_pending([user.pk]).get(user.pk),
+            "grace_days": erasure.grace_period().days,
         },
         status=status,
     )
@@ -79,3 +82,33 @@ def download(request, code, token: str):
     response["Content-Disposition"] = f'attachment; filename="{name}-{day}.zip"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@never_cache
+@login_required
+@require_POST
+@require_recent_auth(return_to=lambda request: reverse("exports:home"))
+def erasure_request(request):
+    try:
+        pending = erasure.erasure_request(person=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("exports:home")
+    day = pending.erase_after.astimezone(request.user.tz).strftime("%-d %B %Y")
+    messages.success(
+        request, f"Your erasure is set for {day}. Until then you can cancel it on this page."
+    )
+    return redirect("exports:home")
+
+
+@never_cache
+@login_required
+@require_POST
+def erasure_cancel(request):
+    try:
+        erasure.erasure_cancel(person=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("exports:home")
+    messages.success(request, "Your erasure is cancelled. Nothing was erased.")
+    return redirect("exports:home")

@@ -5,6 +5,11 @@ server and the workers may keep writing) into a single self-contained file.
 PostgreSQL: ``pg_dump --format=custom``; ``pg_restore`` replays it in one transaction,
 so a restore that fails leaves the database as it was.
 
+Neither holds the data keys (``lib.DataKey``): their rows are left out of the data
+file and written to one keys file that each backup replaces
+(``settings.DATA_KEYS_BACKUP``), from which an erasure removes the person's keys at
+once. So an erasure reaches every earlier backup: its text is there, its key is not.
+
 Neither holds the encryption keys or the audit key: they live apart from the
 database on purpose, and must be backed up apart (without the encryption keys the
 confidential text in a backup cannot be read; without the audit key the audit log
@@ -13,6 +18,7 @@ cannot be verified).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -23,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -31,7 +38,9 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_CUSTOM_MAGIC = b"PGDMP"
 
 KEYS_NOTE = (
-    "The backup does not hold the encryption keys or the audit key. Back them up apart, "
+    "The backup does not hold the encryption keys, the data keys or the audit key. The data "
+    "keys are in one keys file that every backup replaces; copy it over its last copy, never "
+    "beside it (an erasure removes a person's keys from it). Back the keys up apart, "
     "somewhere other than the backups: without the encryption keys the confidential text "
     "in a backup cannot be read, and without the audit key the audit log cannot be verified."
 )
@@ -41,12 +50,18 @@ class BackupError(Exception):
     """A backup or restore that could not be made; the message says why, for an operator."""
 
 
+DATA_KEY_TABLE = "lib_datakey"
+DATA_KEY_COLUMNS = ("id", "kid", "scope", "wrapped", "created_at")
+
+
 @dataclass(frozen=True)
 class BackupReport:
     path: Path
     engine: str
     tables: int
     size: int
+    keys_path: Path
+    data_keys: int
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,7 @@ class RestoreReport:
     path: Path
     engine: str
     tables: int
+    data_keys: int
 
 
 def key_locations() -> list[str]:
@@ -129,11 +145,19 @@ def backup_write(path: Path, *, using: str = "default") -> BackupReport:
     tmp = _writable_temp(path)
     try:
         if connection.vendor == "sqlite":
-            _sqlite_backup(connection, tmp)
+            keys = _sqlite_backup(connection, tmp)
         elif connection.vendor == "postgresql":
-            _pg_run("pg_dump", connection, ["--format=custom", "--file", str(tmp)])
+            _pg_run(
+                "pg_dump",
+                connection,
+                ["--format=custom", f"--exclude-table-data={DATA_KEY_TABLE}", "--file", str(tmp)],
+            )
+            # Read after the dump: every key a row in the dump can name is here.
+            keys = _live_data_keys(connection)
         else:
             raise BackupError(f"Backups of {connection.vendor} are not supported.")
+        keys_path = Path(settings.DATA_KEYS_BACKUP)
+        data_keys_write(keys_path, keys)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -142,10 +166,77 @@ def backup_write(path: Path, *, using: str = "default") -> BackupReport:
         engine=connection.vendor,
         tables=len(table_names(connection)),
         size=path.stat().st_size,
+        keys_path=keys_path,
+        data_keys=len(keys),
     )
 
 
-def _sqlite_backup(connection: BaseDatabaseWrapper, tmp: Path) -> None:
+# --- The data keys, kept apart -------------------------------------------------------------
+
+
+def _live_data_keys(connection: BaseDatabaseWrapper) -> list[dict[str, Any]]:
+    DataKey = apps.get_model("lib", "DataKey")
+    return [
+        {**row, "created_at": row["created_at"].isoformat()}
+        for row in DataKey._default_manager.using(connection.alias)
+        .order_by("pk")
+        .values(*DATA_KEY_COLUMNS)
+    ]
+
+
+def data_keys_write(path: Path, keys: list[dict[str, Any]]) -> None:
+    """Replace the keys file, whole or not at all, readable by its owner only."""
+    tmp = _writable_temp(Path(path))
+    try:
+        tmp.write_text(json.dumps({"data_keys": keys}, indent=0))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def data_keys_read(path: Path) -> list[dict[str, Any]]:
+    try:
+        keys: list[dict[str, Any]] = json.loads(Path(path).read_text())["data_keys"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BackupError(f"{path} is not a Bearing keys file: {exc}") from exc
+    return keys
+
+
+def data_keys_forget(scopes: set[str]) -> int:
+    """Remove destroyed keys from the keys file kept beside the backups, at once.
+    Returns how many were removed (0 when there is no keys file)."""
+    path = Path(settings.DATA_KEYS_BACKUP)
+    if not scopes or not path.exists():
+        return 0
+    keys = data_keys_read(path)
+    kept = [k for k in keys if k["scope"] not in scopes]
+    if len(kept) != len(keys):
+        data_keys_write(path, kept)
+    return len(keys) - len(kept)
+
+
+def _data_keys_load(connection: BaseDatabaseWrapper, path: Path) -> int:
+    """Put the keys file's data keys back (those not already there). Returns the count."""
+    DataKey = apps.get_model("lib", "DataKey")
+    manager = DataKey._default_manager.using(connection.alias)
+    present = set(manager.values_list("kid", flat=True))
+    rows = [
+        DataKey(**{**k, "created_at": datetime.fromisoformat(k["created_at"])})
+        for k in data_keys_read(path)
+        if k["kid"] not in present
+    ]
+    manager.bulk_create(rows, batch_size=500)
+    if rows and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                "(SELECT COALESCE(MAX(id), 1) FROM lib_datakey))",
+                [DATA_KEY_TABLE],
+            )
+    return len(rows)
+
+
+def _sqlite_backup(connection: BaseDatabaseWrapper, tmp: Path) -> list[dict[str, Any]]:
     connection.ensure_connection()
     if connection.connection.in_transaction:
         # SQLite would wait forever for this connection's own transaction to end.
@@ -156,9 +247,32 @@ def _sqlite_backup(connection: BaseDatabaseWrapper, tmp: Path) -> None:
         connection.connection.backup(target)
         # A single file, with no write-ahead log beside it.
         target.execute("PRAGMA journal_mode=DELETE")
+        keys = _sqlite_take_data_keys(target)
         _sqlite_check(target, tmp)
     finally:
         target.close()
+    return keys
+
+
+def _sqlite_take_data_keys(db: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Read the snapshot's data keys, then remove them from it for good: deleted with
+    secure_delete and the file rebuilt, so no free page keeps their bytes."""
+    if not db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", [DATA_KEY_TABLE]
+    ).fetchone():
+        return []
+    cols = ", ".join(DATA_KEY_COLUMNS)
+    rows = db.execute(f"SELECT {cols} FROM {DATA_KEY_TABLE} ORDER BY id").fetchall()  # noqa: S608
+    keys = [dict(zip(DATA_KEY_COLUMNS, row, strict=True)) for row in rows]
+    for key in keys:  # as SQLite stores it: "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC
+        key["created_at"] = (
+            datetime.fromisoformat(key["created_at"]).replace(tzinfo=UTC).isoformat()
+        )
+    db.execute("PRAGMA secure_delete=ON")
+    db.execute(f"DELETE FROM {DATA_KEY_TABLE}")  # noqa: S608
+    db.commit()
+    db.execute("VACUUM")
+    return keys
 
 
 def _sqlite_check(db: sqlite3.Connection, path: Path) -> None:
@@ -219,10 +333,13 @@ def backup_engine(path: Path) -> str:
     raise BackupError(f"{path} is not a Bearing backup (neither SQLite nor pg_dump custom).")
 
 
-def restore_read(path: Path, *, using: str = "default", force: bool = False) -> RestoreReport:
+def restore_read(
+    path: Path, *, using: str = "default", force: bool = False, keys: Path | None = None
+) -> RestoreReport:
     """Restore a backup into the database, which must be empty unless ``force``
     (a database that was only migrated counts as empty). Everything the backup
-    holds replaces what the database held."""
+    holds replaces what the database held; then the data keys come back from the
+    keys file (``keys``, or the one beside the backups), less any erased since."""
     connection = connections[using]
     path = Path(path)
     if not path.is_file():
@@ -256,7 +373,11 @@ def restore_read(path: Path, *, using: str = "default", force: bool = False) -> 
                 str(path),
             ],
         )
-    return RestoreReport(path=path, engine=engine, tables=len(table_names(connection)))
+    keys_path = Path(keys or settings.DATA_KEYS_BACKUP)
+    loaded = _data_keys_load(connection, keys_path) if keys_path.exists() else 0
+    return RestoreReport(
+        path=path, engine=engine, tables=len(table_names(connection)), data_keys=loaded
+    )
 
 
 def _sqlite_restore(connection: BaseDatabaseWrapper, path: Path) -> None:

@@ -1,6 +1,10 @@
 """AES-256-GCM encryption of confidential text at rest.
 
-A stored value looks like ``bx1$<key id>$<nonce b64>$<ciphertext b64>``. The
+A stored value looks like ``bx2$<data key id>$<nonce b64>$<ciphertext b64>``: it is
+encrypted under a person's or an engagement's data key (``bearing.lib.datakeys``),
+which is itself kept wrapped by the installation keys. ``bx1$<key id>$...`` is a
+value encrypted directly under an installation key (data keys themselves, and
+values written before data keys existed; ``rotate_encryption`` moves those). The
 associated data binds each ciphertext to its model, field and row (the row's
 ``code``), so a value copied to another row or field does not decrypt.
 
@@ -15,6 +19,7 @@ import base64
 import os
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,7 +28,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-PREFIX = "bx1"
+PREFIX = "bx1"  # under an installation key
+DATA_PREFIX = "bx2"  # under a data key
+PREFIXES = (PREFIX, DATA_PREFIX)
 _KID_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
@@ -83,8 +90,22 @@ def keyring() -> Keyring:
     return parse_keys(_key_spec())
 
 
+# Called when the installation keys change (data keys unwrapped under them are dropped).
+on_reset: list[Callable[[], None]] = []
+
+
 def reset_keyring() -> None:
     keyring.cache_clear()
+    for hook in on_reset:
+        hook()
+
+
+def new_raw_key() -> bytes:
+    return AESGCM.generate_key(bit_length=256)
+
+
+def is_ciphertext(value: object) -> bool:
+    return isinstance(value, str) and value.split("$", 1)[0] in PREFIXES and "$" in value
 
 
 def encrypt(plaintext: str, aad: str) -> str:
@@ -95,21 +116,43 @@ def encrypt(plaintext: str, aad: str) -> str:
     return f"{PREFIX}${ring.current_id}${b64(nonce).decode()}${b64(ct).decode()}"
 
 
+def encrypt_with_data_key(kid: str, key: bytes, plaintext: str, aad: str) -> str:
+    nonce = os.urandom(12)
+    ct = AESGCM(key).encrypt(nonce, plaintext.encode(), aad.encode())
+    b64 = base64.urlsafe_b64encode
+    return f"{DATA_PREFIX}${kid}${b64(nonce).decode()}${b64(ct).decode()}"
+
+
 def key_id_of(stored: str) -> str:
+    """The key a stored value names: an installation key id (bx1) or a data key id (bx2)."""
     parts = stored.split("$")
-    if len(parts) != 4 or parts[0] != PREFIX:
+    if len(parts) != 4 or parts[0] not in PREFIXES:
         raise DecryptionError("not an encrypted value")
     return parts[1]
 
 
+def is_under_data_key(stored: str) -> bool:
+    return stored.startswith(DATA_PREFIX + "$")
+
+
+# Finds a data key by its id (set by bearing.lib.datakeys, which reads the database).
+data_key_lookup: Callable[[str], bytes] | None = None
+
+
 def decrypt(stored: str, aad: str) -> str:
     parts = stored.split("$")
-    if len(parts) != 4 or parts[0] != PREFIX:
+    if len(parts) != 4 or parts[0] not in PREFIXES:
         raise DecryptionError("not an encrypted value")
-    _, kid, nonce_b64, ct_b64 = parts
-    key = keyring().keys.get(kid)
-    if key is None:
-        raise DecryptionError(f"unknown key id {kid!r}")
+    prefix, kid, nonce_b64, ct_b64 = parts
+    if prefix == DATA_PREFIX:
+        if data_key_lookup is None:
+            raise DecryptionError("data keys are not available")
+        key = data_key_lookup(kid)
+    else:
+        found = keyring().keys.get(kid)
+        if found is None:
+            raise DecryptionError(f"unknown key id {kid!r}")
+        key = found
     try:
         plain = AESGCM(key).decrypt(
             base64.urlsafe_b64decode(nonce_b64), base64.urlsafe_b64decode(ct_b64), aad.encode()

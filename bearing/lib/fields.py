@@ -1,6 +1,8 @@
 """EncryptedTextField: confidential free text, encrypted per row and field.
 
-The database only ever sees ciphertext. On load the value stays sealed until the
+The database only ever sees ciphertext, encrypted under the data key of the
+person or engagement the row belongs to (``bearing.lib.datakeys``, chosen from the
+record kind's declaration). On load the value stays sealed until the
 attribute is read, then it is decrypted with the row's ``code`` as associated
 data. Writing through ``QuerySet.update()`` with plain text is refused, so no
 code path can store plaintext by accident.
@@ -21,7 +23,7 @@ from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.query_utils import DeferredAttribute
 
-from . import crypto
+from . import crypto, datakeys
 
 
 class Sealed(str):
@@ -117,7 +119,9 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]  # Any in,
         if raw == "":
             return ""
         return _Encrypted(
-            crypto.encrypt(self.to_plaintext(raw), associated_data(model_instance, self.name))
+            datakeys.seal(
+                model_instance, self.to_plaintext(raw), associated_data(model_instance, self.name)
+            )
         )
 
     def get_prep_value(self, value: Any) -> str | None:
@@ -130,11 +134,7 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]  # Any in,
 
     def to_python(self, value: Any) -> Any:
         # A ciphertext coming back from a dump (loaddata) stays sealed as it is.
-        if (
-            isinstance(value, str)
-            and not isinstance(value, Sealed)
-            and value.startswith(crypto.PREFIX + "$")
-        ):
+        if isinstance(value, str) and not isinstance(value, Sealed) and crypto.is_ciphertext(value):
             return Sealed(value)
         return super().to_python(value)
 
@@ -146,14 +146,16 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]  # Any in,
             return ""
         if isinstance(raw, Sealed):
             return str(raw)
-        return crypto.encrypt(self.to_plaintext(raw), associated_data(obj, self.name))
+        return datakeys.seal(obj, self.to_plaintext(raw), associated_data(obj, self.name))
 
     def reencrypt(self, instance: models.Model) -> bool:
-        """Decrypt and re-encrypt under the current key. True if the row changed."""
+        """Move a value written directly under an installation key (before data keys)
+        to its data key. True if the row changed. (Values under a data key stay as
+        they are: rotating the installation keys re-wraps the data keys instead.)"""
         raw = instance.__dict__.get(self.attname)
         if not isinstance(raw, Sealed) or not raw:
             return False
-        if crypto.key_id_of(str(raw)) == crypto.keyring().current_id:
+        if crypto.is_under_data_key(str(raw)):
             return False
         instance.__dict__[self.attname] = getattr(instance, self.attname)
         return True
@@ -176,7 +178,7 @@ class EncryptedJSONField(EncryptedTextField):
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str) and not isinstance(value, Sealed):
-            if value.startswith(crypto.PREFIX + "$"):
+            if crypto.is_ciphertext(value):
                 return Sealed(value)
             return json.loads(value) if value else self.get_default()
         return value
@@ -200,7 +202,7 @@ class EncryptedConstraintsMixin:
 
 
 def _is_ciphertext(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(crypto.PREFIX + "$")
+    return crypto.is_ciphertext(value)
 
 
 def encrypt_rows(model: type[models.Model], field_names: list[str], batch_size: int = 500) -> int:

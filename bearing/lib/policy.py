@@ -15,6 +15,7 @@ registers them when it is ready::
             audit_non_author_reads=True,
             export=("session__scheduled_for", "body", "updated_at"),
             engagement="session__engagement",
+            erase=Erase.DELETE,
             coach_notes=("session__scheduled_for", "body", "updated_at"),
         )
     )
@@ -70,6 +71,19 @@ _AUTHOR_READERS: dict[Author, frozenset[Reader]] = {
 }
 
 
+class Erase(StrEnum):
+    """What a person's erasure (and an engagement's disposal at the end of the period
+    its agreement keeps records) does to a row of the kind."""
+
+    DELETE = "delete"  # the row goes
+    # The row stays without personal content (its encrypted fields emptied, and the
+    # plain columns named in ``erase_plain``), because others rely on it: a coaching
+    # session's date and attendance, an engagement's status for its sponsor.
+    SCRUB = "scrub"
+    KEEP = "keep"  # ids only, kept on purpose (the audit log; the erasure's own record)
+    ACCOUNT = "account"  # the person's account: anonymised and closed, never deleted
+
+
 @dataclass(frozen=True)
 class RecordKind:
     model: str  # "app_label.ModelName"
@@ -93,6 +107,10 @@ class RecordKind:
     # For a kind the coach reads only when the coachee shares it: the ORM path to
     # the moment it was shared (None while it is not).
     shared_with_coach: str = ""
+    # How an erasure or a disposal treats its rows (see Erase).
+    erase: Erase = Erase.DELETE
+    # Plain (unencrypted) personal columns that a SCRUB empties too.
+    erase_plain: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "readers", frozenset(Reader(r) for r in self.readers))
@@ -100,6 +118,9 @@ class RecordKind:
             self, "authors", MappingProxyType({k: Author(v) for k, v in self.authors.items()})
         )
         object.__setattr__(self, "export_only", MappingProxyType(dict(self.export_only)))
+        object.__setattr__(self, "erase", Erase(self.erase))
+        if self.erase_plain and self.erase != Erase.SCRUB:
+            raise ValueError(f"{self.model}: erase_plain is for a kind that is scrubbed")
         if self.export and self.owner_is not in self.readers:
             raise ValueError(f"{self.model}: exported to its owner, who may not read it")
         if self.coach_notes and not ({Reader.COACH, Reader.COACH_IF_SHARED} & self.readers):
@@ -123,6 +144,16 @@ class RecordKind:
         if self.engagement is None:
             raise ValueError(f"{self.model} does not hang off an engagement")
         return f"{self.engagement}__{leaf}" if self.engagement else leaf
+
+    def erasure_filter(self, person_id: int) -> dict[str, Any] | None:
+        """The rows of this kind that a person's erasure reaches: those of the engagements
+        in which they are the coachee (whoever wrote them: a coach's private notes about
+        them too), or else those they own. None for a kind kept as it is."""
+        if self.erase == Erase.KEEP:
+            return None
+        if self.engagement is not None:
+            return {self.engagement_path("coachee_id"): person_id}
+        return {self.owner: person_id}
 
     def model_class(self) -> type[models.Model]:
         from django.apps import apps

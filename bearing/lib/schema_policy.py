@@ -31,7 +31,12 @@ PLAINTEXT: dict[str, str] = {
     "django_tasks_database.DBTaskResult.traceback": (
         "a failed send's traceback: code lines and SMTP errors, not message bodies"
     ),
+    # lib
+    "lib.DataKey.kid": "a random key id, named by the ciphertexts it opens",
+    "lib.DataKey.scope": "'person:<id>' or 'engagement:<uuid>': ids only",
+    "lib.DataKey.wrapped": "a data key encrypted under an installation key (bx1$...)",
     # accounts
+    "accounts.ErasureRequest.state": "a state from a fixed list",
     "accounts.User.password": "a salted scrypt hash",
     "accounts.User.email": "the sign-in identifier: looked up and unique, an address not words",
     "accounts.User.name": "a display name, shown to everyone the person works with",

@@ -101,7 +101,9 @@ class BackupRestoreTests(TransactionTestCase):
         path = self.tmp / "bearing.backup"
         out = StringIO()
         call_command("backup", str(path), stdout=out)
-        self.assertIn("does not hold the encryption keys or the audit key", out.getvalue())
+        self.assertIn(
+            "does not hold the encryption keys, the data keys or the audit key", out.getvalue()
+        )
         self.assertEqual(path.stat().st_mode & 0o777, 0o600)
 
         with empty_database(self.tmp) as target:

@@ -357,6 +357,10 @@ POLICY: dict[str, Route] = {
     # the download link is its owner's alone, and works once.
     "exports:home": Route(allow=ANYONE_SIGNED_IN),
     "exports:request": Route(allow=ANYONE_SIGNED_IN, methods=("POST",)),
+    # Each person's own erasure: asking needs a fresh sign-in (the sweep is sent to
+    # confirm it is them); cancelling with nothing to cancel says so.
+    "exports:erasure_request": Route(allow=ANYONE_SIGNED_IN, methods=("POST",)),
+    "exports:erasure_cancel": Route(allow=ANYONE_SIGNED_IN, methods=("POST",)),
     "exports:download": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_export),
     # insight: the coachee's self-assessments, 360s and journal; the coach reads results
     # and shared entries; raters use a link with no account.

@@ -51,7 +51,7 @@ class ConversationTests(WorldTestCase):
         self.assertEqual(reply.text.count("?"), 1)
         with connection.cursor() as cursor:
             cursor.execute("SELECT text FROM companion_companionmessage")
-            self.assertTrue(all(row[0].startswith("bx1$") for row in cursor.fetchall()))
+            self.assertTrue(all(row[0].startswith("bx2$") for row in cursor.fetchall()))
 
     def test_empty_message_is_refused_and_nothing_saved(self):
         conv = self.start()

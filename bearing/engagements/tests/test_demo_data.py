@@ -91,4 +91,4 @@ class RawDatabaseFileTests(TestCase):
             for _, outcome, _, why, shared, private in DANIEL_SESSIONS:
                 for text in (outcome, why, shared, private):
                     self.assertNotIn(text[:40].encode(), raw)
-            self.assertIn(b"bx1$", raw)
+            self.assertIn(b"bx2$", raw)

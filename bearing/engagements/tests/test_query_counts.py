@@ -36,13 +36,14 @@ class QueryCountTests(WorldTestCase):
             )
 
     def test_engagement_detail_for_the_coach(self):
-        # engagement, sessions, actions, agreement versions + the audited read of actions.
+        # engagement, sessions, actions, agreement versions, whether the coachee asked
+        # for erasure + the audited read of actions.
         self.login(self.w.coach)
         self.get("engagements:detail", self.w.engagement.code)  # warm the login session
-        with self.assertNumQueries(BASE + 4 + AUDIT):
+        with self.assertNumQueries(BASE + 5 + AUDIT):
             self.get("engagements:detail", self.w.engagement.code)
         self.add_sessions_and_actions()
-        with self.assertNumQueries(BASE + 4 + AUDIT):
+        with self.assertNumQueries(BASE + 5 + AUDIT):
             self.get("engagements:detail", self.w.engagement.code)
 
     def test_engagement_detail_for_the_coachee(self):

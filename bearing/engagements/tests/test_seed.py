@@ -36,7 +36,7 @@ class SeedTests(TestCase):
             "agenda_outcome", flat=True
         )
         # values_list bypasses the descriptor: the stored form is ciphertext.
-        self.assertTrue(all(str(v).startswith("bx1$") for v in raw))
+        self.assertTrue(all(str(v).startswith("bx2$") for v in raw))
         with self.assertRaises(CommandError):
             call_command("seed", "--scale", "0.001", stdout=StringIO())
 

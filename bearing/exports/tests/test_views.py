@@ -72,7 +72,7 @@ class ExportFlowTests(ExportWorld):
         url = self.ask(self.w.coachee)
         token = url.rstrip("/").rsplit("/", 1)[1]
         raw_archive, raw_hash = DataExport.objects.values_list("archive", "token_hash").get()
-        self.assertTrue(raw_archive.startswith("bx1$"))
+        self.assertTrue(raw_archive.startswith("bx2$"))
         self.assertNotIn("UEsDB", raw_archive)  # a ZIP file's first bytes, in base64
         self.assertEqual(raw_hash, hashlib.sha256(token.encode()).hexdigest())
         self.assertNotIn(token, raw_archive + raw_hash)

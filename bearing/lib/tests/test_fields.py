@@ -2,7 +2,7 @@ from django.db import connection
 from django.test import TestCase
 
 from bearing.engagements.models import PrivateNote
-from bearing.lib import crypto
+from bearing.lib import crypto, datakeys
 from bearing.lib.fields import associated_data
 from bearing.testing import CANARY, WorldTestCase
 
@@ -16,7 +16,7 @@ class EncryptedFieldTests(WorldTestCase):
         with connection.cursor() as cursor:
             cursor.execute("SELECT body FROM engagements_privatenote")
             (stored,) = cursor.fetchone()
-        self.assertTrue(stored.startswith("bx1$"))
+        self.assertTrue(stored.startswith("bx2$"))
         self.assertNotIn("CANARY", stored)
 
     def test_ciphertext_is_bound_to_its_row(self):
@@ -50,7 +50,7 @@ class SerializationTests(WorldTestCase):
 
         dumped = serializers.serialize("json", PrivateNote.objects.all())
         self.assertNotIn("CANARY", dumped)
-        self.assertIn("bx1$", dumped)
+        self.assertIn("bx2$", dumped)
         PrivateNote.objects.all().delete()
         for obj in serializers.deserialize("json", dumped):
             obj.save()
@@ -74,7 +74,7 @@ class NewlyEncryptedColumnsTests(WorldTestCase):
             (title,) = cursor.fetchone()
             cursor.execute("SELECT unit FROM growth_keyresult")
             (unit,) = cursor.fetchone()
-        self.assertTrue(title.startswith("bx1$") and unit.startswith("bx1$"))
+        self.assertTrue(title.startswith("bx2$") and unit.startswith("bx2$"))
         dumped = serializers.serialize("json", KeyResult.objects.all())
         self.assertNotIn("board meetings", dumped)
         KeyResult.objects.all().delete()
@@ -131,7 +131,7 @@ class EncryptedJSONFieldTests(WorldTestCase):
         with connection.cursor() as cursor:
             cursor.execute("SELECT state FROM companion_companionconversation")
             stored = [row[0] for row in cursor.fetchall()]
-        self.assertTrue(all(s.startswith("bx1$") for s in stored), stored)
+        self.assertTrue(all(s.startswith("bx2$") for s in stored), stored)
         self.assertFalse(any("Priya" in s for s in stored))
 
     def test_a_change_inside_the_state_is_saved(self):
@@ -163,7 +163,7 @@ class EncryptedJSONFieldTests(WorldTestCase):
             obj.save()
         self.assertEqual(CompanionConversation.objects.get().state, self.STATE)
 
-    def test_key_rotation_reencrypts_the_state(self):
+    def test_key_rotation_rewraps_the_state_s_data_key(self):
         from django.test import override_settings
 
         from bearing.companion.models import CompanionConversation
@@ -177,7 +177,9 @@ class EncryptedJSONFieldTests(WorldTestCase):
                 crypto.reset_keyring()
                 self.assertGreater(rotation.rotate_all(), 0)
                 stored = CompanionConversation.objects.get(pk=conv.pk).__dict__["state"]
-                self.assertEqual(crypto.key_id_of(str(stored)), KEY_B.split(":")[0])
+                data_kid = crypto.key_id_of(str(stored))
+                wrapping = datakeys.wrapping_key_ids()
+                self.assertEqual(wrapping[data_kid], KEY_B.split(":")[0])
             with override_settings(ENCRYPTION_KEYS=KEY_B):
                 crypto.reset_keyring()
                 self.assertEqual(CompanionConversation.objects.get(pk=conv.pk).state, self.STATE)

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test import override_settings
 
 from bearing.engagements.models import Action, CoachingSession, PrivateNote
-from bearing.lib import crypto
+from bearing.lib import crypto, datakeys
 from bearing.testing import CANARY, WorldTestCase
 
 KEY_A = "ktest1:dGVzdC1rZXktbm90LWZvci1wcm9kdWN0aW9uLXVzZSE="
@@ -32,10 +32,13 @@ class KeyRotationTests(WorldTestCase):
             call_command("rotate_encryption", stdout=out)
             self.assertIn("Re-encrypted", out.getvalue())
             call_command("rotate_encryption", "--check", stdout=StringIO())
+            # The values stay under their data keys; the data keys are re-wrapped.
+            wrapping = datakeys.wrapping_key_ids()
             for value in _stored("engagements_privatenote", "body") + _stored(
                 "engagements_coachingsession", "shared_notes"
             ):
-                self.assertEqual(crypto.key_id_of(value), "knew2")
+                self.assertEqual(wrapping[crypto.key_id_of(value)], "knew2")
+            self.assertEqual(set(wrapping.values()), {"knew2"})
         # With only the new key, everything still decrypts.
         with override_settings(ENCRYPTION_KEYS=KEY_B):
             crypto.reset_keyring()
@@ -64,8 +67,21 @@ class KeyRotationTests(WorldTestCase):
             values = _stored(table, column)
             self.assertTrue(values, f"{table}.{column} has test data")
             for value in values:
-                self.assertTrue(value.startswith("bx1$"))
+                self.assertTrue(value.startswith("bx2$"))
                 self.assertNotIn("CANARY", value)
+
+    def test_values_from_before_data_keys_move_to_their_data_key(self):
+        note = PrivateNote.objects.get()
+        legacy = crypto.encrypt(CANARY.private_note, f"engagements.privatenote.body.{note.code}")
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE engagements_privatenote SET body = %s", [legacy])
+        with self.assertRaises(CommandError):
+            call_command("rotate_encryption", "--check", stdout=StringIO())
+        call_command("rotate_encryption", stdout=StringIO())
+        call_command("rotate_encryption", "--check", stdout=StringIO())
+        (stored,) = _stored("engagements_privatenote", "body")
+        self.assertTrue(stored.startswith("bx2$"))
+        self.assertEqual(PrivateNote.objects.get().body, CANARY.private_note)
 
     def test_keygen_prints_a_usable_key(self):
         out = StringIO()

@@ -30,6 +30,7 @@ class Command(BaseCommand):
                 f"{report.size / 1_048_576:.1f} MB)."
             )
         )
+        self.stdout.write(f"Data keys ({report.data_keys}) written to {report.keys_path}.")
         self.stdout.write(KEYS_NOTE)
         for where in key_locations():
             self.stdout.write(f"  {where}")

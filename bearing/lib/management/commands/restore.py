@@ -20,15 +20,23 @@ class Command(BaseCommand):
             help="Replace everything in a database that is not empty.",
         )
         parser.add_argument("--database", default="default")
+        parser.add_argument(
+            "--keys", help="The data keys file (default: BEARING_DATA_KEYS_BACKUP)."
+        )
 
-    def handle(self, *args: Any, path: str, force: bool, database: str, **options: Any) -> None:
+    def handle(
+        self, *args: Any, path: str, force: bool, database: str, keys: str | None, **options: Any
+    ) -> None:
         try:
-            report = restore_read(Path(path), using=database, force=force)
+            report = restore_read(
+                Path(path), using=database, force=force, keys=Path(keys) if keys else None
+            )
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS(f"Restored {report.path} ({report.engine}, {report.tables} tables).")
         )
+        self.stdout.write(f"Data keys put back from the keys file: {report.data_keys}.")
         self.stdout.write(
             "The backup did not hold the keys: this installation needs the same encryption keys "
             "and audit key as the one that made it:"

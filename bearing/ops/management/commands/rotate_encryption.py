@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from bearing.audit.models import AuditAction
 from bearing.audit.services import audit_record
 from bearing.lib import crypto
-from bearing.lib.rotation import keys_in_use, rotate_all
+from bearing.lib.rotation import keys_in_use, rotate_all, values_not_under_data_keys
 
 
 class Command(BaseCommand):
@@ -26,8 +26,14 @@ class Command(BaseCommand):
                 self.stdout.write(f"{kid}{marker}: {n} values")
             if old:
                 raise CommandError(f"{sum(old.values())} values are still under older keys.")
+            direct = values_not_under_data_keys()
+            if direct:
+                raise CommandError(
+                    f"{direct} values are not yet under a data key (erasure cannot reach them "
+                    "in backups): run rotate_encryption."
+                )
             self.stdout.write("Every value is under the current key.")
             return
         changed = rotate_all(batch_size=batch_size)
         audit_record(action=AuditAction.KEY_ROTATION, count=changed, kind=current)
-        self.stdout.write(f"Re-encrypted {changed} values under key {current}.")
+        self.stdout.write(f"Re-encrypted {changed} values and data keys under key {current}.")

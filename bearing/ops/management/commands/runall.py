@@ -14,6 +14,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from bearing.exports.tasks import housekeeping_tick
 from bearing.growth.tasks import reminders_tick
 from bearing.ops.demo import DEMO_CODE_HINT, DEMO_LOGINS, DEMO_PASSWORD
 
@@ -71,6 +72,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         exit_code = 0
         next_tick = time.monotonic() + 5
+        next_housekeeping = time.monotonic() + 10
         try:
             while not stopping:
                 if time.monotonic() >= next_tick:
@@ -80,6 +82,13 @@ class Command(BaseCommand):
                     except Exception as exc:  # noqa: BLE001 - keep serving
                         self.stderr.write(f"Could not queue the reminders tick: {exc}")
                     next_tick = time.monotonic() + 60
+                if time.monotonic() >= next_housekeeping:
+                    # Erasures due, records at the end of their retention, expired exports.
+                    try:
+                        housekeeping_tick.enqueue()
+                    except Exception as exc:  # noqa: BLE001 - keep serving
+                        self.stderr.write(f"Could not queue the housekeeping tick: {exc}")
+                    next_housekeeping = time.monotonic() + 600
                 for name, proc in children:
                     if proc.poll() is not None:
                         self.stderr.write(f"The {name} process stopped (exit {proc.returncode}).")
