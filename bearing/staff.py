@@ -33,7 +33,6 @@ def _staff_page(request, status: int = 200, **forms):
     ctx = {
         "overview": overview,
         "engagements": staff_engagements(),
-        "erasures": list(queries.erasures_pending().values()),
         "org_form": OrganizationForm(prefix="org"),
         "practice_form": PracticeForm(prefix="practice"),
         **forms,

@@ -95,8 +95,7 @@ def _last_id(instance: models.Model, path: str) -> object:
     if obj is None:
         return None
     field = obj._meta.get_field(last)
-    attname = getattr(field, "attname", last)  # a foreign key's "<name>_id"
-    return getattr(obj, attname)
+    return getattr(obj, field.attname) if field.is_relation else getattr(obj, last)
 
 
 def scope_of(instance: models.Model) -> str:

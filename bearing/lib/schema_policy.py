@@ -88,6 +88,8 @@ PLAINTEXT: dict[str, str] = {
     # practice
     "practice.Decision.kind": "a kind of decision from a fixed list",
     "practice.Decision.status": "a state from a fixed list",
+    "practice.BoardItem.quadrant": "a quadrant of the board from a fixed list",
+    "practice.BoardItem.delegation_level": "a delegation level from a fixed list",
     # companion
     "companion.CompanionConversation.scenario": "a role-play scenario's id, from shipped data",
     "companion.CompanionMessage.speaker": "leader or companion",

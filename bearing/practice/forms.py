@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from . import framework as fw
-from .models import Decision, DecisionKind, Quality
+from .models import Decision, DecisionKind, DelegationLevel, Quadrant, Quality, Weekday
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -285,3 +285,52 @@ class ReviewForm(forms.Form):
             str(p.code): {"yes": True, "no": False}.get(self.cleaned_data[f"result_{p.code}"])
             for p in self.open_predictions
         }
+
+
+# --- Priority board -----------------------------------------------------------------
+
+
+class BoardTaskForm(forms.Form):
+    title = _short("A task to place", required=True)
+    quadrant = forms.ChoiceField(
+        label="Where does it go?", choices=Quadrant.choices, initial=Quadrant.INBOX
+    )
+
+
+class DelegateForm(forms.Form):
+    delegate_to = _short("To whom?", help_text="A name; it stays private to you.")
+    delegation_level = forms.ChoiceField(
+        label="How much of the decision goes with it?",
+        choices=[("", "Choose a level")] + DelegationLevel.choices,
+        required=False,
+    )
+    follow_up_on = forms.DateField(
+        label="When will you follow up?",
+        widget=DATE,
+        required=False,
+        help_text="It becomes an action in your plan, due that day.",
+    )
+
+
+class BoardRhythmForm(forms.Form):
+    weekday = forms.TypedChoiceField(label="Weekly review on", choices=Weekday.choices, coerce=int)
+    every_weeks = forms.TypedChoiceField(
+        label="Every",
+        choices=[(1, "week"), (2, "2 weeks"), (3, "3 weeks"), (4, "4 weeks")],
+        coerce=int,
+    )
+
+
+class WeeklyReviewForm(forms.Form):
+    cleared = _long(
+        "Get clear: what is on your mind that is not on your board yet?",
+        help_text="Empty your head: loose ends, worries, promises made in passing.",
+    )
+    time_went = _long("Get current: where did your time go this week?")
+    time_should = _long("Get creative: where should it go next week?")
+    commitment = forms.CharField(
+        label="The one thing you commit to this week",
+        max_length=500,
+        required=False,
+    )
+    commitment_due = forms.DateField(label="By when?", widget=DATE, required=False)

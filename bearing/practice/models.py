@@ -1,6 +1,7 @@
 """The coachee's working tools between sessions: decision records (with their
-predictions and reflections). Each is the coachee's own, private unless they
-share it with their coach; never the sponsor's. Free text is encrypted at rest.
+predictions and reflections) and the priority board (items, weekly reviews).
+Each is the coachee's own, private unless they share it with their coach; never
+the sponsor's. Free text is encrypted at rest.
 """
 
 import uuid
@@ -9,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from bearing.engagements.models import Engagement
+from bearing.engagements.models import Action, Engagement
 from bearing.lib.fields import EncryptedJSONField, EncryptedTextField
 
 
@@ -186,3 +187,138 @@ class Reflection(models.Model):
 
     def __str__(self):
         return f"Reflection {self.created_at:%Y-%m-%d}"
+
+
+# --- Priority board ------------------------------------------------------------------
+
+
+class Quadrant(models.TextChoices):
+    """Urgent/important: do it, schedule it, delegate it, drop it (or not placed yet)."""
+
+    INBOX = "inbox", "Not placed yet"
+    DO = "do", "Do: urgent and important"
+    SCHEDULE = "schedule", "Schedule: important, not urgent"
+    DELEGATE = "delegate", "Delegate: urgent, not important for you"
+    DROP = "drop", "Drop: neither"
+
+
+class DelegationLevel(models.TextChoices):
+    """How much of the decision goes with the task (Management 3.0's seven levels)."""
+
+    TELL = "tell", "Tell: I decide and tell them"
+    SELL = "sell", "Sell: I decide and win them over"
+    CONSULT = "consult", "Consult: I ask them, then decide"
+    AGREE = "agree", "Agree: we decide together"
+    ADVISE = "advise", "Advise: I advise, they decide"
+    INQUIRE = "inquire", "Inquire: they decide, then tell me"
+    DELEGATE = "delegate", "Delegate: it is theirs entirely"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class PriorityBoard(models.Model):
+    """The coachee's urgent/important board for one engagement, with the rhythm of
+    their weekly review. Shared with the coach as a whole, or not at all."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    engagement = models.OneToOneField(
+        Engagement, on_delete=models.CASCADE, related_name="priority_board"
+    )
+    review_weekday = models.PositiveSmallIntegerField(
+        choices=Weekday.choices, default=Weekday.FRIDAY
+    )
+    review_every_weeks = models.PositiveSmallIntegerField(default=1)
+    shared_with_coach_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_every_weeks__gte=1, review_every_weeks__lte=4),
+                name="board_review_every_1_to_4_weeks",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_weekday__gte=0, review_weekday__lte=6),
+                name="board_review_weekday_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Priority board {self.code}"
+
+
+class BoardItem(models.Model):
+    """One task on the board: one of the coachee's actions, or a task of its own."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    board = models.ForeignKey(PriorityBoard, on_delete=models.CASCADE, related_name="items")
+    # An action from the engagement (its title is the action's); None for a task of its own.
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.CASCADE, related_name="board_items"
+    )
+    title = EncryptedTextField()  # a task of its own: 200 characters
+    quadrant = models.CharField(max_length=10, choices=Quadrant.choices, default=Quadrant.INBOX)
+    # Delegated: to whom (a name: confidential), how much, and when to follow up.
+    delegate_to = EncryptedTextField()
+    delegation_level = models.CharField(max_length=10, choices=DelegationLevel.choices, blank=True)
+    follow_up_on = models.DateField(null=True, blank=True)
+    follow_up_action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    moved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["moved_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quadrant__in=Quadrant.values), name="board_item_quadrant_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(delegation_level="") | Q(delegation_level__in=DelegationLevel.values),
+                name="board_item_delegation_level_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["board", "action"],
+                condition=Q(action__isnull=False),
+                name="board_item_action_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Board item {self.code}"
+
+    @property
+    def label(self) -> str:
+        return self.action.title if self.action is not None else self.title
+
+
+class WeeklyReview(models.Model):
+    """Fifteen minutes in three steps (get clear, get current, get creative) that
+    ends with one commitment."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    board = models.ForeignKey(PriorityBoard, on_delete=models.CASCADE, related_name="reviews")
+    cleared = EncryptedTextField()  # what came out of their head (get clear)
+    time_went = EncryptedTextField()  # where the time went
+    time_should = EncryptedTextField()  # where it should go
+    commitment = EncryptedTextField()  # the one commitment (also an action)
+    commitment_action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Weekly review {self.created_at:%Y-%m-%d}"

@@ -87,5 +87,81 @@ KINDS = (
 )
 
 
+def _board(board) -> dict:
+    """The board with its items and weekly reviews."""
+    return {
+        "code": str(board.code),
+        "engagement": str(board.engagement.code),
+        "review_weekday": board.review_weekday,
+        "review_every_weeks": board.review_every_weeks,
+        "shared_with_coach_at": board.shared_with_coach_at,
+        "items": [
+            {
+                "title": item.label,
+                "from_action": str(item.action.code) if item.action_id else "",
+                "quadrant": item.quadrant,
+                "delegate_to": item.delegate_to,
+                "delegation_level": item.delegation_level,
+                "follow_up_on": item.follow_up_on,
+                "done_at": item.done_at,
+                "created_at": item.created_at,
+            }
+            for item in board.items.select_related("action")
+        ],
+        "weekly_reviews": [
+            {
+                "created_at": r.created_at,
+                "cleared": r.cleared,
+                "time_went": r.time_went,
+                "time_should": r.time_should,
+                "commitment": r.commitment,
+            }
+            for r in board.reviews.all()
+        ],
+    }
+
+
+BOARD_KINDS = (
+    RecordKind(
+        model="practice.PriorityBoard",
+        title="Priority board",
+        owner="engagement__coachee",
+        readers=OWN,
+        authors={},
+        audit_non_author_reads=True,
+        export=_board,
+        engagement="engagement",
+        shared_with_coach="shared_with_coach_at",
+    ),
+    RecordKind(
+        model="practice.BoardItem",
+        title="Priority board items",
+        owner="board__engagement__coachee",
+        readers=OWN,
+        authors={"title": Author.COACHEE, "delegate_to": Author.COACHEE},
+        audit_non_author_reads=True,
+        export=(),  # exported inside their board
+        engagement="board__engagement",
+        shared_with_coach="board__shared_with_coach_at",
+    ),
+    RecordKind(
+        model="practice.WeeklyReview",
+        title="Weekly reviews",
+        owner="board__engagement__coachee",
+        readers=OWN,
+        authors={
+            "cleared": Author.COACHEE,
+            "time_went": Author.COACHEE,
+            "time_should": Author.COACHEE,
+            "commitment": Author.COACHEE,
+        },
+        audit_non_author_reads=True,
+        export=(),  # exported inside their board
+        engagement="board__engagement",
+        shared_with_coach="board__shared_with_coach_at",
+    ),
+)
+
+
 def register_kinds() -> None:
-    register(*KINDS)
+    register(*KINDS, *BOARD_KINDS)

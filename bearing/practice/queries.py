@@ -13,17 +13,19 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from bearing.accounts.models import User
-from bearing.engagements.access import Relation, audit_read, get_for
-from bearing.engagements.models import Engagement
+from bearing.engagements.access import Relation, audit_read, deny, get_for, may_read
+from bearing.engagements.models import Action, Engagement
 
 from . import framework as fw
 from .models import (
     GOOD_FROM,
     QUADRANTS,
+    BoardItem,
     Decision,
     DecisionKind,
     DecisionStatus,
     Prediction,
+    PriorityBoard,
 )
 
 
@@ -154,3 +156,61 @@ def review_reminder_relevant(code: str, due_at: datetime) -> bool:
     """For the reminder machinery: is the decision still waiting for its review?
     (No content is read: a reminder carries only a link.)"""
     return Decision.objects.filter(code=code, status=DecisionStatus.DECIDED).exists()
+
+
+# --- Priority board -----------------------------------------------------------------
+
+
+def board_of(
+    user: User, engagement: Engagement, relation: Relation, request: HttpRequest | None = None
+) -> PriorityBoard | None:
+    """The engagement's board as the viewer may see it: the coachee's own (None
+    before its first use); the coach's only once shared (read audited), else 404.
+    ``engagement`` came through the door with ``relation``."""
+    board = PriorityBoard.objects.filter(engagement=engagement).first()
+    if relation == Relation.COACHEE:
+        return board
+    if board is None or not may_read(PriorityBoard, relation, board):
+        raise deny(user, PriorityBoard._meta.label_lower, engagement.code)
+    board.engagement = engagement
+    audit_read(request or user, board, relation, kind=BoardItem, label="priority board")
+    return board
+
+
+def board_items(board: PriorityBoard | None) -> list[BoardItem]:
+    """The board's open items, with their actions."""
+    if board is None:
+        return []
+    return list(
+        board.items.filter(done_at__isnull=True).select_related("action", "follow_up_action")
+    )
+
+
+def board_item_get_for(user: User, code: UUID | str) -> tuple[BoardItem, Relation]:
+    """One of the coachee's board items (only the coachee works on the board)."""
+    item, relation = get_for(
+        user,
+        BoardItem,
+        code,
+        want=Relation.COACHEE,
+        queryset=BoardItem.objects.select_related("board__engagement__coachee", "action"),
+    )
+    return item, relation
+
+
+def actions_off_board(engagement: Engagement, board: PriorityBoard | None) -> list[Action]:
+    """The coachee's open actions in this engagement not on the board yet."""
+    qs = engagement.actions.filter(owner_id=engagement.coachee_id, completed_at__isnull=True)
+    if board is not None:
+        qs = qs.exclude(board_items__board=board)
+    return list(qs.order_by("due_on"))
+
+
+def overdue_actions(engagement: Engagement) -> list[Action]:
+    return list(
+        engagement.actions.filter(
+            owner_id=engagement.coachee_id,
+            completed_at__isnull=True,
+            due_on__lt=timezone.localdate(),
+        ).order_by("due_on")
+    )

@@ -18,11 +18,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from bearing.accounts.models import User
-from bearing.engagements.models import Engagement
+from bearing.engagements import services as engagement_services
+from bearing.engagements.models import Action, Engagement
 from bearing.growth.models import Reminder, ReminderKind
 
 from . import framework as fw
-from .models import Decision, DecisionKind, DecisionStatus, Prediction, Quality, Reflection
+from .models import (
+    BoardItem,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+    DelegationLevel,
+    Prediction,
+    PriorityBoard,
+    Quadrant,
+    Quality,
+    Reflection,
+    WeeklyReview,
+)
 
 NOT_OWNER = "Only the coachee works in their decision records."
 FROZEN = "This decision is made: its reasoning is kept as it was. Add a reflection instead."
@@ -397,3 +410,208 @@ def decision_delete(*, decision: Decision, by: User) -> None:
     if decision.status != DecisionStatus.DRAFT:
         raise ValidationError("A decision you made is kept; only a draft can be deleted.")
     decision.delete()
+
+
+# --- Priority board -----------------------------------------------------------------
+
+ITEM_TITLE = 200
+FOLLOW_UP_MAX = 500  # as an action's title allows
+
+
+def _board_owner(board: PriorityBoard, by: User) -> None:
+    _check_owner(board.engagement, by)
+
+
+@transaction.atomic
+def board_ensure(*, engagement: Engagement, by: User) -> PriorityBoard:
+    """The coachee's board for this engagement, made on their first use of it."""
+    _check_owner(engagement, by)
+    board, _ = PriorityBoard.objects.get_or_create(engagement=engagement)
+    return board
+
+
+@transaction.atomic
+def board_item_add(
+    *,
+    board: PriorityBoard,
+    by: User,
+    title: str = "",
+    action: Action | None = None,
+    quadrant: str = Quadrant.INBOX,
+) -> BoardItem:
+    """Put a task of its own, or one of the coachee's open actions, on the board."""
+    _board_owner(board, by)
+    if quadrant not in Quadrant.values:
+        raise ValidationError({"quadrant": "Choose where it goes."})
+    item = BoardItem(board=board, quadrant=quadrant)
+    if action is not None:
+        if action.engagement_id != board.engagement_id or action.owner_id != by.id:
+            raise ValidationError("Only your own actions in this engagement go on your board.")
+        if action.completed_at is not None:
+            raise ValidationError("That action is done already.")
+        if board.items.filter(action=action).exists():
+            raise ValidationError("That action is on your board already.")
+        item.action = action
+    else:
+        title = _text("title", title, ITEM_TITLE)
+        if not title:
+            raise ValidationError({"title": "What is the task?"})
+        item.title = title
+    item.full_clean()
+    item.save()
+    return item
+
+
+def _locked_item(item: BoardItem) -> BoardItem:
+    return (
+        BoardItem.objects.select_for_update(of=("self",))
+        .select_related("board__engagement", "action")
+        .get(pk=item.pk)
+    )
+
+
+@transaction.atomic
+def board_item_move(*, item: BoardItem, by: User, quadrant: str) -> BoardItem:
+    """Move an item to another quadrant. Leaving "delegate" forgets to whom (the
+    follow-up action, if any, stays: it is the coachee's to close)."""
+    item = _locked_item(item)
+    _board_owner(item.board, by)
+    if quadrant not in Quadrant.values:
+        raise ValidationError({"quadrant": "Choose where it goes."})
+    item.quadrant = quadrant
+    item.moved_at = timezone.now()
+    fields = ["quadrant", "moved_at"]
+    if quadrant != Quadrant.DELEGATE:
+        item.delegate_to, item.delegation_level, item.follow_up_on = "", "", None
+        fields += ["delegate_to", "delegation_level", "follow_up_on"]
+    item.save(update_fields=fields)
+    return item
+
+
+@transaction.atomic
+def board_item_delegate(
+    *,
+    item: BoardItem,
+    by: User,
+    delegate_to: str,
+    level: str,
+    follow_up_on: date | None,
+) -> BoardItem:
+    """Delegate an item: to whom, how much, and a follow-up date that becomes an action."""
+    item = _locked_item(item)
+    _board_owner(item.board, by)
+    errors: dict[str, str] = {}
+    delegate_to = _text("delegate_to", delegate_to, fw.SHORT)
+    if not delegate_to:
+        errors["delegate_to"] = "To whom?"
+    if level not in DelegationLevel.values:
+        errors["delegation_level"] = "How much of the decision goes with it?"
+    if follow_up_on is None:
+        errors["follow_up_on"] = "When will you follow up?"
+    elif follow_up_on < timezone.localdate():
+        errors["follow_up_on"] = "The follow-up is a date from today on."
+    if errors:
+        raise ValidationError(errors)
+    assert follow_up_on is not None
+    title = f"Follow up with {delegate_to}: {item.label}"
+    if len(title) > FOLLOW_UP_MAX:
+        title = f"Follow up with {delegate_to} on a delegated task"
+    engagement = item.board.engagement
+    if item.follow_up_action_id and item.follow_up_action is not None:
+        action = engagement_services.action_update(
+            action=item.follow_up_action, by=by, title=title, due_on=follow_up_on
+        )
+    else:
+        action = engagement_services.action_create(
+            engagement=engagement, by=by, title=title, due_on=follow_up_on
+        )
+    item.quadrant = Quadrant.DELEGATE
+    item.delegate_to = delegate_to
+    item.delegation_level = level
+    item.follow_up_on = follow_up_on
+    item.follow_up_action = action
+    item.moved_at = timezone.now()
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def board_item_done(*, item: BoardItem, by: User) -> BoardItem:
+    """Done: off the board; an action it came from is marked done too."""
+    item = _locked_item(item)
+    _board_owner(item.board, by)
+    if item.done_at is not None:
+        return item
+    item.done_at = timezone.now()
+    item.save(update_fields=["done_at"])
+    if item.action is not None and item.action.completed_at is None:
+        engagement_services.action_set_done(action=item.action, by=by, done=True)
+    return item
+
+
+@transaction.atomic
+def board_share(*, board: PriorityBoard, by: User, share: bool) -> PriorityBoard:
+    if by.id != board.engagement.coachee_id:
+        raise ValidationError("Only the coachee decides what to share.")
+    board.shared_with_coach_at = timezone.now() if share else None
+    board.save(update_fields=["shared_with_coach_at"])
+    return board
+
+
+@transaction.atomic
+def board_rhythm_set(
+    *, board: PriorityBoard, by: User, weekday: int, every_weeks: int
+) -> PriorityBoard:
+    _board_owner(board, by)
+    errors: dict[str, str] = {}
+    if weekday not in range(7):
+        errors["weekday"] = "Choose a day."
+    if every_weeks not in range(1, 5):
+        errors["every_weeks"] = "Every 1 to 4 weeks."
+    if errors:
+        raise ValidationError(errors)
+    board.review_weekday = weekday
+    board.review_every_weeks = every_weeks
+    board.full_clean()
+    board.save(update_fields=["review_weekday", "review_every_weeks"])
+    return board
+
+
+@transaction.atomic
+def weekly_review_save(
+    *,
+    board: PriorityBoard,
+    by: User,
+    cleared: str,
+    time_went: str,
+    time_should: str,
+    commitment: str,
+    commitment_due: date | None,
+) -> WeeklyReview:
+    """The weekly review, ending with one commitment (which becomes an action)."""
+    _board_owner(board, by)
+    errors: dict[str, str] = {}
+    commitment = _text("commitment", commitment, FOLLOW_UP_MAX)
+    if not commitment:
+        errors["commitment"] = "What is the one thing you commit to this week?"
+    if commitment_due is None:
+        errors["commitment_due"] = "By when?"
+    elif commitment_due < timezone.localdate():
+        errors["commitment_due"] = "A commitment is for today or later."
+    review = WeeklyReview(
+        board=board,
+        cleared=_text("cleared", cleared, fw.LONG),
+        time_went=_text("time_went", time_went, fw.LONG),
+        time_should=_text("time_should", time_should, fw.LONG),
+        commitment=commitment,
+    )
+    if errors:
+        raise ValidationError(errors)
+    assert commitment_due is not None
+    review.commitment_action = engagement_services.action_create(
+        engagement=board.engagement, by=by, title=commitment, due_on=commitment_due
+    )
+    review.full_clean()
+    review.save()
+    return review

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import board_views, views
 
 app_name = "practice"
 
@@ -19,4 +19,17 @@ urlpatterns = [
     path("decisions/<uuid:code>/share/", views.decision_share, name="decision_share"),
     path("decisions/<uuid:code>/delete/", views.decision_delete, name="decision_delete"),
     path("predictions/<uuid:code>/resolve/", views.prediction_resolve, name="prediction_resolve"),
+]
+
+urlpatterns += [
+    path("engagements/<uuid:code>/priorities/", board_views.board, name="board"),
+    path("engagements/<uuid:code>/priorities/place/", board_views.board_place, name="board_place"),
+    path("engagements/<uuid:code>/priorities/share/", board_views.board_share, name="board_share"),
+    path(
+        "engagements/<uuid:code>/priorities/rhythm/", board_views.board_rhythm, name="board_rhythm"
+    ),
+    path("engagements/<uuid:code>/weekly-review/", board_views.weekly_review, name="weekly_review"),
+    path("board-items/<uuid:code>/move/", board_views.item_move, name="item_move"),
+    path("board-items/<uuid:code>/delegate/", board_views.item_delegate, name="item_delegate"),
+    path("board-items/<uuid:code>/done/", board_views.item_done, name="item_done"),
 ]

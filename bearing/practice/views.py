@@ -183,7 +183,8 @@ def decision_step(request, code, step):
             "form": form,
             "needs_options": step in ("matrix", "outcomes") and len(form.options) < 2,
             "needs_criteria": step == "matrix" and not form.criteria,
-            "totals": fw.weighted_totals(decision.framework) if step == "matrix" else [],
+            "totals": (totals := fw.weighted_totals(decision.framework)),
+            "all_scored": step == "matrix" and bool(totals) and all(t.scored for t in totals),
         },
         status=400 if form.errors else 200,
     )

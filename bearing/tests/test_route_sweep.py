@@ -178,22 +178,15 @@ def _prediction(w):
     return {"code": make_decided(w.engagement).predictions.get().code}
 
 
+def _board_item(w):
+    """A task on the coachee's priority board (the board is not shared)."""
+    from bearing.practice.services import board_ensure, board_item_add
+
+    board = board_ensure(engagement=w.engagement, by=w.coachee)
+    return {"code": board_item_add(board=board, by=w.coachee, title="Budget memo").code}
+
+
 COACHES = {COACH}
-
-
-def _insight(attr: str):
-    """insight: fresh records on each call (a closed 360 with a comment, an unshared
-    journal entry...), see bearing/insight/tests/helpers.py."""
-
-    def kwargs(w):
-        from bearing.insight.tests.helpers import sweep_objects
-
-        value = getattr(sweep_objects(w), attr)
-        return {"token": value} if attr == "token" else {"code": value.code}
-
-    return kwargs
-
-
 
 
 def _insight(attr: str):
@@ -380,6 +373,15 @@ POLICY: dict[str, Route] = {
     "practice:decision_share": Route(allow={COACHEE}, methods=("POST",), kwargs=_decision),
     "practice:decision_delete": Route(allow={COACHEE}, methods=("POST",), kwargs=_decision),
     "practice:prediction_resolve": Route(allow={COACHEE}, methods=("POST",), kwargs=_prediction),
+    # The priority board: the coach reads it once shared (this one is not: 404).
+    "practice:board": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_engagement),
+    "practice:board_place": Route(allow={COACHEE}, methods=("POST",), kwargs=_engagement),
+    "practice:board_share": Route(allow={COACHEE}, methods=("POST",), kwargs=_engagement),
+    "practice:board_rhythm": Route(allow={COACHEE}, methods=("POST",), kwargs=_engagement),
+    "practice:weekly_review": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_engagement),
+    "practice:item_move": Route(allow={COACHEE}, methods=("POST",), kwargs=_board_item),
+    "practice:item_delegate": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_board_item),
+    "practice:item_done": Route(allow={COACHEE}, methods=("POST",), kwargs=_board_item),
     # sponsor pages: the sponsor of the engagement's organization only
     "programs:engagement": Route(allow={SPONSOR}, kwargs=_engagement),
     "programs:acknowledge": Route(allow={SPONSOR}, methods=("POST",), kwargs=_engagement),

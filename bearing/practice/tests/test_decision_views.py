@@ -182,7 +182,7 @@ class DecisionFlowTests(WorldTestCase):
         )
         self.assertRedirects(response, reverse("practice:decision", args=[d.code]))
         page = self.client.get(reverse("practice:decision", args=[d.code]))
-        self.assertContains(page, "this decision is a <strong>earned success</strong>")
+        self.assertContains(page, "this decision: <strong>Earned success</strong>")
         calibration = self.client.get(reverse("practice:calibration", args=[e.code]))
         self.assertContains(calibration, "Too few yet.")
         self.assertContains(calibration, "0.040")  # (0.8 - 1)^2
