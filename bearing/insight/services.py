@@ -13,7 +13,7 @@ import random
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -218,7 +218,8 @@ def rater_nominate(
         raise ValidationError({"email": "Enter an email address."}) from None
     if group not in RaterGroup.values:
         raise ValidationError({"group": "Choose a group."})
-    if email == campaign.engagement.coachee.email.lower():
+    coachee = campaign.engagement.coachee
+    if coachee is not None and email == coachee.email.lower():
         raise ValidationError({"email": "Your own view is your self-assessment."})
     if any(i.email == email for i in campaign.invitations.all()):
         raise ValidationError({"email": "This person is already nominated."})
@@ -374,7 +375,9 @@ def campaign_rerun(*, campaign: Campaign, by: User, deadline: date) -> Campaign:
 # --- Raters, through their link ---------------------------------------------------
 
 
-def _comment_map(instrument: Instrument, comments: Mapping[str, Mapping[str, str]]) -> dict:
+def _comment_map(
+    instrument: Instrument, comments: Mapping[str, Mapping[str, str]]
+) -> dict[str, dict[str, str]]:
     keys = {c.key for c in instrument.competencies.all()}
     out: dict[str, dict[str, str]] = {}
     for comp, kinds in comments.items():
@@ -620,7 +623,7 @@ def journal_write(
         engagement=engagement,
         body=_text("body", body, JOURNAL_MAX, required=True),
         prompt=_text("prompt", prompt, 500),
-        tags=_tags(tags),
+        tags=cast(Any, _tags(tags)),  # an encrypted JSON list
     )
     entry.save()
     return entry
@@ -632,7 +635,7 @@ def journal_edit(
 ) -> JournalEntry:
     _coachee_only(entry.engagement, by, "edit their journal")
     entry.body = _text("body", body, JOURNAL_MAX, required=True)
-    entry.tags = _tags(tags)
+    entry.tags = cast(Any, _tags(tags))  # an encrypted JSON list
     entry.updated_at = timezone.now()
     entry.save(update_fields=["body", "tags", "updated_at"])
     return entry
