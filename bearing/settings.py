@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "bearing.practice",
     "bearing.programs",
     "bearing.exports",
+    "bearing.rehearsals",
     "bearing.insight",
     "bearing.ops",
 ]
@@ -299,6 +300,8 @@ SECURE_CSP = {
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
+    # A rehearsal recorded in the browser is listened back to before it is sent.
+    "media-src": [CSP.SELF, "blob:"],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.NONE],
@@ -321,6 +324,12 @@ if env_bool("BEHIND_TLS_PROXY", False):
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 3 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # a larger upload waits in a temporary file
+# A rehearsal's audio is the one larger body: its upload address may carry this much.
+REHEARSAL_MAX_AUDIO_BYTES = env_int("REHEARSAL_MAX_AUDIO_BYTES", 25 * 1024 * 1024)
+REHEARSAL_MAX_AUDIO_SECONDS = env_int("REHEARSAL_MAX_AUDIO_SECONDS", 30 * 60)
+LARGER_REQUESTS = [(r"^/talks/[0-9a-f-]{36}/upload/$", REHEARSAL_MAX_AUDIO_BYTES + 64 * 1024)]
+# Threads the speech recogniser uses in the task worker.
+SPEECH_THREADS = env_int("SPEECH_THREADS", 2)
 
 # --- Static files, i18n -------------------------------------------------------------
 STATIC_URL = "/static/"

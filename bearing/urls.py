@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("bearing.companion.urls")),
     path("", include("bearing.practice.urls")),
     path("", include("bearing.exports.urls")),
+    path("", include("bearing.rehearsals.urls")),
     path("", include("bearing.insight.urls")),
     path("sponsor/", include("bearing.programs.urls")),
 ]

@@ -8,6 +8,7 @@ a Content-Length is never read by Django at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -18,6 +19,18 @@ from django.template import loader
 class RequestSizeLimitMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        # (pattern of a path, its limit): the few addresses that take a larger body
+        # (a rehearsal's audio), each named in settings.LARGER_REQUESTS.
+        self.larger = [
+            (re.compile(pattern), size)
+            for pattern, size in getattr(settings, "LARGER_REQUESTS", [])
+        ]
+
+    def limit_for(self, path: str) -> int:
+        for pattern, size in self.larger:
+            if pattern.match(path):
+                return max(size, settings.MAX_REQUEST_BYTES)
+        return settings.MAX_REQUEST_BYTES
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
@@ -26,8 +39,9 @@ class RequestSizeLimitMiddleware:
             declared = -1
         if declared < 0:
             return HttpResponse("Bad request", status=400, content_type="text/plain")
-        if declared > settings.MAX_REQUEST_BYTES:
-            limit_mb = settings.MAX_REQUEST_BYTES / 1_048_576
+        limit = self.limit_for(request.path)
+        if declared > limit:
+            limit_mb = limit / 1_048_576
             body = loader.render_to_string("413.html", {"limit_mb": f"{limit_mb:g}"})
             response = HttpResponse(body, status=413)
             response["Connection"] = "close"

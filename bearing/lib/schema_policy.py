@@ -102,6 +102,11 @@ PLAINTEXT: dict[str, str] = {
     "companion.SupportResources.employee_assistance": "published service, set by staff",
     "companion.SupportResources.hr_contact": "published contact, set by staff",
     "companion.SupportResources.ethics_channel": "published channel, set by staff",
+    # rehearsals: the talk's text, the audio and the timed words are encrypted
+    "rehearsals.Rehearsal.source": "pasted, uploaded or recorded",
+    "rehearsals.Rehearsal.status": "a state from a fixed list",
+    "rehearsals.Rehearsal.failure": "why transcription failed, from a fixed list",
+    "rehearsals.Rehearsal.audio_type": "an audio MIME type from a fixed list",
     # exports: the archive itself is encrypted
     "exports.DataExport.kind": "an export kind from a fixed list",
     "exports.DataExport.token_hash": "SHA-256 of the download link's single-use token",

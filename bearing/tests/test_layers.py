@@ -32,6 +32,7 @@ FLOORS = {
     "companion": 4,
     "practice": 4,
     "exports": 4,
+    "rehearsals": 4,
     "programs": 4,
     "workspace": 4,
     "insight": 4,

@@ -1,0 +1,106 @@
+"""Reads of presentation practice: the coachee's own; the coach's only once the coachee
+shares the talk (each read by the coach audited); never the sponsor, another coach or
+staff."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.http import HttpRequest
+
+from bearing.accounts.models import User
+from bearing.engagements.access import Relation, audit_read, get_for
+from bearing.engagements.models import Engagement
+
+from .models import Rehearsal, Status, Talk
+from .observations import Observations, observe
+from .timed import Timed
+
+
+def talks_for(user: User, engagement: Engagement, relation: Relation) -> list[Talk]:
+    """The engagement's talks the viewer may see (the engagement came through the door)."""
+    qs = engagement.talks.all()
+    if relation == Relation.COACH:
+        qs = qs.filter(shared_with_coach_at__isnull=False)
+    elif relation != Relation.COACHEE:
+        return []
+    return list(qs.order_by("-updated_at"))
+
+
+def talk_get_for(
+    user: User,
+    code: UUID | str,
+    request: HttpRequest | None = None,
+    *,
+    want: Iterable[Relation] | Relation | None = None,
+) -> tuple[Talk, Relation]:
+    """The coachee's talk; the coach's only once shared (their read audited)."""
+    talk, relation = get_for(
+        user,
+        Talk,
+        code,
+        want=want,
+        queryset=Talk.objects.select_related("engagement__coach", "engagement__coachee"),
+    )
+    audit_read(request or user, talk, relation, label="talk")
+    return talk, relation
+
+
+def rehearsal_get_for(
+    user: User,
+    code: UUID | str,
+    request: HttpRequest | None = None,
+    *,
+    want: Iterable[Relation] | Relation | None = None,
+    with_audio: bool = False,
+) -> tuple[Rehearsal, Relation]:
+    """The coachee's rehearsal; the coach's only once its talk is shared (audited).
+    The audio is left in the database unless asked for."""
+    qs = Rehearsal.objects.select_related("talk__engagement__coach", "talk__engagement__coachee")
+    if not with_audio:
+        qs = qs.defer("audio")
+    rehearsal, relation = get_for(user, Rehearsal, code, want=want, queryset=qs)
+    audit_read(
+        request or user,
+        rehearsal,
+        relation,
+        fields=["transcript", *(["audio"] if with_audio else [])],
+        label="rehearsal",
+    )
+    return rehearsal, relation
+
+
+def rehearsals_of(talk: Talk) -> list[Rehearsal]:
+    """A talk's rehearsals (the talk came through the door), oldest first, no audio."""
+    return list(talk.rehearsals.defer("audio").order_by("created_at", "id"))
+
+
+def observations_of(talk: Talk, rehearsal: Rehearsal) -> Observations | None:
+    if rehearsal.status != Status.READY:
+        return None
+    return observe(
+        Timed.from_json(rehearsal.transcript, rehearsal.duration_seconds),
+        minutes_allowed=talk.minutes_allowed,
+        key_messages=talk.key_message_list(),
+        band=(talk.pace_low, talk.pace_high),
+    )
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One ready rehearsal, summed up beside the others."""
+
+    number: int
+    rehearsal: Rehearsal
+    observations: Observations
+
+
+def attempts_of(talk: Talk, rehearsals: list[Rehearsal]) -> list[Attempt]:
+    attempts = []
+    for number, rehearsal in enumerate(rehearsals, start=1):
+        found = observations_of(talk, rehearsal)
+        if found is not None:
+            attempts.append(Attempt(number, rehearsal, found))
+    return attempts

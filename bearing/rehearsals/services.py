@@ -1,0 +1,176 @@
+"""Writes for presentation practice. Only the coachee writes; the coach reads a talk and
+its rehearsals once the coachee shares it."""
+
+from __future__ import annotations
+
+import base64
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bearing.accounts.models import User
+from bearing.engagements.models import Engagement
+
+from . import timed as timed_text
+from .models import Rehearsal, Source, Status, Talk
+from .tasks import rehearsal_transcribe
+
+MAX_TEXT = 20_000  # characters of slide text or key messages
+
+
+def _coachee_only(engagement: Engagement, by: User) -> None:
+    if by.id != engagement.coachee_id:
+        raise ValidationError("Only the coachee rehearses their talks.")
+
+
+def _clean_band(low: int, high: int) -> None:
+    if not 40 <= low < high <= 300:
+        raise ValidationError(
+            {"pace_high": "The band runs from a lower to a higher pace, between 40 and 300."}
+        )
+
+
+@transaction.atomic
+def talk_create(
+    *,
+    engagement: Engagement,
+    by: User,
+    title: str,
+    minutes_allowed: int,
+    audience: str = "",
+    key_messages: str = "",
+    slides_text: str = "",
+) -> Talk:
+    _coachee_only(engagement, by)
+    talk = Talk(
+        engagement=engagement,
+        title=title.strip(),
+        audience=audience.strip(),
+        minutes_allowed=minutes_allowed,
+        key_messages=key_messages.strip(),
+        slides_text=slides_text.strip(),
+    )
+    talk.full_clean()
+    talk.save()
+    return talk
+
+
+@transaction.atomic
+def talk_update(
+    *,
+    talk: Talk,
+    by: User,
+    title: str,
+    minutes_allowed: int,
+    audience: str,
+    key_messages: str,
+    slides_text: str,
+    pace_low: int,
+    pace_high: int,
+) -> Talk:
+    _coachee_only(talk.engagement, by)
+    _clean_band(pace_low, pace_high)
+    talk.title = title.strip()
+    talk.audience = audience.strip()
+    talk.minutes_allowed = minutes_allowed
+    talk.key_messages = key_messages.strip()
+    talk.slides_text = slides_text.strip()
+    talk.pace_low, talk.pace_high = pace_low, pace_high
+    talk.updated_at = timezone.now()
+    talk.full_clean()
+    talk.save()
+    return talk
+
+
+def talk_share(*, talk: Talk, by: User, share: bool) -> Talk:
+    _coachee_only(talk.engagement, by)
+    talk.shared_with_coach_at = timezone.now() if share else None
+    talk.save(update_fields=["shared_with_coach_at"])
+    return talk
+
+
+@transaction.atomic
+def talk_delete(*, talk: Talk, by: User) -> None:
+    _coachee_only(talk.engagement, by)
+    talk.delete()
+
+
+@transaction.atomic
+def rehearsal_paste(*, talk: Talk, by: User, text: str) -> Rehearsal:
+    """A rehearsal from a pasted timed transcript; ready at once."""
+    _coachee_only(talk.engagement, by)
+    try:
+        parsed = timed_text.parse(text)
+    except timed_text.TimedTranscriptError as exc:
+        raise ValidationError({"transcript": str(exc)}) from exc
+    now = timezone.now()
+    rehearsal = Rehearsal(
+        talk=talk,
+        source=Source.PASTED,
+        status=Status.READY,
+        progress=100,
+        transcript=parsed.to_json(),
+        duration_seconds=round(parsed.duration, 2),
+        created_at=now,
+        transcribed_at=now,
+    )
+    rehearsal.full_clean()
+    rehearsal.save()
+    Talk.objects.filter(pk=talk.pk).update(updated_at=now)
+    return rehearsal
+
+
+@transaction.atomic
+def rehearsal_upload(
+    *, talk: Talk, by: User, data: bytes, mime: str, recorded: bool, keep_audio: bool
+) -> Rehearsal:
+    """A rehearsal from audio (already checked by the form), transcribed in the task
+    worker once this transaction commits. Only the rehearsal's code goes to the queue."""
+    _coachee_only(talk.engagement, by)
+    if not data or len(data) > settings.REHEARSAL_MAX_AUDIO_BYTES:
+        raise ValidationError({"audio": "The file is empty or too large."})
+    rehearsal = Rehearsal(
+        talk=talk,
+        source=Source.RECORDED if recorded else Source.UPLOADED,
+        audio=base64.b64encode(data).decode(),
+        audio_type=mime,
+        audio_bytes=len(data),
+        keep_audio=keep_audio,
+    )
+    rehearsal.full_clean(exclude=["audio", "transcript"])
+    rehearsal.save()
+    Talk.objects.filter(pk=talk.pk).update(updated_at=timezone.now())
+    code = str(rehearsal.code)
+    transaction.on_commit(lambda: rehearsal_transcribe.enqueue(code=code))
+    return rehearsal
+
+
+@transaction.atomic
+def rehearsal_retry(*, rehearsal: Rehearsal, by: User) -> Rehearsal:
+    """Transcribe again a rehearsal whose audio is still held (after a failure)."""
+    _coachee_only(rehearsal.talk.engagement, by)
+    if rehearsal.status != Status.FAILED or not rehearsal.has_audio:
+        raise ValidationError("Only a recording that could not be transcribed is tried again.")
+    Rehearsal.objects.filter(pk=rehearsal.pk).update(status=Status.WAITING, failure="", progress=0)
+    code = str(rehearsal.code)
+    transaction.on_commit(lambda: rehearsal_transcribe.enqueue(code=code))
+    rehearsal.refresh_from_db()
+    return rehearsal
+
+
+def rehearsal_audio_discard(*, rehearsal: Rehearsal, by: User) -> Rehearsal:
+    _coachee_only(rehearsal.talk.engagement, by)
+    if rehearsal.is_pending:
+        raise ValidationError("Wait until the recording is transcribed.")
+    rehearsal.audio, rehearsal.audio_type, rehearsal.audio_bytes = "", "", 0
+    rehearsal.keep_audio = False
+    rehearsal.save(update_fields=["audio", "audio_type", "audio_bytes", "keep_audio"])
+    return rehearsal
+
+
+@transaction.atomic
+def rehearsal_delete(*, rehearsal: Rehearsal, by: User) -> None:
+    _coachee_only(rehearsal.talk.engagement, by)
+    rehearsal.delete()

@@ -1,0 +1,192 @@
+"""The presentation-practice pages: who may, who may not, and bad input beside its field."""
+
+from django.db import connection
+from django.test import override_settings
+from django.urls import reverse
+
+from bearing.audit.models import AuditAction, AuditEntry
+from bearing.rehearsals.models import Rehearsal, Status, Talk
+from bearing.testing import WorldTestCase
+
+SCRIPT = """0:00 Good morning everyone. Um, today I want to talk about our plan for next year.
+0:08 Uh, we grew revenue by twelve percent, and, you know, that is a good start.
+0:16 I think maybe we can do better. Like, the real question is where we invest.
+0:24 Um, I propose three things. First, we hire ten engineers for the platform team.
+0:33 Uh, second, we open an office in Lisbon.
+0:40
+"""
+
+KEY = "We hire ten engineers for the platform team\nOpen an office in Lisbon\nRaise prices"
+
+
+class RehearsalViewTests(WorldTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.talk = Talk.objects.create(
+            engagement=cls.w.engagement,
+            title="CANARY-TALK-91f2 The plan for next year",
+            minutes_allowed=1,
+            key_messages=KEY,
+        )
+
+    def paste(self, text=SCRIPT):
+        self.login(self.w.coachee)
+        url = reverse("rehearsals:paste", args=[self.talk.code])
+        return self.client.post(url, {"transcript": text})
+
+    # --- the coachee's own -----------------------------------------------------------
+
+    def test_the_coachee_prepares_a_talk(self):
+        self.login(self.w.coachee)
+        url = reverse("rehearsals:home", args=[self.w.engagement.code])
+        self.assertContains(self.client.get(url), "Prepare a new talk")
+        response = self.client.post(
+            url,
+            {"title": "Town hall", "minutes_allowed": "7", "key_messages": "We are hiring"},
+        )
+        talk = [t for t in Talk.objects.all() if t.title == "Town hall"][0]
+        self.assertRedirects(response, reverse("rehearsals:talk", args=[talk.code]))
+        self.assertEqual(talk.minutes_allowed, 7)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT title, key_messages FROM rehearsals_talk")
+            for title, key in cursor.fetchall():
+                self.assertNotIn("Town hall", title)
+                self.assertNotIn("hiring", key)
+
+    def test_a_talk_without_a_title_or_time_is_refused_beside_the_fields(self):
+        self.login(self.w.coachee)
+        url = reverse("rehearsals:home", args=[self.w.engagement.code])
+        response = self.client.post(url, {"title": "", "minutes_allowed": "999"})
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, 'id="id_title_error"', status_code=400)
+        self.assertContains(response, 'id="id_minutes_allowed_error"', status_code=400)
+        self.assertEqual(Talk.objects.count(), 1)
+
+    def test_a_pasted_transcript_becomes_a_rehearsal_with_observations(self):
+        response = self.paste()
+        rehearsal = Rehearsal.objects.get()
+        self.assertRedirects(response, reverse("rehearsals:rehearsal", args=[rehearsal.code]))
+        self.assertEqual(rehearsal.status, Status.READY)
+        page = self.client.get(reverse("rehearsals:rehearsal", args=[rehearsal.code]))
+        self.assertContains(page, "filler words")
+        self.assertContains(page, "<svg")
+        self.assertContains(page, "Pace readings")
+        self.assertContains(page, "not heard")  # "Raise prices" was never said
+        self.assertNotRegex(page.content.decode(), r"(?i)score:|\d+ ?/ ?100")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT transcript FROM rehearsals_rehearsal")
+            self.assertNotIn("Lisbon", cursor.fetchone()[0])
+
+    def test_a_transcript_without_times_is_refused_beside_the_field(self):
+        response = self.paste("Good morning everyone, no times here.")
+        self.assertContains(response, "Start each line with the time", status_code=400)
+        self.assertContains(response, 'id="id_transcript_error"', status_code=400)
+        self.assertFalse(Rehearsal.objects.exists())
+
+    def test_the_guide_band_can_be_changed_and_a_reversed_band_is_refused(self):
+        self.login(self.w.coachee)
+        url = reverse("rehearsals:talk", args=[self.talk.code])
+        data = {"title": "T", "minutes_allowed": "3", "pace_low": "120", "pace_high": "110"}
+        response = self.client.post(url, data)
+        self.assertContains(response, 'id="id_pace_high_error"', status_code=400)
+        data["pace_high"] = "150"
+        self.assertRedirects(self.client.post(url, data), url)
+        self.talk.refresh_from_db()
+        self.assertEqual((self.talk.pace_low, self.talk.pace_high), (120, 150))
+
+    def test_each_attempt_sits_beside_the_others(self):
+        self.paste()
+        self.paste(SCRIPT.replace("Um, ", "").replace("Uh, ", ""))
+        page = self.client.get(reverse("rehearsals:talk", args=[self.talk.code]))
+        self.assertContains(page, "Each rehearsal beside the others")
+        self.assertContains(page, "Filler words per 100 words")
+        self.assertContains(page, "#2")
+
+    # --- the coach, only once shared ---------------------------------------------------
+
+    def test_the_coach_reads_only_once_shared_and_the_read_is_audited(self):
+        self.paste()
+        rehearsal = Rehearsal.objects.get()
+        talk_url = reverse("rehearsals:talk", args=[self.talk.code])
+        r_url = reverse("rehearsals:rehearsal", args=[rehearsal.code])
+        home = reverse("rehearsals:home", args=[self.w.engagement.code])
+        self.login(self.w.coach)
+        self.assertEqual(self.client.get(talk_url).status_code, 404)
+        self.assertEqual(self.client.get(r_url).status_code, 404)
+        self.assertNotContains(self.client.get(home), "CANARY-TALK")
+        self.login(self.w.coachee)
+        self.client.post(reverse("rehearsals:share", args=[self.talk.code]), {"share": "1"})
+        self.login(self.w.coach)
+        self.assertContains(self.client.get(home), "CANARY-TALK")
+        self.assertContains(self.client.get(talk_url), "CANARY-TALK")
+        self.assertContains(self.client.get(r_url), "Lisbon")
+        self.assertTrue(
+            AuditEntry.objects.filter(action=AuditAction.READ, detail__field="rehearsal").exists()
+        )
+        # Reading is all: the coach writes nothing here.
+        self.assertEqual(self.client.post(talk_url, {"title": "x"}).status_code, 404)
+        self.assertEqual(
+            self.client.post(reverse("rehearsals:delete", args=[rehearsal.code])).status_code, 404
+        )
+        self.assertEqual(
+            self.client.get(reverse("rehearsals:audio", args=[rehearsal.code])).status_code, 404
+        )
+
+    def test_sponsor_other_coach_and_staff_get_404(self):
+        self.paste()
+        rehearsal = Rehearsal.objects.get()
+        self.login(self.w.coachee)
+        self.client.post(reverse("rehearsals:share", args=[self.talk.code]), {"share": "1"})
+        for person in (self.w.sponsor, self.w.other_coach, self.w.staff, self.w.other_sponsor):
+            self.login(person)
+            for url in (
+                reverse("rehearsals:talk", args=[self.talk.code]),
+                reverse("rehearsals:rehearsal", args=[rehearsal.code]),
+                reverse("rehearsals:home", args=[self.w.engagement.code]),
+            ):
+                with self.subTest(person=person.email, url=url):
+                    self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_wrong_methods_get_405(self):
+        self.login(self.w.coachee)
+        self.assertEqual(
+            self.client.get(reverse("rehearsals:paste", args=[self.talk.code])).status_code, 405
+        )
+        self.assertEqual(
+            self.client.get(reverse("rehearsals:share", args=[self.talk.code])).status_code, 405
+        )
+
+    def test_deleting_a_talk_deletes_its_rehearsals(self):
+        self.paste()
+        self.client.post(reverse("rehearsals:talk_delete", args=[self.talk.code]))
+        self.assertFalse(Talk.objects.exists())
+        self.assertFalse(Rehearsal.objects.exists())
+
+    # --- audio: checked at the door ------------------------------------------------------
+
+    def upload(self, content, name="talk.wav", **extra):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        self.login(self.w.coachee)
+        return self.client.post(
+            reverse("rehearsals:upload", args=[self.talk.code]),
+            {"audio": SimpleUploadedFile(name, content, "audio/wav"), **extra},
+        )
+
+    def test_a_file_that_is_not_audio_is_refused_beside_the_field(self):
+        response = self.upload(b"%PDF-1.4 this is not audio at all" * 20, name="slides.pdf")
+        self.assertContains(response, 'id="id_audio_error"', status_code=400)
+        self.assertContains(response, "not an audio file", status_code=400)
+        self.assertFalse(Rehearsal.objects.exists())
+
+    def test_an_empty_file_is_refused(self):
+        response = self.upload(b"")
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(Rehearsal.objects.exists())
+
+    @override_settings(REHEARSAL_MAX_AUDIO_BYTES=1000)
+    def test_a_file_over_the_size_limit_is_refused(self):
+        response = self.upload(b"RIFF" + b"\0" * 2000)
+        self.assertContains(response, "larger than", status_code=400)
+        self.assertFalse(Rehearsal.objects.exists())

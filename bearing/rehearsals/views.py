@@ -1,0 +1,313 @@
+"""Presentation practice: the coachee prepares a talk, rehearses it (recording in the
+browser, an audio file, or a pasted timed transcript) and reads what Bearing noticed; the
+coach reads a talk and its rehearsals only once the coachee shares it."""
+
+import base64
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bearing.engagements.queries import Relation, engagement_get_for
+from bearing.lib.forms import apply_errors
+from bearing.lib.htmx import is_htmx
+
+from . import charts
+from . import queries as q
+from . import services as s
+from .forms import AudioForm, PasteForm, TalkEditForm, TalkForm
+from .observations import clock
+from .timed import Timed
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def home(request, code):
+    """The coachee's talks and a form for a new one; the coach's list of shared talks."""
+    posting = request.method == "POST"
+    engagement, relation = engagement_get_for(
+        request.user, code, allow={Relation.COACHEE} if posting else None
+    )
+    form = TalkForm(request.POST or None)
+    if posting and form.is_valid():
+        try:
+            talk = s.talk_create(engagement=engagement, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("rehearsals:talk", code=talk.code)
+    return _private(
+        render(
+            request,
+            "rehearsals/home.html",
+            {
+                "engagement": engagement,
+                "is_coachee": relation == Relation.COACHEE,
+                "talks": q.talks_for(request.user, engagement, relation),
+                "form": form,
+            },
+            status=400 if form.errors else 200,
+        )
+    )
+
+
+def _talk_page(request, talk, relation, *, edit=None, paste=None, audio=None, status=200):
+    rehearsals = q.rehearsals_of(talk)
+    attempts = q.attempts_of(talk, rehearsals)
+    is_coachee = relation == Relation.COACHEE
+    initial = {
+        "title": talk.title,
+        "audience": talk.audience,
+        "minutes_allowed": talk.minutes_allowed,
+        "key_messages": talk.key_messages,
+        "slides_text": talk.slides_text,
+        "pace_low": talk.pace_low,
+        "pace_high": talk.pace_high,
+    }
+    labels = [f"#{a.number}" for a in attempts]
+    ctx = {
+        "talk": talk,
+        "engagement": talk.engagement,
+        "is_coachee": is_coachee,
+        "rehearsals": rehearsals,
+        "attempts": attempts,
+        "edit_form": edit or (TalkEditForm(initial=initial) if is_coachee else None),
+        "paste_form": paste or PasteForm(),
+        "audio_form": audio or AudioForm(),
+        "fillers_chart": charts.attempts_chart(
+            "fillers",
+            "Filler words per 100 words",
+            [
+                (label, a.observations.fillers_per_100)
+                for label, a in zip(labels, attempts, strict=True)
+            ],
+            "per 100 words",
+        )
+        if len(attempts) > 1
+        else None,
+        "pace_chart": charts.attempts_chart(
+            "wpm",
+            "Average pace (words per minute)",
+            [
+                (label, a.observations.average_wpm or 0)
+                for label, a in zip(labels, attempts, strict=True)
+            ],
+            "wpm",
+            band=(talk.pace_low, talk.pace_high),
+        )
+        if len(attempts) > 1
+        else None,
+        "clock": clock,
+    }
+    return _private(render(request, "rehearsals/talk.html", ctx, status=status))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def talk(request, code):
+    """The talk, its rehearsals side by side, and (for the coachee) the ways to rehearse.
+    A POST is the coachee changing the talk or the guide band."""
+    posting = request.method == "POST"
+    the_talk, relation = q.talk_get_for(
+        request.user, code, request, want=Relation.COACHEE if posting else None
+    )
+    if not posting:
+        return _talk_page(request, the_talk, relation)
+    form = TalkEditForm(request.POST)
+    if form.is_valid():
+        try:
+            s.talk_update(talk=the_talk, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "The talk is saved.")
+            return redirect("rehearsals:talk", code=the_talk.code)
+    the_talk.refresh_from_db()
+    return _talk_page(request, the_talk, relation, edit=form, status=400)
+
+
+@login_required
+@require_POST
+def paste(request, code):
+    the_talk, relation = q.talk_get_for(request.user, code, request, want=Relation.COACHEE)
+    form = PasteForm(request.POST)
+    if form.is_valid():
+        try:
+            rehearsal = s.rehearsal_paste(
+                talk=the_talk, by=request.user, text=form.cleaned_data["transcript"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc, default_field="transcript")
+        else:
+            return redirect("rehearsals:rehearsal", code=rehearsal.code)
+    return _talk_page(request, the_talk, relation, paste=form, status=400)
+
+
+@login_required
+@require_POST
+def upload(request, code):
+    """An audio file or a recording from the browser. Checked here (format, size, length:
+    the error beside the field); transcribed in the task worker."""
+    the_talk, relation = q.talk_get_for(request.user, code, request, want=Relation.COACHEE)
+    form = AudioForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            rehearsal = s.rehearsal_upload(
+                talk=the_talk,
+                by=request.user,
+                data=form.cleaned_data["audio"],
+                mime=form.cleaned_data["mime"],
+                recorded=form.cleaned_data["recorded"],
+                keep_audio=form.cleaned_data["keep_audio"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc, default_field="audio")
+        else:
+            return redirect("rehearsals:rehearsal", code=rehearsal.code)
+    return _talk_page(request, the_talk, relation, audio=form, status=400)
+
+
+@login_required
+@require_POST
+def share(request, code):
+    the_talk, _ = q.talk_get_for(request.user, code, request, want=Relation.COACHEE)
+    share_it = request.POST.get("share") == "1"
+    s.talk_share(talk=the_talk, by=request.user, share=share_it)
+    messages.success(
+        request,
+        "Your coach can now read this talk and its rehearsals (never the audio)."
+        if share_it
+        else "No longer shared with your coach.",
+    )
+    return redirect("rehearsals:talk", code=the_talk.code)
+
+
+@login_required
+@require_POST
+def talk_delete(request, code):
+    the_talk, _ = q.talk_get_for(request.user, code, request, want=Relation.COACHEE)
+    engagement_code = the_talk.engagement.code
+    s.talk_delete(talk=the_talk, by=request.user)
+    messages.success(request, "The talk and its rehearsals are deleted.")
+    return redirect("rehearsals:home", code=engagement_code)
+
+
+def _paragraphs(timed: Timed) -> list[tuple[str, str]]:
+    """The words in paragraphs, broken at pauses of 1.5 s or after about 40 words."""
+    out: list[tuple[str, str]] = []
+    current: list[str] = []
+    start = 0.0
+    last_end = None
+    for w_start, w_end, word in timed.words:
+        if current and (len(current) >= 40 or (last_end is not None and w_start - last_end >= 1.5)):
+            out.append((clock(start), " ".join(current)))
+            current = []
+        if not current:
+            start = w_start
+        current.append(word)
+        last_end = w_end
+    if current:
+        out.append((clock(start), " ".join(current)))
+    return out
+
+
+@login_required
+@require_GET
+def rehearsal(request, code):
+    """What Bearing noticed in one rehearsal, beside the talk's others. While the worker
+    transcribes, an htmx request gets the progress fragment (the page polls it)."""
+    the_rehearsal, relation = q.rehearsal_get_for(request.user, code, request)
+    the_talk = the_rehearsal.talk
+    if is_htmx(request):
+        response = render(
+            request, "rehearsals/rehearsal.html#progress", {"rehearsal": the_rehearsal}
+        )
+        if not the_rehearsal.is_pending:
+            response["HX-Refresh"] = "true"
+        return _private(response)
+    found = q.observations_of(the_talk, the_rehearsal)
+    rehearsals = q.rehearsals_of(the_talk)
+    ctx = {
+        "rehearsal": the_rehearsal,
+        "talk": the_talk,
+        "engagement": the_talk.engagement,
+        "is_coachee": relation == Relation.COACHEE,
+        "obs": found,
+        "attempts": q.attempts_of(the_talk, rehearsals),
+        "clock": clock,
+    }
+    if found is not None:
+        ctx["pace_chart"] = charts.pace_chart(found.pace, found.band)
+        ctx["paragraphs"] = _paragraphs(
+            Timed.from_json(the_rehearsal.transcript, the_rehearsal.duration_seconds)
+        )
+    return _private(render(request, "rehearsals/rehearsal.html", ctx))
+
+
+@login_required
+@require_GET
+def audio(request, code):
+    """The kept audio, for its owner alone to listen to again."""
+    the_rehearsal, _ = q.rehearsal_get_for(
+        request.user, code, request, want=Relation.COACHEE, with_audio=True
+    )
+    if not the_rehearsal.has_audio:
+        raise Http404("Not found")
+    response = HttpResponse(
+        base64.b64decode(the_rehearsal.audio), content_type=the_rehearsal.audio_type
+    )
+    response["Content-Disposition"] = "inline"
+    return _private(response)
+
+
+def _owner_step(request, code, act, done):
+    the_rehearsal, _ = q.rehearsal_get_for(request.user, code, request, want=Relation.COACHEE)
+    try:
+        act(the_rehearsal)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return the_rehearsal
+
+
+@login_required
+@require_POST
+def audio_discard(request, code):
+    r = _owner_step(
+        request,
+        code,
+        lambda r: s.rehearsal_audio_discard(rehearsal=r, by=request.user),
+        "The audio is deleted; the words and what Bearing noticed stay.",
+    )
+    return redirect("rehearsals:rehearsal", code=r.code)
+
+
+@login_required
+@require_POST
+def retry(request, code):
+    r = _owner_step(
+        request,
+        code,
+        lambda r: s.rehearsal_retry(rehearsal=r, by=request.user),
+        "Transcribing again.",
+    )
+    return redirect("rehearsals:rehearsal", code=r.code)
+
+
+@login_required
+@require_POST
+def delete(request, code):
+    the_rehearsal, _ = q.rehearsal_get_for(request.user, code, request, want=Relation.COACHEE)
+    talk_code = the_rehearsal.talk.code
+    s.rehearsal_delete(rehearsal=the_rehearsal, by=request.user)
+    messages.success(request, "The rehearsal is deleted.")
+    return redirect("rehearsals:talk", code=talk_code)
