@@ -437,9 +437,7 @@ POLICY: dict[str, Route] = {
     "insight:campaign_raters": Route(allow={COACHEE}, methods=("POST",), kwargs=_insight("draft")),
     "insight:campaign_open": Route(allow={COACHEE}, methods=("POST",), kwargs=_insight("draft")),
     "insight:campaign_close": Route(allow=COACHES, methods=("POST",), kwargs=_insight("draft")),
-    "insight:campaign_debriefed": Route(
-        allow=COACHES, methods=("POST",), kwargs=_insight("draft")
-    ),
+    "insight:campaign_debriefed": Route(allow=COACHES, methods=("POST",), kwargs=_insight("draft")),
     "insight:campaign_rerun": Route(allow=PAIR, methods=("POST",), kwargs=_insight("closed")),
     # Closed, not yet debriefed: the coach reads the report; the coachee not yet (404).
     "insight:campaign_report": Route(allow=COACHES, kwargs=_insight("closed")),
