@@ -25,7 +25,7 @@ urlpatterns = [
     path("", include("bearing.exports.urls")),
     path("", include("bearing.rehearsals.urls")),
     path("", include("bearing.insight.urls")),
-    path("sponsor/", include("bearing.programs.urls")),
+    path("", include("bearing.programs.urls")),
 ]
 
 handler404 = "bearing.views.not_found"

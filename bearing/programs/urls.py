@@ -5,6 +5,20 @@ from . import views
 app_name = "programs"
 
 urlpatterns = [
-    path("engagements/<uuid:code>/", views.engagement, name="engagement"),
-    path("engagements/<uuid:code>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("sponsor/engagements/<uuid:code>/", views.engagement, name="engagement"),
+    path("sponsor/engagements/<uuid:code>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("programs/", views.home, name="home"),
+    path("programs/new/", views.create, name="create"),
+    path("programs/roster/", views.roster, name="roster"),
+    path("programs/<uuid:code>/", views.detail, name="detail"),
+    path("programs/<uuid:code>/invite/", views.invite, name="invite"),
+    path("programs/<uuid:code>/dashboard/", views.dashboard, name="dashboard"),
+    path("programs/seats/<uuid:code>/", views.seat, name="seat"),
+    path("programs/seats/<uuid:code>/profile/", views.profile, name="profile"),
+    path("programs/seats/<uuid:code>/other-coaches/", views.different, name="different"),
+    path("programs/proposals/<uuid:code>/", views.proposal, name="proposal"),
+    path("programs/proposals/<uuid:code>/choose/", views.choose, name="choose"),
+    path("programs/proposals/<uuid:code>/decide/", views.decide, name="decide"),
+    path("programs/sessions/<uuid:code>/themes/", views.themes, name="themes"),
+    path("programs/pulse/<uuid:code>/", views.pulse, name="pulse"),
 ]

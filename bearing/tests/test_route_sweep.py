@@ -232,6 +232,18 @@ def _insight(attr: str):
     return kwargs
 
 
+def _program(attr: str):
+    """programs: a program, a seat, a proposal, a pulse around the world's people
+    (bearing/programs/tests/world.py)."""
+
+    def kwargs(w):
+        from bearing.programs.tests.world import program_world
+
+        return {"code": getattr(program_world(w), attr).code}
+
+    return kwargs
+
+
 ANYONE_SIGNED_IN = set(SIGNED_IN)
 
 POLICY: dict[str, Route] = {
@@ -415,6 +427,22 @@ POLICY: dict[str, Route] = {
     # sponsor pages: the sponsor of the engagement's organization only
     "programs:engagement": Route(allow={SPONSOR}, kwargs=_engagement),
     "programs:acknowledge": Route(allow={SPONSOR}, methods=("POST",), kwargs=_engagement),
+    # programs: run by the organization's sponsors and staff; a leader's own seat,
+    # profile and choice; the coach chosen answers; the coach tags a session's themes.
+    "programs:home": Route(allow=ANYONE_SIGNED_IN),
+    "programs:create": Route(allow={SPONSOR, OTHER_SPONSOR, STAFF}, methods=("GET", "POST")),
+    "programs:roster": Route(allow={COACH, OTHER_COACH}, methods=("GET", "POST")),
+    "programs:detail": Route(allow={SPONSOR, STAFF}, kwargs=_program("program")),
+    "programs:invite": Route(allow={SPONSOR, STAFF}, methods=("POST",), kwargs=_program("program")),
+    "programs:dashboard": Route(allow={SPONSOR, STAFF}, kwargs=_program("program")),
+    "programs:seat": Route(allow={COACHEE}, kwargs=_program("seat")),
+    "programs:profile": Route(allow={COACHEE}, methods=("POST",), kwargs=_program("seat")),
+    "programs:different": Route(allow={COACHEE}, methods=("POST",), kwargs=_program("seat")),
+    "programs:proposal": Route(allow={COACH}, kwargs=_program("proposal")),
+    "programs:choose": Route(allow={COACHEE}, methods=("POST",), kwargs=_program("proposal")),
+    "programs:decide": Route(allow={COACH}, methods=("POST",), kwargs=_program("proposal")),
+    "programs:themes": Route(allow={COACH}, methods=("GET", "POST"), kwargs=_past),
+    "programs:pulse": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_program("pulse")),
     # Your data: anyone signed in asks for their own export (signing in again first);
     # the download link is its owner's alone, and works once.
     "exports:home": Route(allow=ANYONE_SIGNED_IN),

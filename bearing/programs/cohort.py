@@ -1,0 +1,260 @@
+"""Cohort figures that never expose one person: the suppression maths, pure.
+
+The unit is the coachee. Every figure is computed over a *cell*: the set of
+coachees it counts or sums. A figure is shown only when every one of these holds:
+
+1. **At least three.** Its cell holds no coachee or at least ``K`` (3) of them.
+   An empty cell shows 0; a cell of one or two is hidden.
+2. **No differencing between filters.** For the same figure in the same date
+   range, its cell under this filter and the cell under any other filter a reader
+   could ask for differ by no one or by at least ``K`` coachees — otherwise
+   subtracting the two figures would single out one or two people. The figure
+   for the whole cohort (no theme, no status filter) is kept, and so is any
+   figure over exactly its people; a filtered figure that clashes with it, or
+   with another filtered one, is hidden (both, when two filtered figures clash).
+3. **Complementary suppression.** The statuses split a cohort into parts whose
+   figures add up to the figure without a status filter. Where that figure is
+   shown, what is hidden among its parts (with the coachees who do not share
+   their status, who form a part of their own) must be at least two parts and at
+   least ``K`` coachees, so a hidden part cannot be had by subtraction; more
+   parts are hidden, smallest first, until it is. Where it is hidden, it must not
+   be the sum of parts that are all shown.
+
+Filters: a date range (the whole program or one of its quarters), a theme and a
+status. Every check is made again for each filter a reader asks for, from the
+same cohort, so the answer does not depend on what was asked before.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+K = 3
+ANY = ""
+STATUS_PREFIX = "status:"
+THEME_PREFIX = "theme:"
+STATUS_N = "status:n"
+ATTENDANCE = "attendance"
+GOALS = "goals"
+
+
+@dataclass(frozen=True)
+class Member:
+    """One coachee of the cohort, as far as their agreement lets the sponsor see."""
+
+    id: int
+    started_on: date | None
+    ended_on: date | None
+    status: str | None  # None: not shared
+    attendance: bool  # shares attendance
+    contracted: int  # coaching sessions in the agreement in force
+    sessions: tuple[tuple[date, str], ...] = ()  # (day, "held" | "no_show"), if shared
+    themes: tuple[tuple[date, str], ...] = ()  # (day of a held session, theme)
+    goal_progress: float | None = None  # mean % of the goals shared, if any
+
+
+@dataclass(frozen=True)
+class Window:
+    key: str
+    start: date
+    end: date
+    label: str
+
+
+@dataclass(frozen=True)
+class Combo:
+    window: str
+    theme: str = ANY
+    status: str = ANY
+
+    @property
+    def unfiltered(self) -> bool:
+        return self.theme == ANY and self.status == ANY
+
+
+def round_to(value: float, step: int = 5) -> int:
+    return int(step * round(value / step))
+
+
+class Cohort:
+    """The release decisions for one cohort. Cheap to build; decisions are cached."""
+
+    def __init__(
+        self,
+        members: Iterable[Member],
+        windows: Sequence[Window],
+        themes: Sequence[str],
+        statuses: Sequence[str],
+    ) -> None:
+        self.members = {m.id: m for m in members}
+        self.windows = {w.key: w for w in windows}
+        self.themes = list(themes)
+        self.statuses = list(statuses)
+        self._cells: dict[tuple[Combo, str], frozenset[int]] = {}
+        self._pairwise: dict[tuple[Combo, str], bool] = {}
+        self._family: dict[tuple[str, str, str], dict[str, bool]] = {}
+
+    # --- who is in which cell --------------------------------------------------------
+
+    @cached_property
+    def keys(self) -> list[str]:
+        return (
+            [STATUS_PREFIX + s for s in self.statuses]
+            + [STATUS_N, ATTENDANCE, GOALS]
+            + [THEME_PREFIX + t for t in self.themes]
+        )
+
+    def _in_window(self, m: Member, w: Window) -> bool:
+        return (
+            m.started_on is not None
+            and m.started_on <= w.end
+            and (m.ended_on is None or m.ended_on >= w.start)
+        )
+
+    @staticmethod
+    def _tagged(m: Member, theme: str, w: Window) -> bool:
+        return any(t == theme and w.start <= d <= w.end for d, t in m.themes)
+
+    def population(self, combo: Combo) -> frozenset[int]:
+        w = self.windows[combo.window]
+        return frozenset(
+            m.id
+            for m in self.members.values()
+            if self._in_window(m, w)
+            and (combo.theme == ANY or self._tagged(m, combo.theme, w))
+            and (combo.status == ANY or m.status == combo.status)
+        )
+
+    def cell(self, combo: Combo, key: str) -> frozenset[int]:
+        found = self._cells.get((combo, key))
+        if found is not None:
+            return found
+        w = self.windows[combo.window]
+        people = [self.members[i] for i in self.population(combo)]
+        if key == STATUS_N:
+            chosen = [m for m in people if m.status is not None]
+        elif key.startswith(STATUS_PREFIX):
+            chosen = [m for m in people if m.status == key[len(STATUS_PREFIX) :]]
+        elif key == ATTENDANCE:
+            chosen = [m for m in people if m.attendance]
+        elif key == GOALS:
+            chosen = [m for m in people if m.goal_progress is not None]
+        elif key.startswith(THEME_PREFIX):
+            chosen = [m for m in people if self._tagged(m, key[len(THEME_PREFIX) :], w)]
+        else:
+            raise KeyError(key)
+        result = frozenset(m.id for m in chosen)
+        self._cells[(combo, key)] = result
+        return result
+
+    def combos_in(self, window: str) -> list[Combo]:
+        return [Combo(window, t, s) for t in [ANY, *self.themes] for s in [ANY, *self.statuses]]
+
+    # --- the three rules ---------------------------------------------------------------
+
+    @staticmethod
+    def big_enough(cell: frozenset[int]) -> bool:
+        return len(cell) == 0 or len(cell) >= K
+
+    def pairwise_ok(self, combo: Combo, key: str) -> bool:
+        """Rules 1 and 2."""
+        memo = self._pairwise.get((combo, key))
+        if memo is not None:
+            return memo
+        mine = self.cell(combo, key)
+        ok = self.big_enough(mine)
+        # The same people as the whole cohort's figure: nothing more than it shows.
+        same_as_whole = mine == self.cell(Combo(combo.window), key)
+        if ok and not combo.unfiltered and not same_as_whole:
+            for other in self.combos_in(combo.window):
+                if other == combo:
+                    continue
+                theirs = self.cell(other, key)
+                if self.big_enough(theirs) and 0 < len(mine ^ theirs) < K:
+                    ok = False
+                    break
+        self._pairwise[(combo, key)] = ok
+        return ok
+
+    def family(self, window: str, theme: str, key: str) -> dict[str, bool]:
+        """Rule 3 over one figure's status parts: status -> shown (ANY: the whole)."""
+        memo = self._family.get((window, theme, key))
+        if memo is not None:
+            return memo
+        whole_combo = Combo(window, theme, ANY)
+        shown = {s: self.pairwise_ok(Combo(window, theme, s), key) for s in self.statuses}
+        shown[ANY] = self.pairwise_ok(whole_combo, key)
+        whole = self.cell(whole_combo, key)
+        parts = {s: self.cell(Combo(window, theme, s), key) for s in self.statuses}
+        unshared = whole - frozenset().union(*parts.values())
+        while True:
+            hidden_parts = [parts[s] for s in self.statuses if not shown[s] and parts[s]]
+            if unshared:
+                hidden_parts.append(unshared)
+            hidden = frozenset().union(*hidden_parts)
+            if shown[ANY]:
+                safe = not hidden_parts or (len(hidden_parts) >= 2 and len(hidden) >= K)
+            else:
+                safe = not whole or bool(hidden_parts)
+            if safe:
+                break
+            candidates = [s for s in self.statuses if shown[s] and parts[s]]
+            if not candidates:
+                if not shown[ANY]:
+                    break
+                shown[ANY] = False
+                continue
+            smallest = min(candidates, key=lambda s: (len(parts[s]), self.statuses.index(s)))
+            shown[smallest] = False
+        self._family[(window, theme, key)] = shown
+        return shown
+
+    def shown(self, combo: Combo, key: str) -> bool:
+        if key.startswith(STATUS_PREFIX) and key != STATUS_N:
+            # The count in one status is the number who share their status under
+            # that status filter: one cell, one decision (and rule 3 over the
+            # statuses is then the complementary suppression of the distribution).
+            status = key[len(STATUS_PREFIX) :]
+            if combo.status == ANY:
+                return self.shown(Combo(combo.window, combo.theme, status), STATUS_N)
+            return combo.status != status or self.shown(combo, STATUS_N)
+        return self.family(combo.window, combo.theme, key)[combo.status]
+
+    # --- the figures ---------------------------------------------------------------------
+
+    def count(self, combo: Combo, key: str) -> int | None:
+        return len(self.cell(combo, key)) if self.shown(combo, key) else None
+
+    def attendance(self, combo: Combo) -> tuple[int, int, int, int] | None:
+        """(coachees, held, missed, contracted) in the date range, or None if hidden."""
+        if not self.shown(combo, ATTENDANCE):
+            return None
+        w = self.windows[combo.window]
+        people = [self.members[i] for i in self.cell(combo, ATTENDANCE)]
+        held = missed = 0
+        for m in people:
+            for day, status in m.sessions:
+                if w.start <= day <= w.end:
+                    held += status == "held"
+                    missed += status == "no_show"
+        return len(people), held, missed, sum(m.contracted for m in people)
+
+    def goals(self, combo: Combo) -> tuple[int, int, int, int] | None:
+        """(coachees, median %, lower quartile %, upper quartile %), rounded to 5, or
+        None if hidden or nobody shares a goal."""
+        if not self.shown(combo, GOALS):
+            return None
+        values = sorted(self.members[i].goal_progress or 0.0 for i in self.cell(combo, GOALS))
+        if not values:
+            return None
+        lower, _, upper = statistics.quantiles(values, n=4, method="inclusive")
+        return (
+            len(values),
+            round_to(statistics.median(values)),
+            round_to(lower),
+            round_to(upper),
+        )

@@ -1,0 +1,653 @@
+"""Reads of programs, rosters, matches and the cohort dashboard. Every function
+takes the viewer and returns only what they may see; a sponsor gets frozen
+allow-list rows, never a model.
+
+Programs, seats and proposals hang off no engagement, so their fetches by code
+cannot use ``access.get_for`` (which decides by the viewer's relation to an
+engagement); they apply the declarations here and answer outsiders with the
+access module's ``deny`` (404, audited). What hangs off an engagement (a
+coaching session's themes, a pulse request) goes through ``get_for``.
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import cast
+from uuid import UUID
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from bearing.accounts.models import Practice, User
+from bearing.accounts.queries import roles_of
+from bearing.engagements.access import Relation, deny, get_for
+from bearing.engagements.models import (
+    CoachingSession,
+    Engagement,
+    EngagementStatus,
+    SessionStatus,
+)
+from bearing.engagements.queries import agreements_in_force_for, session_get_for
+from bearing.growth.queries import sponsor_goal_progress
+
+from . import cohort as c
+from .models import (
+    CoachProfile,
+    CoachStyle,
+    Language,
+    MatchingProfile,
+    Program,
+    Proposal,
+    ProposalStatus,
+    PulseAnswer,
+    PulseMoment,
+    PulseRequest,
+    Seat,
+    SessionTheme,
+    Theme,
+)
+
+THEME_LABELS = dict(Theme.choices)
+LANGUAGE_LABELS = dict(Language.choices)
+SIGNAL_LABELS = {
+    "sponsor_sees_status": "Engagement status",
+    "sponsor_sees_attendance": "Session attendance",
+    "sponsor_sees_goal_progress": "Progress on goals the coachee marks as shared",
+    "sponsor_sees_summaries": "Progress summaries the coachee has approved",
+}
+# The statuses a cohort is split by (a proposed engagement has not started).
+COHORT_STATUSES = [
+    EngagementStatus.ACTIVE,
+    EngagementStatus.PAUSED,
+    EngagementStatus.COMPLETED,
+    EngagementStatus.ENDED_EARLY,
+]
+
+
+def _labels(values: list[str], labels: dict[str, str]) -> tuple[str, ...]:
+    return tuple(str(labels[v]) for v in values if v in labels)
+
+
+def runs_programs(viewer: User) -> bool:
+    roles = roles_of(viewer)
+    return roles.is_staff or roles.is_sponsor
+
+
+def _runs(viewer: User, organization_id: int) -> bool:
+    roles = roles_of(viewer)
+    return roles.is_staff or any(o.id == organization_id for o in roles.sponsor_organizations)
+
+
+# --- Programs, for their sponsors and staff ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgramRow:
+    """What a sponsor (or staff) reads of a program."""
+
+    code: str
+    name: str
+    organization: str
+    practice: str
+    starts_on: date
+    ends_on: date
+    seats: int
+    seats_taken: int
+    seats_filled: int  # leaders with a coach
+    sessions_per_engagement: int
+    focus: tuple[str, ...]
+    proposed_signals: tuple[str, ...]
+
+
+def _program_row(program: Program, taken: int, filled: int) -> ProgramRow:
+    return ProgramRow(
+        code=str(program.code),
+        name=program.name,
+        organization=program.organization.name,
+        practice=program.practice.name,
+        starts_on=program.starts_on,
+        ends_on=program.ends_on,
+        seats=program.seats,
+        seats_taken=taken,
+        seats_filled=filled,
+        sessions_per_engagement=program.sessions_per_engagement,
+        focus=_labels(program.focus_themes, THEME_LABELS),
+        proposed_signals=tuple(
+            label for name, label in SIGNAL_LABELS.items() if getattr(program, name)
+        ),
+    )
+
+
+def _with_counts(qs: QuerySet[Program]) -> QuerySet[Program]:
+    return qs.select_related("organization", "practice").annotate(
+        taken=Count("seat_rows", distinct=True),
+        filled=Count("seat_rows", filter=Q(seat_rows__engagement__isnull=False), distinct=True),
+    )
+
+
+def _counts(program: Program) -> tuple[int, int]:
+    """Seats taken and filled, as ``_with_counts`` annotated them."""
+    return program.taken, program.filled  # type: ignore[attr-defined]
+
+
+def programs_run_by(viewer: User) -> list[ProgramRow]:
+    roles = roles_of(viewer)
+    qs = Program.objects.all()
+    if not roles.is_staff:
+        qs = qs.filter(organization__in=[o.id for o in roles.sponsor_organizations])
+    return [_program_row(p, *_counts(p)) for p in _with_counts(qs)]
+
+
+def program_for(viewer: User, code: UUID | str) -> tuple[Program, ProgramRow]:
+    """The program for a sponsor of its organization or staff, with its row; 404
+    (audited) for anyone else."""
+    program = _with_counts(Program.objects.filter(code=code)).first()
+    if program is None or not _runs(viewer, program.organization_id):
+        raise deny(viewer, "programs.program", code)
+    return program, _program_row(program, *_counts(program))
+
+
+@dataclass(frozen=True)
+class SeatRow:
+    name: str
+    email: str
+    stage: str
+
+
+def program_seats(viewer: User, program: Program) -> list[SeatRow]:
+    """The leaders invited, and how far they are: invited, joined, has a coach."""
+    if not _runs(viewer, program.organization_id):
+        raise deny(viewer, "programs.program", program.code)
+    rows = []
+    for seat in program.seat_rows.select_related("leader").order_by("created_at"):
+        if seat.engagement_id is not None:
+            stage = "Has a coach"
+        elif seat.leader_id is not None:
+            stage = "Joined; choosing a coach"
+        else:
+            stage = "Invitation sent"
+        rows.append(SeatRow(name=seat.leader_display, email=seat.invited_email, stage=stage))
+    return rows
+
+
+# --- Leaders ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LeaderSeatRow:
+    code: str
+    program: str
+    organization: str
+    starts_on: date
+    ends_on: date
+    has_profile: bool
+    engagement_code: str | None
+
+
+def seats_of_leader(viewer: User) -> list[LeaderSeatRow]:
+    seats = Seat.objects.filter(leader=viewer).select_related(
+        "program__organization", "engagement", "profile"
+    )
+    return [
+        LeaderSeatRow(
+            code=str(s.code),
+            program=s.program.name,
+            organization=s.program.organization.name,
+            starts_on=s.program.starts_on,
+            ends_on=s.program.ends_on,
+            has_profile=hasattr(s, "profile"),
+            engagement_code=str(s.engagement.code) if s.engagement else None,
+        )
+        for s in seats
+    ]
+
+
+def seat_for_leader(viewer: User, code: UUID | str) -> Seat:
+    """The leader's own seat; 404 (audited) for anyone else, its sponsor included."""
+    seat = Seat.objects.select_related("program", "engagement").filter(code=code).first()
+    if seat is None or seat.leader_id is None or seat.leader_id != viewer.id:
+        raise deny(viewer, "programs.seat", code)
+    return seat
+
+
+def matching_profile_of(seat: Seat) -> MatchingProfile | None:
+    """The seat's profile, for its leader (the seat came through ``seat_for_leader``)."""
+    return MatchingProfile.objects.filter(seat=seat).first()
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    """A coach proposed to a leader, as the leader reads it."""
+
+    code: str
+    coach_name: str
+    bio: str
+    years_experience: int
+    languages: tuple[str, ...]
+    focus: tuple[str, ...]
+    reasons: tuple[str, ...]
+    status: str
+    status_label: str
+
+
+def proposals_for_seat(seat: Seat) -> list[ProposalRow]:
+    """The latest round of proposals, and the coach chosen (if any), for the seat's
+    leader (the seat came through ``seat_for_leader``)."""
+    proposals = list(seat.proposals.select_related("coach").order_by("-round", "rank"))
+    if not proposals:
+        return []
+    latest = proposals[0].round
+    shown = [
+        p
+        for p in proposals
+        if p.round == latest or p.status in {ProposalStatus.CHOSEN, ProposalStatus.ACCEPTED}
+    ]
+    profiles = {
+        p.coach_id: p
+        for p in CoachProfile.objects.filter(
+            practice_id=seat.program.practice_id, coach_id__in=[p.coach_id for p in shown]
+        )
+    }
+    rows = []
+    for p in shown:
+        profile = profiles.get(p.coach_id)
+        rows.append(
+            ProposalRow(
+                code=str(p.code),
+                coach_name=p.coach.name,
+                bio=profile.bio if profile else "",
+                years_experience=profile.years_experience if profile else 0,
+                languages=_labels(profile.languages, LANGUAGE_LABELS) if profile else (),
+                focus=_labels(profile.focus_areas, THEME_LABELS) if profile else (),
+                reasons=tuple(p.reasons),
+                status=p.status,
+                status_label=ProposalStatus(p.status).label,
+            )
+        )
+    return rows
+
+
+def proposal_for(viewer: User, code: UUID | str, *, as_coach: bool) -> Proposal:
+    """A proposal for its leader (``as_coach=False``) or for the coach proposed;
+    404 (audited) for anyone else."""
+    proposal = (
+        Proposal.objects.select_related("seat", "seat__program", "seat__leader", "coach")
+        .filter(code=code)
+        .first()
+    )
+    allowed = proposal is not None and (
+        proposal.coach_id == viewer.id if as_coach else proposal.seat.leader_id == viewer.id
+    )
+    if not allowed:
+        raise deny(viewer, "programs.proposal", code)
+    assert proposal is not None
+    return proposal
+
+
+# --- Coaches --------------------------------------------------------------------------
+
+
+def coach_practices(viewer: User) -> list[Practice]:
+    return list(roles_of(viewer).coach_practices)
+
+
+def roster_profile_of(viewer: User, practice: Practice) -> CoachProfile | None:
+    """The viewer's own roster profile in a practice they coach in."""
+    if practice.id not in {p.id for p in roles_of(viewer).coach_practices}:
+        raise deny(viewer, "programs.coachprofile", practice.code)
+    return CoachProfile.objects.filter(coach=viewer, practice=practice).first()
+
+
+@dataclass(frozen=True)
+class CoachProposalRow:
+    code: str
+    leader_name: str
+    program: str
+    organization: str
+    status: str
+    status_label: str
+
+
+def proposals_for_coach(viewer: User) -> list[CoachProposalRow]:
+    """Leaders who chose the viewer and wait for their answer, and recent answers."""
+    proposals = (
+        Proposal.objects.filter(
+            coach=viewer,
+            status__in=[ProposalStatus.CHOSEN, ProposalStatus.ACCEPTED, ProposalStatus.DECLINED],
+        )
+        .select_related("seat__leader", "seat__program__organization")
+        .order_by("status", "-decided_at")[:50]
+    )
+    return [
+        CoachProposalRow(
+            code=str(p.code),
+            leader_name=p.seat.leader_display,
+            program=p.seat.program.name,
+            organization=p.seat.program.organization.name,
+            status=p.status,
+            status_label=ProposalStatus(p.status).label,
+        )
+        for p in proposals
+    ]
+
+
+@dataclass(frozen=True)
+class MatchingRow:
+    """A leader's matching profile as a coach proposed to them reads it."""
+
+    code: str
+    themes: tuple[str, ...]
+    hopes: str
+    languages: tuple[str, ...]
+    time_zone: str
+    coach_style: str
+
+
+def matching_profile_for_coach(viewer: User, proposal: Proposal) -> MatchingRow | None:
+    """The leader's profile, for a coach proposed to them (the proposal came
+    through ``proposal_for(..., as_coach=True)``); 404 for anyone else."""
+    if proposal.coach_id != viewer.id:
+        raise deny(viewer, "programs.matchingprofile", proposal.code)
+    profile = MatchingProfile.objects.filter(seat_id=proposal.seat_id).first()
+    if profile is None:
+        return None
+    return MatchingRow(
+        code=str(profile.code),
+        themes=_labels(profile.themes, THEME_LABELS),
+        hopes=profile.hopes,
+        languages=_labels(profile.languages, LANGUAGE_LABELS),
+        time_zone=profile.time_zone,
+        coach_style=str(CoachStyle(profile.coach_style).label),
+    )
+
+
+def session_for_themes(viewer: User, code: UUID | str) -> tuple[CoachingSession, list[str]]:
+    """A coaching session and its themes, for its coach only (through the door)."""
+    session, _ = session_get_for(viewer, code, want=Relation.COACH)
+    tags = SessionTheme.objects.filter(session=session).values_list("theme", flat=True)
+    return session, list(tags)
+
+
+def pulse_request_get_for(viewer: User, code: UUID | str) -> PulseRequest:
+    """A pulse request for its coachee only (through the door)."""
+    request, _ = get_for(
+        viewer,
+        PulseRequest,
+        code,
+        want=Relation.COACHEE,
+        queryset=PulseRequest.objects.select_related("engagement"),
+    )
+    return cast(PulseRequest, request)
+
+
+def program_engagements_of_coachee(viewer: User) -> list[Engagement]:
+    """The coachee's engagements that belong to a program (for their pulses)."""
+    seats = Seat.objects.filter(leader=viewer, engagement__coachee=viewer).select_related(
+        "engagement"
+    )
+    return [s.engagement for s in seats if s.engagement is not None]
+
+
+# --- The cohort dashboard ------------------------------------------------------------
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
+
+
+def program_windows(program: Program) -> list[c.Window]:
+    fmt = "%-d %b %Y"
+    windows = [
+        c.Window(
+            "all",
+            program.starts_on,
+            program.ends_on,
+            f"Whole program ({program.starts_on:{fmt}} – {program.ends_on:{fmt}})",
+        )
+    ]
+    start, n = program.starts_on, 1
+    while start <= program.ends_on and n <= 12:
+        end = min(_add_months(start, 3) - timedelta(days=1), program.ends_on)
+        first = 3 * (n - 1) + 1
+        windows.append(
+            c.Window(
+                f"q{n}", start, end, f"Months {first}–{first + 2} ({start:{fmt}} – {end:{fmt}})"
+            )
+        )
+        start, n = end + timedelta(days=1), n + 1
+    return windows
+
+
+def cohort_members(program: Program) -> list[c.Member]:
+    """The program's coachees as the sponsor may count them: only engagements whose
+    coachee accepted an agreement, each signal only where that agreement shares it.
+    A fixed number of queries, however large the cohort."""
+    seats = (
+        Seat.objects.filter(program=program, engagement__isnull=False)
+        .select_related("engagement")
+        .only(
+            "engagement__id",
+            "engagement__status",
+            "engagement__started_at",
+            "engagement__ended_at",
+        )
+    )
+    engagements = [s.engagement for s in seats if s.engagement is not None]
+    agreements = agreements_in_force_for(e.id for e in engagements)
+    engagements = [e for e in engagements if e.id in agreements]
+    attending = [e.id for e in engagements if agreements[e.id].sponsor_sees_attendance]
+    sessions: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    for eid, when, status in CoachingSession.objects.filter(
+        engagement_id__in=attending, status__in=[SessionStatus.HELD, SessionStatus.NO_SHOW]
+    ).values_list("engagement_id", "scheduled_for", "status"):
+        sessions[eid].append((when.date(), status))
+    themes: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    for eid, when, theme in SessionTheme.objects.filter(
+        session__engagement_id__in=[e.id for e in engagements],
+        session__status=SessionStatus.HELD,
+    ).values_list("session__engagement_id", "session__scheduled_for", "theme"):
+        themes[eid].append((when.date(), theme))
+    goals = sponsor_goal_progress(e.id for e in engagements)
+    members = []
+    for e in engagements:
+        agreement = agreements[e.id]
+        progress = [g["progress"] for g in goals.get(e.id, [])]
+        members.append(
+            c.Member(
+                id=e.id,
+                started_on=e.started_at.date() if e.started_at else None,
+                ended_on=e.ended_at.date() if e.ended_at else None,
+                status=e.status if agreement.sponsor_sees_status else None,
+                attendance=agreement.sponsor_sees_attendance,
+                contracted=agreement.session_count,
+                sessions=tuple(sessions.get(e.id, ())),
+                themes=tuple(themes.get(e.id, ())),
+                goal_progress=sum(progress) / len(progress) if progress else None,
+            )
+        )
+    return members
+
+
+def program_cohort(program: Program) -> tuple[c.Cohort, list[c.Window]]:
+    windows = program_windows(program)
+    cohort = c.Cohort(
+        cohort_members(program),
+        windows,
+        themes=list(Theme.values),
+        statuses=[str(s) for s in COHORT_STATUSES],
+    )
+    return cohort, windows
+
+
+@dataclass(frozen=True)
+class CountRow:
+    key: str
+    label: str
+    value: int | None  # None: hidden (fewer than three, or derivable from what is shown)
+
+
+@dataclass(frozen=True)
+class AttendanceFigure:
+    n: int | None
+    held: int | None
+    missed: int | None
+    contracted: int | None
+    rate: int | None  # % of sessions held out of held and missed
+
+
+@dataclass(frozen=True)
+class GoalsFigure:
+    n: int | None
+    median: int | None
+    lower: int | None
+    upper: int | None
+
+
+@dataclass(frozen=True)
+class PulseFigure:
+    moment: str
+    n: int | None
+    up_to: date | None
+    usefulness: float | None
+    recommend: int | None
+    coach_fit: float | None
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything the sponsor's dashboard shows: counts and figures only."""
+
+    program: ProgramRow
+    window_key: str
+    window_label: str
+    start: date
+    end: date
+    theme: str
+    status: str
+    filters: tuple[str, ...]
+    status_n: int | None
+    statuses: tuple[CountRow, ...]
+    attendance: AttendanceFigure
+    goals: GoalsFigure
+    themes: tuple[CountRow, ...]
+    pulses: tuple[PulseFigure, ...]
+    something_hidden: bool
+    windows: tuple[tuple[str, str], ...]
+
+
+def _pulse_figures(program: Program, today: date) -> tuple[PulseFigure, ...]:
+    """Per moment, over answers of closed months only, released at month ends where
+    three or more answers arrived since the last release: a new figure never differs
+    from the one before it by fewer than three people's answers."""
+    this_month = today.replace(day=1)
+    months: dict[str, list[tuple[date, int, int, int, int]]] = defaultdict(list)
+    for moment, month, n, useful, rec, fit in (
+        PulseAnswer.objects.filter(program=program, month__lt=this_month)
+        .values("moment", "month")
+        .annotate(
+            n=Count("id"),
+            useful=Sum("usefulness"),
+            rec=Count("id", filter=Q(recommend=True)),
+            fit=Sum("coach_fit"),
+        )
+        .order_by("moment", "month")
+        .values_list("moment", "month", "n", "useful", "rec", "fit")
+    ):
+        months[moment].append((month, n, useful, rec, fit))
+    figures = []
+    for moment, label in PulseMoment.choices:
+        total = [0, 0, 0, 0]
+        released: tuple[date, list[int]] | None = None
+        since = 0
+        for month, n, useful, rec, fit in months.get(moment, []):
+            total = [total[0] + n, total[1] + useful, total[2] + rec, total[3] + fit]
+            since += n
+            if total[0] >= c.K and since >= c.K:
+                released, since = (_month_end(month), list(total)), 0
+        if released is None:
+            figures.append(PulseFigure(str(label), None, None, None, None, None))
+            continue
+        up_to, (n, useful, rec, fit) = released
+        figures.append(
+            PulseFigure(
+                moment=str(label),
+                n=n,
+                up_to=up_to,
+                usefulness=round(useful / n, 1),
+                recommend=c.round_to(100 * rec / n),
+                coach_fit=round(fit / n, 1),
+            )
+        )
+    return tuple(figures)
+
+
+def _month_end(month: date) -> date:
+    return _add_months(month, 1) - timedelta(days=1)
+
+
+def program_dashboard(
+    viewer: User, code: UUID | str, *, window: str = "all", theme: str = "", status: str = ""
+) -> Dashboard:
+    """The cohort dashboard of a program for its sponsors (and staff) under the
+    filters asked for; 404 for anyone else. Every figure passes the rules of
+    ``cohort``; a hidden one reads as None."""
+    program, row = program_for(viewer, code)
+    cohort, windows = program_cohort(program)
+    keys = {w.key: w for w in windows}
+    w = keys.get(window, windows[0])
+    theme = theme if theme in Theme.values else c.ANY
+    status = status if status in cohort.statuses else c.ANY
+    combo = c.Combo(w.key, theme, status)
+    statuses = tuple(
+        CountRow(s, str(EngagementStatus(s).label), cohort.count(combo, c.STATUS_PREFIX + s))
+        for s in cohort.statuses
+    )
+    themes = tuple(
+        CountRow(t, str(THEME_LABELS[t]), cohort.count(combo, c.THEME_PREFIX + t))
+        for t in Theme.values
+    )
+    att = cohort.attendance(combo)
+    if att is None:
+        attendance = AttendanceFigure(None, None, None, None, None)
+    else:
+        n, held, missed, contracted = att
+        rate = round(100 * held / (held + missed)) if held + missed else None
+        attendance = AttendanceFigure(n, held, missed, contracted, rate)
+    goals_fig = cohort.goals(combo)
+    goals = GoalsFigure(*goals_fig) if goals_fig else GoalsFigure(None, None, None, None)
+    status_n = cohort.count(combo, c.STATUS_N)
+    hidden = (
+        any(r.value is None for r in statuses + themes)
+        or status_n is None
+        or (attendance.n is None and len(cohort.cell(combo, c.ATTENDANCE)) > 0)
+        or (goals.n is None and len(cohort.cell(combo, c.GOALS)) > 0)
+    )
+    filters = []
+    if theme:
+        filters.append(f"Theme: {THEME_LABELS[theme]}")
+    if status:
+        filters.append(f"Status: {EngagementStatus(status).label}")
+    return Dashboard(
+        program=row,
+        window_key=w.key,
+        window_label=w.label,
+        start=w.start,
+        end=w.end,
+        theme=theme,
+        status=status,
+        filters=tuple(filters),
+        status_n=status_n,
+        statuses=statuses,
+        attendance=attendance,
+        goals=goals,
+        themes=themes,
+        pulses=_pulse_figures(program, timezone.localdate()),
+        something_hidden=hidden,
+        windows=tuple((x.key, x.label) for x in windows),
+    )

@@ -1,0 +1,262 @@
+"""The suppression maths, tested directly: three or more, no differencing between
+filters, complementary suppression, and attacks that try to recover one or two
+people's figures by subtraction, on fixed and on random cohorts (hypothesis)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from itertools import combinations
+
+from django.test import SimpleTestCase
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bearing.programs import cohort as c
+
+START = date(2027, 1, 1)
+WHOLE = c.Window("all", START, date(2027, 12, 31), "Whole program")
+Q1 = c.Window("q1", START, date(2027, 3, 31), "Months 1-3")
+WINDOWS = [WHOLE, Q1]
+THEMES = ["delegation", "conflict", "presence"]
+STATUSES = ["active", "paused", "completed", "ended_early"]
+ALL = c.Combo("all")
+
+
+def member(i, *, status="active", themes=(), held=2, goal=None, attendance=True, shares=True):
+    day = START + timedelta(days=10)
+    return c.Member(
+        id=i,
+        started_on=START,
+        ended_on=None,
+        status=status if shares else None,
+        attendance=attendance,
+        contracted=8,
+        sessions=tuple((day, "held") for _ in range(held)),
+        themes=tuple((day, t) for t in themes),
+        goal_progress=goal,
+    )
+
+
+def cohort(members):
+    return c.Cohort(members, WINDOWS, THEMES, STATUSES)
+
+
+def every_combo(k: c.Cohort):
+    return [combo for w in k.windows for combo in k.combos_in(w)]
+
+
+class RuleTests(SimpleTestCase):
+    def test_three_or_more_are_shown(self):
+        k = cohort([member(i) for i in range(3)])
+        self.assertEqual(k.count(ALL, "status:active"), 3)
+        self.assertEqual(k.attendance(ALL), (3, 6, 0, 24))
+
+    def test_two_are_hidden_and_zero_is_shown(self):
+        k = cohort([member(i) for i in range(2)])
+        self.assertIsNone(k.count(ALL, "status:active"))
+        self.assertIsNone(k.attendance(ALL))
+        self.assertEqual(k.count(ALL, "status:paused"), 0)
+
+    def test_one_hidden_status_hides_another_so_it_cannot_be_subtracted(self):
+        k = cohort([member(i) for i in range(4)] + [member(9, status="paused")])
+        self.assertEqual(k.count(ALL, c.STATUS_N), 5)
+        self.assertIsNone(k.count(ALL, "status:paused"))
+        self.assertIsNone(k.count(ALL, "status:active"))  # 5 - 4 would give the paused one
+
+    def test_the_hidden_part_must_hold_three_people(self):
+        # active 5, paused 1, completed 1: two hidden parts, but only two people.
+        members = [member(i) for i in range(5)]
+        members += [member(8, status="paused"), member(9, status="completed")]
+        k = cohort(members)
+        self.assertIsNone(k.count(ALL, "status:paused"))
+        self.assertIsNone(k.count(ALL, "status:completed"))
+        self.assertIsNone(k.count(ALL, "status:active"))
+        self.assertEqual(k.count(ALL, c.STATUS_N), 7)
+
+    def test_people_who_do_not_share_their_status_are_a_part_of_their_own(self):
+        members = [member(i) for i in range(4)] + [member(9, shares=False)]
+        k = cohort(members)
+        self.assertEqual(k.count(ALL, c.STATUS_N), 4)
+        # Attendance over all five, split by status: active 4 shown would leave the
+        # one who does not share their status alone in the difference.
+        self.assertIsNotNone(k.attendance(ALL))
+        self.assertIsNone(k.attendance(c.Combo("all", status="active")))
+
+    def test_a_filter_one_person_away_from_the_whole_is_hidden(self):
+        members = [member(i, themes=("delegation",)) for i in range(4)] + [member(9, held=7)]
+        k = cohort(members)
+        self.assertEqual(k.attendance(ALL), (5, 15, 0, 40))
+        self.assertIsNone(k.attendance(c.Combo("all", theme="delegation")))
+
+    def test_a_filter_three_away_from_the_whole_is_shown(self):
+        members = [member(i, themes=("delegation",)) for i in range(3)]
+        members += [member(i) for i in range(3, 6)]
+        k = cohort(members)
+        self.assertEqual(k.attendance(c.Combo("all", theme="delegation")), (3, 6, 0, 24))
+
+    def test_two_filters_two_people_apart_are_both_hidden(self):
+        members = [member(i, themes=("delegation", "conflict")) for i in range(3)]
+        members += [member(3, themes=("delegation",)), member(4, themes=("conflict",))]
+        members += [member(i) for i in range(5, 9)]
+        k = cohort(members)
+        self.assertIsNone(k.attendance(c.Combo("all", theme="delegation")))
+        self.assertIsNone(k.attendance(c.Combo("all", theme="conflict")))
+
+    def test_goal_progress_is_a_median_and_middle_half_rounded(self):
+        k = cohort([member(i, goal=g) for i, g in enumerate([10, 40, 42, 90])])
+        self.assertEqual(k.goals(ALL), (4, 40, 30, 55))
+        self.assertIsNone(cohort([member(1, goal=50), member(2, goal=60)]).goals(ALL))
+
+    def test_themes_count_coachees_not_sessions(self):
+        members = [member(i, themes=("delegation", "delegation")) for i in range(3)]
+        k = cohort(members + [member(5, themes=("conflict",))])
+        self.assertEqual(k.count(ALL, "theme:delegation"), 3)
+        self.assertIsNone(k.count(ALL, "theme:conflict"))
+
+    def test_the_date_range_counts_only_sessions_in_it(self):
+        late = START + timedelta(days=200)
+        members = [
+            c.Member(i, START, None, "active", True, 8, ((late, "held"), (START, "no_show")))
+            for i in range(3)
+        ]
+        k = cohort(members)
+        self.assertEqual(k.attendance(c.Combo("q1")), (3, 0, 3, 24))
+        self.assertEqual(k.attendance(ALL), (3, 3, 3, 24))
+
+
+# --- Attacks ------------------------------------------------------------------------------
+
+
+def differencing_leaks(k: c.Cohort) -> list[str]:
+    """Every pair of shown figures of the same kind and date range whose people
+    differ by one or two: subtracting them would single those people out."""
+    leaks = []
+    for w in k.windows:
+        combos = k.combos_in(w)
+        for key in k.keys:
+            shown = [(x, k.cell(x, key)) for x in combos if k.shown(x, key)]
+            for (a, ca), (b, cb) in combinations(shown, 2):
+                if 0 < len(ca ^ cb) < c.K:
+                    leaks.append(f"{key} {a} vs {b}: {sorted(ca ^ cb)}")
+    return leaks
+
+
+def partition_leaks(k: c.Cohort) -> list[str]:
+    """Where the figure without a status filter is shown, subtract the shown status
+    figures from it: what is left must be two parts or more and three people or more."""
+    leaks = []
+    for w in k.windows:
+        for theme in [c.ANY, *k.themes]:
+            whole = c.Combo(w, theme)
+            for key in k.keys:
+                if not k.shown(whole, key):
+                    continue
+                left = set(k.cell(whole, key))
+                parts = 0
+                for s in k.statuses:
+                    part = c.Combo(w, theme, s)
+                    if k.shown(part, key):
+                        left -= k.cell(part, key)
+                    elif k.cell(part, key):
+                        parts += 1
+                unshared = k.cell(whole, key) - frozenset().union(
+                    *(k.cell(c.Combo(w, theme, s), key) for s in k.statuses)
+                )
+                parts += bool(unshared)
+                if left and (len(left) < c.K or parts < 2):
+                    leaks.append(f"{key} {whole}: {sorted(left)} in {parts} part(s)")
+    return leaks
+
+
+def value_attack(k: c.Cohort) -> list[str]:
+    """The reader's own attack, from shown numbers only: for two shown attendance
+    figures where one filter is inside the other (a theme or a status within the
+    whole), the difference of their n is a group; it must never be one or two."""
+    found = []
+    for w in k.windows:
+        whole = k.attendance(c.Combo(w))
+        if whole is None:
+            continue
+        for x in k.combos_in(w):
+            if x.unfiltered:
+                continue
+            fig = k.attendance(x)
+            if fig is not None and 0 < whole[0] - fig[0] < c.K:
+                found.append(f"{x}: n {whole[0]} - {fig[0]}, held {whole[1]} - {fig[1]}")
+    return found
+
+
+class AttackTests(SimpleTestCase):
+    def test_subtracting_a_filtered_figure_from_the_whole_recovers_no_one(self):
+        # The sponsor knows Ines (id 9) is the one not working on delegation. Without
+        # suppression: 15 held in all, 8 with the delegation filter, so Ines held 7.
+        members = [member(i, themes=("delegation",)) for i in range(4)] + [member(9, held=7)]
+        k = cohort(members)
+        self.assertEqual(value_attack(k), [])
+        self.assertEqual(differencing_leaks(k), [])
+
+    def test_adding_up_the_statuses_recovers_no_one(self):
+        members = [member(i) for i in range(3)]
+        members += [member(i, status="paused") for i in range(3, 6)]
+        members += [member(i, status="completed") for i in range(6, 9)]
+        members += [member(9, status="ended_early", held=1)]
+        k = cohort(members)
+        self.assertEqual(partition_leaks(k), [])
+        shown = [
+            k.attendance(c.Combo("all", status=s))
+            for s in STATUSES
+            if k.attendance(c.Combo("all", status=s)) is not None
+        ]
+        self.assertLess(len(shown), 3)  # at least two statuses hidden, so no sum isolates
+
+    def test_the_checks_would_see_a_leak(self):
+        # A cohort without rule 2, to show that the attack finds what it looks for.
+        members = [member(i, themes=("delegation",)) for i in range(4)] + [member(9)]
+        k = cohort(members)
+        k._pairwise.update(
+            {(x, key): k.big_enough(k.cell(x, key)) for x in every_combo(k) for key in k.keys}
+        )
+        self.assertTrue(differencing_leaks(k))
+        self.assertTrue(value_attack(k))
+
+
+statuses = st.sampled_from([*STATUSES, None])
+themes = st.lists(st.sampled_from(THEMES), max_size=3, unique=True)
+members_strategy = st.lists(
+    st.tuples(
+        statuses,
+        themes,
+        st.integers(0, 6),
+        st.booleans(),
+        st.one_of(st.none(), st.integers(0, 100)),
+    ),
+    min_size=0,
+    max_size=14,
+)
+
+
+class RandomCohortTests(SimpleTestCase):
+    @settings(max_examples=150, deadline=None)
+    @given(members_strategy)
+    def test_no_random_cohort_lets_a_reader_recover_one_or_two_people(self, rows):
+        k = cohort(
+            [
+                member(
+                    i,
+                    status=s or "active",
+                    shares=s is not None,
+                    themes=t,
+                    held=h,
+                    attendance=a,
+                    goal=g,
+                )
+                for i, (s, t, h, a, g) in enumerate(rows)
+            ]
+        )
+        self.assertEqual(differencing_leaks(k), [])
+        self.assertEqual(partition_leaks(k), [])
+        self.assertEqual(value_attack(k), [])
+        for x in every_combo(k):
+            for key in k.keys:
+                if k.shown(x, key):
+                    self.assertTrue(k.big_enough(k.cell(x, key)))
