@@ -87,7 +87,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # One structured line per request (request id, route, user id, status, duration).
+    "bearing.lib.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # In production the web server itself answers /static/: compressed, cached for a year.
+    *(["whitenoise.middleware.WhiteNoiseMiddleware"] if PRODUCTION else []),
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "bearing.lib.limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -335,6 +339,22 @@ SPEECH_THREADS = env_int("SPEECH_THREADS", 2)
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "bearing" / "static"]
+if PRODUCTION:
+    # `collectstatic` (run by `manage.py serve`) writes each file under a name with its
+    # hash, plus gzip copies; WhiteNoise serves them with a far-future, immutable cache.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    # A file missing from the manifest is linked by its plain name, never a 500.
+    WHITENOISE_MANIFEST_STRICT = False
+
+# --- `manage.py serve`: the production web server and task workers -------------------
+# Web worker processes (each answers one request at a time) and task worker processes.
+WEB_WORKERS = env_int("WEB_WORKERS", 2)
+TASK_WORKERS = env_int("TASK_WORKERS", 1)
+# Readiness fails when a task has waited this long for a worker (none is running).
+TASK_BACKLOG_SECONDS = env_int("TASK_BACKLOG_SECONDS", 300)
 LANGUAGE_CODE = "en"
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
@@ -348,6 +368,8 @@ LOGGING = {
     "filters": {"redact_tokens": {"()": "bearing.lib.redact.RedactTokens"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # The request lines are JSON objects already: one per line, nothing around them.
+        "lines": {"format": "%(message)s"},
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
@@ -357,10 +379,17 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+        "request_lines": {"class": "logging.StreamHandler", "formatter": "lines"},
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # REQUEST_LOG=0 turns the per-request lines off (the development server prints its own).
+        "bearing.request": {
+            "handlers": ["request_lines"],
+            "level": "INFO" if env_bool("REQUEST_LOG", PRODUCTION) else "WARNING",
+            "propagate": False,
+        },
         "django.server": {
             "handlers": ["django.server"],
             "level": "INFO",

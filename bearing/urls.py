@@ -3,6 +3,7 @@ from django.urls import include, path
 from . import staff, views
 from .accounts import urls as accounts_urls
 from .engagements import calendar_views
+from .ops import health
 
 # Accounts' pages, with the two that list engagements (the calendar feed and the staff
 # page) joined from above, under the accounts names they have always had.
@@ -16,6 +17,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", include((accounts_patterns, accounts_urls.app_name))),
     path("", include("bearing.engagements.urls")),
     path("", include("bearing.workspace")),

@@ -249,6 +249,7 @@ ANYONE_SIGNED_IN = set(SIGNED_IN)
 POLICY: dict[str, Route] = {
     "home": Route(allow=EVERYONE, public=True),
     "healthz": Route(allow=EVERYONE, public=True),
+    "readyz": Route(allow=EVERYONE, public=True),
     "dashboard": Route(allow=ANYONE_SIGNED_IN),
     # accounts
     "accounts:login": Route(allow=EVERYONE, methods=("GET", "POST"), public=True),

@@ -123,6 +123,7 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
     users = [person("coach", i) for i in range(n_coaches)]
     users += [person("coachee", i) for i in range(n_coachees)]
     users += [person("sponsor", i) for i in range(n_orgs)]
+    users += [person("staff", 0)]  # operates the installation: the staff page is measured too
     _bulk(User, users, batch)
     by_email = dict(User.objects.filter(email__endswith="@seed.bearing").values_list("email", "id"))
     coach_ids = [by_email[f"coach{i:05d}@seed.bearing"] for i in range(n_coaches)]
@@ -141,6 +142,7 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
         Membership(user_id=uid, role=Role.SPONSOR, organization=orgs[i])
         for i, uid in enumerate(sponsor_ids)
     ]
+    memberships.append(Membership(user_id=by_email["staff00000@seed.bearing"], role=Role.STAFF))
     _bulk(Membership, memberships, batch)
 
     statuses = [EngagementStatus.ACTIVE] * 7 + [
