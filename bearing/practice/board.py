@@ -16,6 +16,13 @@ SHORT_NAMES = {
     Quadrant.DELEGATE: "Delegate",
     Quadrant.DROP: "Drop",
 }
+WHAT_IT_MEANS = {
+    Quadrant.INBOX: "waiting for you to say where it goes",
+    Quadrant.DO: "urgent and important",
+    Quadrant.SCHEDULE: "important, not urgent",
+    Quadrant.DELEGATE: "urgent, not important for you to do",
+    Quadrant.DROP: "neither",
+}
 REVIEW_MINUTES = 15
 
 

@@ -47,7 +47,7 @@ def _columns(items) -> list[dict]:
         {
             "key": quadrant.value,
             "name": rules.SHORT_NAMES[quadrant],
-            "label": quadrant.label,
+            "label": rules.WHAT_IT_MEANS[quadrant],
             "items": [i for i in items if i.quadrant == quadrant],
         }
         for quadrant in (Quadrant.INBOX, *rules.PLACED)

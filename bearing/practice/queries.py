@@ -202,7 +202,10 @@ def actions_off_board(engagement: Engagement, board: PriorityBoard | None) -> li
     """The coachee's open actions in this engagement not on the board yet."""
     qs = engagement.actions.filter(owner_id=engagement.coachee_id, completed_at__isnull=True)
     if board is not None:
-        qs = qs.exclude(board_items__board=board)
+        # Neither those on it nor the follow-ups of what it delegates.
+        qs = qs.exclude(board_items__board=board).exclude(
+            id__in=board.items.filter(follow_up_action__isnull=False).values("follow_up_action")
+        )
     return list(qs.order_by("due_on"))
 
 

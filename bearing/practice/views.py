@@ -347,7 +347,7 @@ def prediction_resolve(request, code):
 
 
 # The calibration chart's plot area, in SVG units.
-_PLOT = {"left": 48, "top": 16, "size": 256}
+_PLOT = {"left": 60, "top": 16, "size": 256}
 
 
 def _chart_points(calibration: fw.Calibration) -> list[dict]:
@@ -359,7 +359,7 @@ def _chart_points(calibration: fw.Calibration) -> list[dict]:
             {
                 "x": f"{left + size * forecast:.1f}",
                 "y": f"{top + size * (1 - observed):.1f}",
-                "r": f"{min(12.0, 3 + b.count / 2):.1f}",
+                "r": f"{min(8.0, 3 + b.count / 4):.1f}",
                 "label": (
                     f"{b.label}: said {forecast:.0%} on average, "
                     f"{observed:.0%} came true ({b.count})"
