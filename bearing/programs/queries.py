@@ -430,6 +430,7 @@ def cohort_members(program: Program) -> list[c.Member]:
     A fixed number of queries, however large the cohort."""
     seats = (
         Seat.objects.filter(program=program, engagement__isnull=False)
+        .order_by()
         .select_related("engagement")
         .only(
             "engagement__id",

@@ -1,0 +1,216 @@
+"""The sponsor's program dashboard: from consented signals only, every figure over
+three or more coachees, hidden under a filter that narrows it to two, never a
+model in the template, never a confidential word; query count pinned."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from unittest import mock
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from bearing.engagements.models import SessionStatus
+from bearing.growth.models import Goal, KeyResult
+from bearing.programs import views
+from bearing.programs.models import PulseAnswer, Seat, SessionTheme
+from bearing.programs.queries import program_dashboard
+from bearing.programs.tests.test_sponsor_rows import models_in
+from bearing.programs.tests.world import program_world
+from bearing.testing import (
+    CANARY,
+    WorldTestCase,
+    canary_strings,
+    grant,
+    make_engagement,
+    make_session,
+    make_user,
+)
+
+
+def add_cohort(w, program, specs, prefix="cohort"):
+    """One coachee per spec: (status, themes, held sessions, goal progress or None,
+    shares attendance)."""
+    engagements = []
+    for i, (status, themes, held, progress, attendance) in enumerate(specs):
+        leader = make_user(f"{prefix}{i}@example.com", f"Cohort Leader {prefix} {i}")
+        grant(leader, "coachee", organization=w.organization)
+        engagement = make_engagement(
+            coach=w.other_coach,
+            coachee=leader,
+            practice=w.practice,
+            organization=w.organization,
+            status=status,
+            sponsor_sees_attendance=attendance,
+            sponsor_sees_goal_progress=progress is not None,
+        )
+        Seat.objects.create(
+            program=program, leader=leader, invited_email=leader.email, engagement=engagement
+        )
+        for d in range(held):
+            session = make_session(engagement, days=-3 - d, status=SessionStatus.HELD)
+            for theme in themes:
+                SessionTheme.objects.create(session=session, theme=theme, tagged_by=w.other_coach)
+        if progress is not None:
+            goal = Goal.objects.create(
+                engagement=engagement,
+                title=f"CANARY-GOAL-{i} secret",
+                focus_area="presence",
+                kind="measurable",
+                share_with_sponsor=True,
+            )
+            KeyResult.objects.create(
+                goal=goal, metric="m", unit="u", baseline=0, target=100, current=progress
+            )
+        engagements.append(engagement)
+    return engagements
+
+
+def page(program, **params):
+    url = reverse("programs:dashboard", args=[program.code])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+
+
+class DashboardTests(WorldTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        p = program_world(cls.w)
+        cls.program = p.program
+        # Five coachees: three work on delegation, two on conflict; four active, one paused.
+        cls.engagements = add_cohort(
+            cls.w,
+            cls.program,
+            [
+                ("active", ["delegation"], 2, 20, True),
+                ("active", ["delegation"], 3, 40, True),
+                ("active", ["delegation"], 1, 60, True),
+                ("active", ["conflict"], 2, 80, True),
+                ("paused", ["conflict"], 4, None, True),
+            ],
+        )
+
+    def test_the_sponsor_sees_the_cohort_figures(self):
+        self.login(self.w.sponsor)
+        response = self.client.get(page(self.program))
+        self.assertEqual(response.status_code, 200)
+        d = response.context["d"]
+        self.assertEqual(d.attendance.n, 5)
+        self.assertEqual(d.attendance.held, 12)
+        self.assertEqual(d.attendance.contracted, 60)
+        self.assertEqual(d.goals.n, 4)
+        self.assertEqual(d.goals.median, 50)
+        themes = {r.key: r.value for r in d.themes}
+        self.assertEqual(themes["delegation"], 3)
+        self.assertIsNone(themes["conflict"])  # two coachees
+        self.assertEqual(themes["presence"], 0)
+        statuses = {r.key: r.value for r in d.statuses}
+        self.assertIsNone(statuses["paused"])  # one coachee
+        self.assertIsNone(statuses["active"])  # 5 - 4 would give the paused one away
+        self.assertEqual(d.status_n, 5)
+        self.assertTrue(d.something_hidden)
+        self.assertContains(response, "Some figures are hidden")
+        self.assertContains(response, "n = 5 coachees")
+        self.assertContains(response, "<svg", count=2)
+        self.assertContains(response, "<caption>Coaching themes (number of coachees)</caption>")
+
+    def test_a_filter_that_leaves_two_people_hides_the_figures(self):
+        d = program_dashboard(self.w.sponsor, self.program.code, theme="conflict")
+        self.assertIsNone(d.attendance.n)
+        self.assertIsNone(d.goals.n)
+        self.assertIsNone(d.status_n)
+        self.assertEqual(d.filters, ("Theme: Conflict",))
+
+    def test_a_filter_of_three_that_differs_from_the_whole_by_two_is_hidden_too(self):
+        # Delegation holds three coachees, but the whole holds five: 5 - 3 = the two
+        # others, so the delegation figure would give their sessions away.
+        d = program_dashboard(self.w.sponsor, self.program.code, theme="delegation")
+        self.assertIsNone(d.attendance.n)
+
+    def test_every_filter_is_checked_again(self):
+        # Three more on conflict: delegation (three) now differs from the whole
+        # (eight), from the active ones (seven) and from every other figure by three
+        # or more, so it can be shown; conflict (five) is one away from its active
+        # part (four), so it stays hidden.
+        add_cohort(self.w, self.program, [("active", ["conflict"], 1, None, True)] * 3, "more")
+        d = program_dashboard(self.w.sponsor, self.program.code, theme="delegation")
+        self.assertEqual(d.attendance.n, 3)
+        self.assertEqual(d.attendance.held, 6)
+        d = program_dashboard(self.w.sponsor, self.program.code, theme="conflict")
+        self.assertIsNone(d.attendance.n)
+
+    def test_no_confidential_word_reaches_the_dashboard(self):
+        self.login(self.w.sponsor)
+        for params in ({}, {"theme": "delegation"}, {"status": "active"}, {"window": "q1"}):
+            response = self.client.get(page(self.program, **params))
+            for tag in [*canary_strings(), "CANARY-GOAL-", "Cohort Leader", "Lena Leader"]:
+                self.assertNotContains(response, tag)
+            self.assertNotContains(response, "I want to let go of the detail")
+
+    def test_the_template_gets_allow_list_rows_only(self):
+        self.login(self.w.sponsor)
+        with mock.patch.object(views, "render", wraps=render) as spy:
+            self.client.get(page(self.program))
+        self.assertEqual(models_in(spy.call_args.args[2]), [])
+
+    def test_staff_see_it_and_everyone_else_gets_404(self):
+        self.login(self.w.staff)
+        self.assertEqual(self.client.get(page(self.program)).status_code, 200)
+        for persona in ("other_sponsor", "coach", "coachee", "other_coach"):
+            with self.subTest(persona=persona):
+                self.login(getattr(self.w, persona))
+                self.assertEqual(self.client.get(page(self.program)).status_code, 404)
+
+    def test_wrong_method(self):
+        self.login(self.w.sponsor)
+        self.assertEqual(self.client.post(page(self.program)).status_code, 405)
+
+    def test_a_bad_filter_is_named_beside_its_field(self):
+        self.login(self.w.sponsor)
+        response = self.client.get(page(self.program, window="q99", theme="astrology"))
+        self.assertEqual(response.status_code, 200)
+        form = response.context["form"]
+        self.assertIn("window", form.errors)
+        self.assertIn("theme", form.errors)
+        self.assertEqual(response.context["d"].window_key, "all")
+
+    def test_query_count_is_pinned_and_flat(self):
+        self.login(self.w.sponsor)
+        self.client.get(page(self.program))
+        with self.assertNumQueries(12):
+            self.client.get(page(self.program))
+        add_cohort(
+            self.w, self.program, [("active", ["team"], 3, 50, True) for _ in range(4)], "more"
+        )
+        with self.assertNumQueries(12):
+            self.client.get(page(self.program))
+
+    def test_satisfaction_is_shown_from_three_answers_of_closed_months(self):
+        last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+        this_month = timezone.localdate().replace(day=1)
+        for usefulness in (3, 4, 5):
+            PulseAnswer.objects.create(
+                program=self.program,
+                moment="month_three",
+                month=last_month,
+                usefulness=usefulness,
+                recommend=usefulness > 3,
+                coach_fit=4,
+            )
+        PulseAnswer.objects.create(
+            program=self.program,
+            moment="month_three",
+            month=this_month,
+            usefulness=1,
+            recommend=False,
+            coach_fit=1,
+        )
+        d = program_dashboard(self.w.sponsor, self.program.code)
+        [month_three, end] = d.pulses
+        self.assertEqual((month_three.n, month_three.usefulness), (3, 4.0))
+        self.assertEqual(month_three.recommend, 65)  # 2 of 3, rounded to 5
+        self.assertIsNone(end.n)
+
+    def test_the_canary_world_is_untouched(self):
+        self.assertTrue(CANARY.goal)
