@@ -111,11 +111,11 @@ def rehearsal_paste(*, talk: Talk, by: User, text: str) -> Rehearsal:
         source=Source.PASTED,
         status=Status.READY,
         progress=100,
-        transcript=parsed.to_json(),
         duration_seconds=round(parsed.duration, 2),
         created_at=now,
         transcribed_at=now,
     )
+    rehearsal.transcript = parsed.to_json()  # an encrypted JSON field takes the dict
     rehearsal.full_clean()
     rehearsal.save()
     Talk.objects.filter(pk=talk.pk).update(updated_at=now)

@@ -52,12 +52,12 @@ class Timed:
 
 def _seconds(groups: tuple) -> float:
     hours, minutes, seconds, fraction = groups
-    value = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
+    value = float(int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds))
     if int(seconds) >= 60 or (hours and int(minutes) >= 60):
         raise TimedTranscriptError("A time has more than 59 seconds or minutes in it.")
     if fraction:
         value += int(fraction.ljust(3, "0")) / 1000
-    return float(value)
+    return value
 
 
 def _spread(text: str, start: float, end: float) -> list[tuple[float, float, str]]:
