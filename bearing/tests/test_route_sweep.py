@@ -232,21 +232,6 @@ def _insight(attr: str):
     return kwargs
 
 
-
-
-def _insight(attr: str):
-    """insight: fresh records on each call (a closed 360 with a comment, an unshared
-    journal entry...), see bearing/insight/tests/helpers.py."""
-
-    def kwargs(w):
-        from bearing.insight.tests.helpers import sweep_objects
-
-        value = getattr(sweep_objects(w), attr)
-        return {"token": value} if attr == "token" else {"code": value.code}
-
-    return kwargs
-
-
 def _program(attr: str):
     """programs: a program, a seat, a proposal, a pulse around the world's people
     (bearing/programs/tests/world.py)."""
