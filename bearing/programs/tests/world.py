@@ -1,7 +1,8 @@
 """A program around the test world (``bearing.testing.make_world``): Acme's
 program with Northstar's roster, the world's coachee in a seat with a matching
-profile, three coaches proposed and the world's coach chosen, and a pulse asked
-of the world's engagement. Built on demand (idempotent), inside a test."""
+profile, two coaches proposed and the world's coach chosen; and an earlier
+program in which the world's engagement was matched, with a pulse asked of it.
+Built on demand (idempotent), inside a test."""
 
 from __future__ import annotations
 
@@ -81,6 +82,23 @@ def program_world(w) -> SimpleNamespace:
         coach=w.other_coach,
         round=1,
         defaults={"rank": 2, "score": 20, "reasons": ["Coaches in English."]},
+    )
+    # An earlier program in which the world's engagement was matched: its pulse.
+    p.earlier, _ = Program.objects.get_or_create(
+        organization=w.organization,
+        practice=w.practice,
+        name="Earlier cohort",
+        defaults={
+            "starts_on": today - timedelta(days=200),
+            "ends_on": today + timedelta(days=165),
+            "seats": 3,
+            "created_by": w.sponsor,
+        },
+    )
+    Seat.objects.get_or_create(
+        program=p.earlier,
+        invited_email=w.coachee.email,
+        defaults={"leader": w.coachee, "engagement": w.engagement},
     )
     p.pulse, _ = PulseRequest.objects.get_or_create(
         engagement=w.engagement, moment=PulseMoment.MONTH_THREE
