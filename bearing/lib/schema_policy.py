@@ -90,6 +90,9 @@ PLAINTEXT: dict[str, str] = {
     "practice.Decision.status": "a state from a fixed list",
     "practice.BoardItem.quadrant": "a quadrant of the board from a fixed list",
     "practice.BoardItem.delegation_level": "a delegation level from a fixed list",
+    "practice.TransitionPlan.kind": "a kind of transition from a fixed list",
+    "practice.Stakeholder.stance_now": "a stance from a fixed list (the name is encrypted)",
+    "practice.Stakeholder.stance_wanted": "a stance from a fixed list",
     # companion
     "companion.CompanionConversation.scenario": "a role-play scenario's id, from shipped data",
     "companion.CompanionMessage.speaker": "leader or companion",

@@ -9,7 +9,18 @@ from typing import Any
 from django import forms
 
 from . import framework as fw
-from .models import Decision, DecisionKind, DelegationLevel, Quadrant, Quality, Weekday
+from . import transitions as tr
+from .models import (
+    Decision,
+    DecisionKind,
+    DelegationLevel,
+    Quadrant,
+    Quality,
+    Stance,
+    TransitionKind,
+    TransitionPlan,
+    Weekday,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -334,3 +345,109 @@ class WeeklyReviewForm(forms.Form):
         required=False,
     )
     commitment_due = forms.DateField(label="By when?", widget=DATE, required=False)
+
+
+# --- Transition plans ---------------------------------------------------------------
+
+
+class TransitionNewForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Which transition?", choices=TransitionKind.choices, widget=forms.RadioSelect
+    )
+    title = _short("The new role, or the change", required=True)
+    starts_on = forms.DateField(label="Day 1", widget=DATE, required=False)
+
+
+class TransitionPlanForm(forms.Form):
+    """The plan's situation mix, sections and the five conversations."""
+
+    def __init__(self, plan: TransitionPlan, *args: Any, **kwargs: Any) -> None:
+        initial: dict[str, Any] = {key: getattr(plan, key) for key, _, _ in tr.SITUATIONS}
+        initial.update(plan.sections or {})
+        for key, _, _ in tr.CONVERSATIONS:
+            c = (plan.conversations or {}).get(key, {})
+            initial[f"{key}_done"] = c.get("done", False)
+            initial[f"{key}_notes"] = c.get("notes", "")
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        for key, name, meaning in tr.SITUATIONS:
+            self.fields[key] = forms.IntegerField(
+                label=f"{name} (%)",
+                help_text=meaning.capitalize() + ".",
+                min_value=0,
+                max_value=100,
+                required=False,
+            )
+        for key, _, question in tr.SECTIONS:
+            self.fields[key] = _long(question)
+        for key, name, question in tr.CONVERSATIONS:
+            self.fields[f"{key}_done"] = forms.BooleanField(
+                label=f"{name}: had this conversation", required=False
+            )
+            self.fields[f"{key}_notes"] = _long(question)
+
+    def situation_fields(self) -> list[forms.BoundField]:
+        return [self[key] for key, _, _ in tr.SITUATIONS]
+
+    def section_fields(self) -> list[tuple[str, forms.BoundField]]:
+        return [(name, self[key]) for key, name, _ in tr.SECTIONS]
+
+    def conversation_fields(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+        return [
+            (name, self[f"{key}_done"], self[f"{key}_notes"]) for key, name, _ in tr.CONVERSATIONS
+        ]
+
+    def parts(self) -> tuple[dict[str, int | None], dict[str, str], dict[str, tuple[bool, str]]]:
+        d = self.cleaned_data
+        return (
+            {key: d.get(key) for key, _, _ in tr.SITUATIONS},
+            {key: d.get(key, "") for key, _, _ in tr.SECTIONS},
+            {
+                key: (d.get(f"{key}_done", False), d.get(f"{key}_notes", ""))
+                for key, _, _ in tr.CONVERSATIONS
+            },
+        )
+
+
+def _scale(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=_choices(range(1, 6)),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+
+class StakeholderForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=120, help_text="Private to you.")
+    role = forms.CharField(label="Role", max_length=120, required=False)
+    power = _scale("Power over your success (1–5)")
+    interest = _scale("Interest in what you do (1–5)")
+    stance_now = forms.ChoiceField(
+        label="Where they stand now", choices=Stance.choices, initial=Stance.UNKNOWN
+    )
+    stance_wanted = forms.ChoiceField(
+        label="Where you need them", choices=Stance.choices, initial=Stance.SUPPORTIVE
+    )
+    next_conversation = forms.CharField(
+        label="Your next conversation with them", max_length=300, required=False
+    )
+
+
+class PlanGoalForm(forms.Form):
+    title = _short("The goal, in your words", required=True)
+    baseline_rating = forms.TypedChoiceField(
+        label="Where you are today (1–10)",
+        choices=_choices(range(1, 11)),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    target_rating = forms.TypedChoiceField(
+        label="Where you want to be at day 90 (1–10)",
+        choices=_choices(range(1, 11)),
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )

@@ -322,3 +322,157 @@ class WeeklyReview(models.Model):
 
     def __str__(self):
         return f"Weekly review {self.created_at:%Y-%m-%d}"
+
+
+# --- Transition plans ----------------------------------------------------------------
+
+
+class TransitionKind(models.TextChoices):
+    PROMOTION = "promotion", "A promotion into a bigger role"
+    NEW_ORGANIZATION = "new_organization", "A new role in a new organization"
+    CHANGE = "change", "Leading an organizational change"
+
+
+class Stance(models.TextChoices):
+    """Where a stakeholder stands on what the coachee is doing."""
+
+    OPPOSED = "opposed", "Opposed"
+    SCEPTICAL = "sceptical", "Sceptical"
+    NEUTRAL = "neutral", "Neutral"
+    SUPPORTIVE = "supportive", "Supportive"
+    CHAMPION = "champion", "Champion"
+    UNKNOWN = "unknown", "Not known yet"
+
+
+class TransitionPlan(models.Model):
+    """A first-90-days plan from a template. The situation is a mix of the five
+    business situations (start-up, turnaround, accelerated growth, realignment,
+    sustaining success), in per cent; the sections and the five conversations with
+    the new manager are the coachee's words, encrypted."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, related_name="transition_plans"
+    )
+    kind = models.CharField(max_length=20, choices=TransitionKind.choices)
+    title = EncryptedTextField()  # 200 characters
+    starts_on = models.DateField()  # day 1 in the new role
+    situation_startup = models.PositiveSmallIntegerField(default=0)
+    situation_turnaround = models.PositiveSmallIntegerField(default=0)
+    situation_growth = models.PositiveSmallIntegerField(default=0)
+    situation_realignment = models.PositiveSmallIntegerField(default=0)
+    situation_sustaining = models.PositiveSmallIntegerField(default=0)
+    # learning, listening_questions, early_wins, team, risks, stop_doing: text
+    sections = EncryptedJSONField()
+    # the five conversations with the new manager: {key: {"done": bool, "notes": str}}
+    conversations = EncryptedJSONField()
+    goal = models.ForeignKey(
+        "growth.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shared_with_coach_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=TransitionKind.values), name="transition_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    situation_startup__lte=100,
+                    situation_turnaround__lte=100,
+                    situation_growth__lte=100,
+                    situation_realignment__lte=100,
+                    situation_sustaining__lte=100,
+                ),
+                name="transition_situation_percentages",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Transition plan {self.code}"
+
+
+class Checkpoint(models.Model):
+    """A checkpoint of the plan (day 1, week 1, days 30, 60, 90) as a dated action."""
+
+    plan = models.ForeignKey(TransitionPlan, on_delete=models.CASCADE, related_name="checkpoints")
+    day = models.PositiveSmallIntegerField()
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "day"], name="checkpoint_once_per_day"),
+        ]
+
+    def __str__(self):
+        return f"Checkpoint day {self.day}"
+
+
+class Stakeholder(models.Model):
+    """One person on the stakeholder map: power and interest (1–5), stance now and
+    wanted, the next conversation. The name and notes are confidential text."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(TransitionPlan, on_delete=models.CASCADE, related_name="stakeholders")
+    name = EncryptedTextField()  # 120 characters
+    role = EncryptedTextField()  # 120 characters
+    power = models.PositiveSmallIntegerField()
+    interest = models.PositiveSmallIntegerField()
+    stance_now = models.CharField(max_length=12, choices=Stance.choices, default=Stance.UNKNOWN)
+    stance_wanted = models.CharField(
+        max_length=12, choices=Stance.choices, default=Stance.SUPPORTIVE
+    )
+    next_conversation = EncryptedTextField()  # 300 characters
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-power", "-interest", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(power__gte=1, power__lte=5, interest__gte=1, interest__lte=5),
+                name="stakeholder_power_interest_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(stance_now__in=Stance.values) & Q(stance_wanted__in=Stance.values),
+                name="stakeholder_stances_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Stakeholder {self.code}"
+
+    @property
+    def quadrant(self) -> str:
+        return stakeholder_quadrant(self.power, self.interest)
+
+
+HIGH_FROM = 3  # on the 1–5 scales, 3 and above is high
+
+
+STAKEHOLDER_QUADRANTS = {
+    "manage_closely": "Manage closely",
+    "keep_satisfied": "Keep satisfied",
+    "keep_informed": "Keep informed",
+    "monitor": "Monitor",
+}
+
+
+def stakeholder_quadrant(power: int, interest: int) -> str:
+    """The grid's rule: high power and interest, manage closely; high power only,
+    keep satisfied; high interest only, keep informed; neither, monitor."""
+    if not (1 <= power <= 5 and 1 <= interest <= 5):
+        raise ValueError("power and interest are 1–5")
+    high_power, high_interest = power >= HIGH_FROM, interest >= HIGH_FROM
+    if high_power and high_interest:
+        return "manage_closely"
+    if high_power:
+        return "keep_satisfied"
+    if high_interest:
+        return "keep_informed"
+    return "monitor"

@@ -163,5 +163,86 @@ BOARD_KINDS = (
 )
 
 
+def _plan(plan) -> dict:
+    """A transition plan with its stakeholders and checkpoints."""
+    return {
+        "code": str(plan.code),
+        "engagement": str(plan.engagement.code),
+        "kind": plan.kind,
+        "title": plan.title,
+        "starts_on": plan.starts_on,
+        "situation": {
+            "start-up": plan.situation_startup,
+            "turnaround": plan.situation_turnaround,
+            "accelerated growth": plan.situation_growth,
+            "realignment": plan.situation_realignment,
+            "sustaining success": plan.situation_sustaining,
+        },
+        "sections": plan.sections,
+        "conversations": plan.conversations,
+        "goal": str(plan.goal.code) if plan.goal_id else "",
+        "shared_with_coach_at": plan.shared_with_coach_at,
+        "created_at": plan.created_at,
+        "checkpoints": [{"day": c.day} for c in plan.checkpoints.all()],
+        "stakeholders": [
+            {
+                "name": p.name,
+                "role": p.role,
+                "power": p.power,
+                "interest": p.interest,
+                "stance_now": p.stance_now,
+                "stance_wanted": p.stance_wanted,
+                "next_conversation": p.next_conversation,
+            }
+            for p in plan.stakeholders.all()
+        ],
+    }
+
+
+TRANSITION_KINDS = (
+    RecordKind(
+        model="practice.TransitionPlan",
+        title="Transition plans",
+        owner="engagement__coachee",
+        readers=OWN,
+        authors={
+            "title": Author.COACHEE,
+            "sections": Author.COACHEE,
+            "conversations": Author.COACHEE,
+        },
+        audit_non_author_reads=True,
+        export=_plan,
+        engagement="engagement",
+        shared_with_coach="shared_with_coach_at",
+    ),
+    RecordKind(
+        model="practice.Checkpoint",
+        title="Transition checkpoints",
+        owner="plan__engagement__coachee",
+        readers=OWN,
+        authors={},
+        audit_non_author_reads=False,
+        export=(),  # exported inside their plan
+        engagement="plan__engagement",
+        shared_with_coach="plan__shared_with_coach_at",
+    ),
+    RecordKind(
+        model="practice.Stakeholder",
+        title="Stakeholders",
+        owner="plan__engagement__coachee",
+        readers=OWN,
+        authors={
+            "name": Author.COACHEE,
+            "role": Author.COACHEE,
+            "next_conversation": Author.COACHEE,
+        },
+        audit_non_author_reads=True,
+        export=(),  # exported inside their plan
+        engagement="plan__engagement",
+        shared_with_coach="plan__shared_with_coach_at",
+    ),
+)
+
+
 def register_kinds() -> None:
-    register(*KINDS, *BOARD_KINDS)
+    register(*KINDS, *BOARD_KINDS, *TRANSITION_KINDS)

@@ -21,11 +21,15 @@ from .models import (
     GOOD_FROM,
     QUADRANTS,
     BoardItem,
+    Checkpoint,
     Decision,
     DecisionKind,
     DecisionStatus,
     Prediction,
     PriorityBoard,
+    Stakeholder,
+    TransitionPlan,
+    stakeholder_quadrant,
 )
 
 
@@ -217,3 +221,78 @@ def overdue_actions(engagement: Engagement) -> list[Action]:
             due_on__lt=timezone.localdate(),
         ).order_by("due_on")
     )
+
+
+# --- Transition plans ---------------------------------------------------------------
+
+
+def transitions_for(user: User, engagement: Engagement, relation: Relation) -> list[TransitionPlan]:
+    """The engagement's transition plans the viewer may see: all for the coachee,
+    the shared ones for the coach, none for anyone else."""
+    qs = engagement.transition_plans.all()
+    if relation == Relation.COACH:
+        qs = qs.filter(shared_with_coach_at__isnull=False)
+    elif relation != Relation.COACHEE:
+        return []
+    return list(qs.order_by("-created_at"))
+
+
+def transition_plan_get_for(
+    user: User,
+    code: UUID | str,
+    request: HttpRequest | None = None,
+    *,
+    want: Iterable[Relation] | Relation | None = None,
+) -> tuple[TransitionPlan, Relation]:
+    """The coachee's plan; the coach's only once shared (their read audited)."""
+    plan, relation = get_for(
+        user,
+        TransitionPlan,
+        code,
+        want=want,
+        queryset=TransitionPlan.objects.select_related(
+            "engagement__coach", "engagement__coachee", "goal"
+        ),
+    )
+    audit_read(request or user, plan, relation, label="transition plan")
+    return plan, relation
+
+
+def stakeholder_get_for(user: User, code: UUID | str) -> tuple[Stakeholder, Relation]:
+    person, relation = get_for(
+        user,
+        Stakeholder,
+        code,
+        want=Relation.COACHEE,
+        queryset=Stakeholder.objects.select_related("plan__engagement"),
+    )
+    return person, relation
+
+
+def plan_checkpoints(plan: TransitionPlan) -> list[Checkpoint]:
+    return list(plan.checkpoints.select_related("action"))
+
+
+@dataclass(frozen=True)
+class GridCell:
+    power: int
+    interest: int
+    quadrant: str
+    people: tuple[Stakeholder, ...]
+
+
+def stakeholder_grid(people: list[Stakeholder]) -> list[list[GridCell]]:
+    """The 5x5 power/interest grid, highest power first, each cell with its
+    quadrant and the people in it."""
+    return [
+        [
+            GridCell(
+                power=power,
+                interest=interest,
+                quadrant=stakeholder_quadrant(power, interest),
+                people=tuple(p for p in people if p.power == power and p.interest == interest),
+            )
+            for interest in range(1, 6)
+        ]
+        for power in range(5, 0, -1)
+    ]

@@ -10,7 +10,7 @@ in; the review records what happened and two separate judgements.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,11 +20,14 @@ from django.utils import timezone
 from bearing.accounts.models import User
 from bearing.engagements import services as engagement_services
 from bearing.engagements.models import Action, Engagement
-from bearing.growth.models import Reminder, ReminderKind
+from bearing.growth import services as growth_services
+from bearing.growth.models import FocusArea, Goal, GoalKind, Reminder, ReminderKind
 
 from . import framework as fw
+from . import transitions as tr
 from .models import (
     BoardItem,
+    Checkpoint,
     Decision,
     DecisionKind,
     DecisionStatus,
@@ -34,6 +37,10 @@ from .models import (
     Quadrant,
     Quality,
     Reflection,
+    Stakeholder,
+    Stance,
+    TransitionKind,
+    TransitionPlan,
     WeeklyReview,
 )
 
@@ -615,3 +622,190 @@ def weekly_review_save(
     review.full_clean()
     review.save()
     return review
+
+
+# --- Transition plans ---------------------------------------------------------------
+
+
+def _plan_owner(plan: TransitionPlan, by: User) -> None:
+    _check_owner(plan.engagement, by)
+
+
+def _locked_plan(plan: TransitionPlan) -> TransitionPlan:
+    return (
+        TransitionPlan.objects.select_for_update(of=("self",))
+        .select_related("engagement__coachee")
+        .get(pk=plan.pk)
+    )
+
+
+@transaction.atomic
+def transition_plan_create(
+    *, engagement: Engagement, by: User, kind: str, title: str, starts_on: date | None
+) -> TransitionPlan:
+    """A plan from a template: its sections start from the template's questions;
+    its checkpoints (day 1, week 1, days 30, 60, 90) become dated actions."""
+    _check_owner(engagement, by)
+    errors: dict[str, str] = {}
+    if kind not in TransitionKind.values:
+        errors["kind"] = "Which kind of transition is it?"
+    title = _text("title", title, fw.SHORT)
+    if not title:
+        errors["title"] = "Name the role or the change."
+    if starts_on is None:
+        errors["starts_on"] = "When is (or was) day 1?"
+    elif starts_on < timezone.localdate() - timedelta(days=90):
+        errors["starts_on"] = "Day 1 was more than 90 days ago; the first 90 days are over."
+    if errors:
+        raise ValidationError(errors)
+    assert starts_on is not None
+    template = tr.TEMPLATES[TransitionKind(kind)]
+    plan = TransitionPlan(engagement=engagement, kind=kind, title=title, starts_on=starts_on)
+    plan.sections = {key: template.prompts.get(key, "") for key, _, _ in tr.SECTIONS}
+    plan.conversations = {key: {"done": False, "notes": ""} for key, _, _ in tr.CONVERSATIONS}
+    plan.full_clean()
+    plan.save()
+    today = timezone.localdate()
+    for day in tr.CHECKPOINT_DAYS:
+        due = starts_on + timedelta(days=day - 1)
+        action = None
+        if due >= today:
+            action = engagement_services.action_create(
+                engagement=engagement,
+                by=by,
+                title=f"{tr.CHECKPOINT_NAMES[day]} checkpoint of my transition plan: {title}",
+                due_on=due,
+            )
+        Checkpoint.objects.create(plan=plan, day=day, action=action)
+    return plan
+
+
+@transaction.atomic
+def transition_plan_update(
+    *,
+    plan: TransitionPlan,
+    by: User,
+    situation: dict[str, int | None],
+    sections: dict[str, str],
+    conversations: dict[str, tuple[bool, str]],
+) -> TransitionPlan:
+    """Save the situation mix (per cent, adding up to 100, or all 0 while unsure),
+    the sections and the five conversations' checklist."""
+    plan = _locked_plan(plan)
+    _plan_owner(plan, by)
+    errors: dict[str, str] = {}
+    mix = {key: situation.get(key) or 0 for key, _, _ in tr.SITUATIONS}
+    for key, value in mix.items():
+        if not 0 <= value <= 100:
+            errors[key] = "A share from 0 to 100%."
+    total = sum(mix.values())
+    if not errors and total not in (0, 100):
+        errors["situation_startup"] = f"The shares add up to {total}%; make them 100%."
+    kept_sections = {key: _text(key, sections.get(key), fw.LONG) for key, _, _ in tr.SECTIONS}
+    kept_conversations = {
+        key: {
+            "done": bool(conversations.get(key, (False, ""))[0]),
+            "notes": _text(f"{key}_notes", conversations.get(key, (False, ""))[1], fw.LONG),
+        }
+        for key, _, _ in tr.CONVERSATIONS
+    }
+    if errors:
+        raise ValidationError(errors)
+    for key, value in mix.items():
+        setattr(plan, key, value)
+    plan.sections = kept_sections
+    plan.conversations = kept_conversations
+    plan.updated_at = timezone.now()
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def stakeholder_add(
+    *,
+    plan: TransitionPlan,
+    by: User,
+    name: str,
+    role: str,
+    power: int | None,
+    interest: int | None,
+    stance_now: str,
+    stance_wanted: str,
+    next_conversation: str,
+) -> Stakeholder:
+    _plan_owner(plan, by)
+    errors: dict[str, str] = {}
+    name = _text("name", name, 120)
+    if not name:
+        errors["name"] = "Who is it?"
+    if power not in range(1, 6):
+        errors["power"] = "Their power over your success, from 1 to 5."
+    if interest not in range(1, 6):
+        errors["interest"] = "Their interest in what you do, from 1 to 5."
+    if stance_now not in Stance.values:
+        errors["stance_now"] = "Where do they stand now?"
+    if stance_wanted not in Stance.values:
+        errors["stance_wanted"] = "Where do you need them to stand?"
+    if errors or power is None or interest is None:
+        raise ValidationError(errors)
+    person = Stakeholder(
+        plan=plan,
+        name=name,
+        role=_text("role", role, 120),
+        power=power,
+        interest=interest,
+        stance_now=stance_now,
+        stance_wanted=stance_wanted,
+        next_conversation=_text("next_conversation", next_conversation, 300),
+    )
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def stakeholder_remove(*, stakeholder: Stakeholder, by: User) -> None:
+    _plan_owner(stakeholder.plan, by)
+    stakeholder.delete()
+
+
+@transaction.atomic
+def transition_plan_share(*, plan: TransitionPlan, by: User, share: bool) -> TransitionPlan:
+    plan = _locked_plan(plan)
+    if by.id != plan.engagement.coachee_id:
+        raise ValidationError("Only the coachee decides what to share.")
+    plan.shared_with_coach_at = timezone.now() if share else None
+    plan.save(update_fields=["shared_with_coach_at"])
+    return plan
+
+
+@transaction.atomic
+def transition_plan_goal(
+    *,
+    plan: TransitionPlan,
+    by: User,
+    title: str,
+    baseline_rating: int | None,
+    target_rating: int | None,
+) -> Goal:
+    """A goal in the development plan that comes from the transition plan: rated
+    1–10 by the coachee, with day 90 as its milestone."""
+    plan = _locked_plan(plan)
+    _plan_owner(plan, by)
+    if plan.goal_id:
+        raise ValidationError("This plan has its goal already.")
+    day_90 = plan.starts_on + timedelta(days=89)
+    goal = growth_services.goal_create(
+        engagement=plan.engagement,
+        by=by,
+        title=title,
+        focus_area=FocusArea.CHANGE,
+        kind=GoalKind.QUALITATIVE,
+        baseline_rating=baseline_rating,
+        target_rating=target_rating,
+        milestones=[("Day 90 of my transition", day_90)] if day_90 >= timezone.localdate() else [],
+    )
+    plan.goal = goal
+    plan.save(update_fields=["goal"])
+    return goal

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import board_views, views
+from . import board_views, transition_views, views
 
 app_name = "practice"
 
@@ -32,4 +32,23 @@ urlpatterns += [
     path("board-items/<uuid:code>/move/", board_views.item_move, name="item_move"),
     path("board-items/<uuid:code>/delegate/", board_views.item_delegate, name="item_delegate"),
     path("board-items/<uuid:code>/done/", board_views.item_done, name="item_done"),
+]
+
+urlpatterns += [
+    path("engagements/<uuid:code>/transitions/", transition_views.transitions, name="transitions"),
+    path("transitions/<uuid:code>/", transition_views.transition, name="transition"),
+    path(
+        "transitions/<uuid:code>/stakeholders/",
+        transition_views.stakeholder_add,
+        name="stakeholder_add",
+    ),
+    path(
+        "transitions/<uuid:code>/share/", transition_views.transition_share, name="transition_share"
+    ),
+    path("transitions/<uuid:code>/goal/", transition_views.transition_goal, name="transition_goal"),
+    path(
+        "stakeholders/<uuid:code>/remove/",
+        transition_views.stakeholder_remove,
+        name="stakeholder_remove",
+    ),
 ]

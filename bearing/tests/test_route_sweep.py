@@ -186,6 +186,36 @@ def _board_item(w):
     return {"code": board_item_add(board=board, by=w.coachee, title="Budget memo").code}
 
 
+def _transition(w):
+    """A transition plan of the coachee's, not shared, with one stakeholder."""
+    from bearing.practice.services import stakeholder_add, transition_plan_create
+
+    plan = transition_plan_create(
+        engagement=w.engagement,
+        by=w.coachee,
+        kind="promotion",
+        title="Plant lead",
+        starts_on=w.next_session.scheduled_for.date(),
+    )
+    w.stakeholder = stakeholder_add(
+        plan=plan,
+        by=w.coachee,
+        name="Priya",
+        role="",
+        power=4,
+        interest=2,
+        stance_now="neutral",
+        stance_wanted="supportive",
+        next_conversation="",
+    )
+    return {"code": plan.code}
+
+
+def _stakeholder(w):
+    _transition(w)
+    return {"code": w.stakeholder.code}
+
+
 def _talk(w):
     """A talk of the coachee's, not shared with the coach."""
     from bearing.rehearsals.models import Talk
@@ -410,6 +440,15 @@ POLICY: dict[str, Route] = {
     "practice:item_move": Route(allow={COACHEE}, methods=("POST",), kwargs=_board_item),
     "practice:item_delegate": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_board_item),
     "practice:item_done": Route(allow={COACHEE}, methods=("POST",), kwargs=_board_item),
+    # Transition plans: the coach reads one once shared (this one is not).
+    "practice:transitions": Route(
+        allow=PAIR, methods=("GET", "POST"), kwargs=_engagement, post_allow={COACHEE}
+    ),
+    "practice:transition": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_transition),
+    "practice:transition_share": Route(allow={COACHEE}, methods=("POST",), kwargs=_transition),
+    "practice:transition_goal": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_transition),
+    "practice:stakeholder_add": Route(allow={COACHEE}, methods=("POST",), kwargs=_transition),
+    "practice:stakeholder_remove": Route(allow={COACHEE}, methods=("POST",), kwargs=_stakeholder),
     # rehearsals: the coachee's talks; the coach reads only what is shared (these are
     # not), and never the audio; the sponsor, another coach and staff never
     "rehearsals:home": Route(
