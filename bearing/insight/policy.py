@@ -12,9 +12,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bearing.lib.policy import Author, Reader, RecordKind, register
 
 PAIR = {Reader.COACHEE, Reader.COACH}
+
+
+def _campaign(row: Any) -> dict[str, Any]:
+    """A campaign in its coachee's export: the group results once released to them
+    (pooled figures only; never an answer set or a rater), and the comments shown."""
+    released = row.released_at is not None
+    return {
+        "code": str(row.code),
+        "engagement": str(row.engagement.code),
+        "instrument": f"{row.instrument.key} v{row.instrument.version}",
+        "status": row.status,
+        "deadline": row.deadline,
+        "opened_at": row.opened_at,
+        "closed_at": row.closed_at,
+        "released_at": row.released_at,
+        "report": row.report if released else None,
+        "comments": [
+            {"competency": c.competency_key, "kind": c.kind, "text": c.text}
+            for c in row.comments.filter(held_back=False).order_by(
+                "competency_key", "kind", "order_key"
+            )
+        ]
+        if released
+        else [],
+    }
+
 
 KINDS = (
     RecordKind(
@@ -45,17 +73,7 @@ KINDS = (
         # (they are audited as a read of the coachee's record).
         authors={"report": Author.COACHEE},
         audit_non_author_reads=True,
-        export=(
-            "code",
-            "engagement__code",
-            "instrument__key",
-            "instrument__version",
-            "status",
-            "deadline",
-            "opened_at",
-            "closed_at",
-            "released_at",
-        ),
+        export=_campaign,
         engagement="engagement",
     ),
     RecordKind(

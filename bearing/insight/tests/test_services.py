@@ -239,3 +239,48 @@ class CampaignTests(WorldTestCase):
         self.assertNotIn(issued[0][0].email, [m.to[0] for m in mail.outbox])
         self.assertEqual(rater_reminders_send(later + RATER_REMINDER_GAP), 5)
         self.assertEqual(rater_reminders_send(later + 2 * RATER_REMINDER_GAP), 0)  # the cap
+
+
+class ExportTests(WorldTestCase):
+    def test_the_leaders_export_holds_the_released_report_and_never_an_answer_set(self):
+        from bearing.exports.archive import personal_sections
+
+        campaign = campaign_with_raters(self.w, groups={RaterGroup.PEER: 3})
+        for _, token in s.campaign_open(campaign=campaign, by=self.w.coachee, send=False):
+            answer(token, 4, comment="Keep the weekly one-to-ones")
+        campaign = s.campaign_close(campaign=campaign, by=self.w.coach)
+        titles = {sec.kind.title: sec for sec in personal_sections(self.w.coachee)}
+        self.assertNotIn("360 answers", titles)
+        self.assertNotIn("360 comments", titles)
+        row = titles["360 campaigns"].rows[0]
+        self.assertIsNone(row["report"])  # not yet released
+        s.campaign_debriefed(campaign=campaign, by=self.w.coach)
+        row = {sec.kind.title: sec for sec in personal_sections(self.w.coachee)}[
+            "360 campaigns"
+        ].rows[0]
+        self.assertEqual(row["report"]["competencies"][0]["key"], "self_awareness")
+        self.assertEqual(len(row["comments"]), 3)
+        for person in (self.w.coach, self.w.sponsor, self.w.staff):
+            kinds = {sec.kind.title for sec in personal_sections(person) if sec.rows}
+            self.assertFalse(kinds & {"360 answers", "360 comments", "360 campaigns"})
+
+
+class ErasureTests(WorldTestCase):
+    def test_erasing_the_leader_takes_every_insight_record_with_them(self):
+        from django.db import transaction
+
+        from bearing.exports.erasure import person_erase
+
+        finished_self_assessment(self.w)
+        campaign = campaign_with_raters(self.w, groups={RaterGroup.PEER: 3})
+        for _, token in s.campaign_open(campaign=campaign, by=self.w.coachee, send=False):
+            answer(token, 4, comment="Keep it up")
+        s.campaign_close(campaign=campaign, by=self.w.coach)
+        s.journal_write(engagement=self.w.engagement, by=self.w.coachee, body="Private")
+        with transaction.atomic():
+            person_erase(self.w.coachee)
+        for model in (Assessment, RaterInvitation, RaterAnswers, RaterComment):
+            self.assertFalse(model.objects.exists(), model.__name__)
+        from bearing.insight.models import JournalEntry
+
+        self.assertFalse(JournalEntry.objects.exists())
