@@ -16,12 +16,15 @@ from typing import TextIO
 
 from bearing.exports.tasks import housekeeping_tick
 from bearing.growth.tasks import reminders_tick
+from bearing.insight.tasks import insight_tick
 
 # (what, the task, seconds before the first, seconds between two): picked up by
 # whichever task worker is free.
 TICKS = [
     ("reminders", reminders_tick, 5, 60),
     ("housekeeping", housekeeping_tick, 10, 600),
+    # 360s past their deadline closed; raters who have not answered reminded (capped).
+    ("360 campaigns", insight_tick, 15, 600),
 ]
 
 

@@ -284,3 +284,16 @@ class ErasureTests(WorldTestCase):
         from bearing.insight.models import JournalEntry
 
         self.assertFalse(JournalEntry.objects.exists())
+
+
+class DeadlineTests(WorldTestCase):
+    def test_a_campaign_past_its_deadline_closes_itself(self):
+        campaign = campaign_with_raters(self.w, groups={RaterGroup.PEER: 3})
+        for _, token in s.campaign_open(campaign=campaign, by=self.w.coachee, send=False):
+            answer(token, 4)
+        self.assertEqual(s.campaigns_close_due(), 0)
+        Campaign.objects.filter(pk=campaign.pk).update(
+            deadline=timezone.localdate() - timedelta(days=1)
+        )
+        self.assertEqual(s.campaigns_close_due(), 1)
+        self.assertEqual(Campaign.objects.get(pk=campaign.pk).status, CampaignStatus.CLOSED)
