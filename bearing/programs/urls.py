@@ -13,6 +13,7 @@ urlpatterns = [
     path("programs/<uuid:code>/", views.detail, name="detail"),
     path("programs/<uuid:code>/invite/", views.invite, name="invite"),
     path("programs/<uuid:code>/dashboard/", views.dashboard, name="dashboard"),
+    path("programs/<uuid:code>/dashboard.csv", views.dashboard_csv, name="dashboard_csv"),
     path("programs/seats/<uuid:code>/", views.seat, name="seat"),
     path("programs/seats/<uuid:code>/profile/", views.profile, name="profile"),
     path("programs/seats/<uuid:code>/other-coaches/", views.different, name="different"),

@@ -3,9 +3,12 @@ the sponsor's row (names, and the signals the agreement shares) and the
 agreement's non-confidential terms, goal progress and approved progress summaries.
 Never objectives, notes, agendas or actions, and never a model instance."""
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -438,3 +441,53 @@ def pulse(request, code):
         {"form": form, "moment": pulse_request.get_moment_display()},
         status=400 if form.errors else 200,
     )
+
+
+def _cell(value: object) -> str:
+    """A CSV cell that a spreadsheet never reads as a formula."""
+    text = "hidden" if value is None else str(value)
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+@login_required
+@require_GET
+def dashboard_csv(request, code):
+    """The dashboard's figures as CSV, under the same filters and the same rules:
+    built from the same allow-list rows, a hidden figure written as "hidden"."""
+    d = pq.program_dashboard(
+        request.user,
+        code,
+        window=request.GET.get("window", "all"),
+        theme=request.GET.get("theme", ""),
+        status=request.GET.get("status", ""),
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="program-dashboard.csv"'
+    writer = csv.writer(response)
+    filters = "; ".join(d.filters) or "none"
+    writer.writerow(["program", "figure", "category", "value", "n", "from", "to", "filters"])
+
+    def row(figure: str, category: str, value: object, n: object) -> None:
+        writer.writerow(
+            [_cell(x) for x in (d.program.name, figure, category, value, n)]
+            + [d.start.isoformat(), d.end.isoformat(), _cell(filters)]
+        )
+
+    for r in d.statuses:
+        row("engagement status", r.label, r.value, d.status_n)
+    a = d.attendance
+    row("coaching sessions held", "", a.held, a.n)
+    row("coaching sessions missed", "", a.missed, a.n)
+    row("coaching sessions contracted", "", a.contracted, a.n)
+    row("attendance %", "", a.rate, a.n)
+    g = d.goals
+    row("goal progress % median", "", g.median, g.n)
+    row("goal progress % lower quartile", "", g.lower, g.n)
+    row("goal progress % upper quartile", "", g.upper, g.n)
+    for r in d.themes:
+        row("coaching theme (coachees)", r.label, r.value, None if r.value is None else r.value)
+    for p in d.pulses:
+        row("satisfaction: useful (1-5)", p.moment, p.usefulness, p.n)
+        row("satisfaction: would recommend %", p.moment, p.recommend, p.n)
+        row("satisfaction: coach fit (1-5)", p.moment, p.coach_fit, p.n)
+    return response

@@ -475,6 +475,7 @@ POLICY: dict[str, Route] = {
     "programs:detail": Route(allow={SPONSOR, STAFF}, kwargs=_program("program")),
     "programs:invite": Route(allow={SPONSOR, STAFF}, methods=("POST",), kwargs=_program("program")),
     "programs:dashboard": Route(allow={SPONSOR, STAFF}, kwargs=_program("program")),
+    "programs:dashboard_csv": Route(allow={SPONSOR, STAFF}, kwargs=_program("program")),
     "programs:seat": Route(allow={COACHEE}, kwargs=_program("seat")),
     "programs:profile": Route(allow={COACHEE}, methods=("POST",), kwargs=_program("seat")),
     "programs:different": Route(allow={COACHEE}, methods=("POST",), kwargs=_program("seat")),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from bearing.engagements.models import SessionStatus
 from bearing.growth.models import Goal, KeyResult
 from bearing.programs import views
-from bearing.programs.models import PulseAnswer, Seat, SessionTheme
+from bearing.programs.models import Program, PulseAnswer, Seat, SessionTheme
 from bearing.programs.queries import program_dashboard
 from bearing.programs.tests.test_sponsor_rows import models_in
 from bearing.programs.tests.world import program_world
@@ -214,3 +214,65 @@ class DashboardTests(WorldTestCase):
 
     def test_the_canary_world_is_untouched(self):
         self.assertTrue(CANARY.goal)
+
+
+class DashboardCsvTests(WorldTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.program = program_world(cls.w).program
+        add_cohort(
+            cls.w,
+            cls.program,
+            [
+                ("active", ["delegation"], 2, 20, True),
+                ("active", ["delegation"], 3, 40, True),
+                ("active", ["delegation"], 1, 60, True),
+                ("paused", ["conflict"], 4, None, True),
+            ],
+        )
+
+    def url(self, **params):
+        base = reverse("programs:dashboard_csv", args=[self.program.code])
+        return base + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+
+    def rows(self, **params):
+        import csv
+        import io
+
+        response = self.client.get(self.url(**params))
+        self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
+        return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+    def test_the_csv_holds_the_same_figures_under_the_same_rules(self):
+        self.login(self.w.sponsor)
+        rows = self.rows()
+        by = {(r["figure"], r["category"]): r for r in rows}
+        self.assertEqual(by[("coaching sessions held", "")]["value"], "10")
+        self.assertEqual(by[("coaching sessions held", "")]["n"], "4")
+        self.assertEqual(by[("coaching theme (coachees)", "Delegation")]["value"], "3")
+        self.assertEqual(by[("coaching theme (coachees)", "Conflict")]["value"], "hidden")
+        self.assertEqual(by[("engagement status", "Paused")]["value"], "hidden")
+        self.assertEqual(by[("engagement status", "Active")]["value"], "hidden")
+        # Delegation is three of four: one away from the whole, so hidden here too.
+        filtered = {(r["figure"], r["category"]): r for r in self.rows(theme="delegation")}
+        self.assertEqual(filtered[("coaching sessions held", "")]["value"], "hidden")
+        self.assertEqual(filtered[("coaching sessions held", "")]["filters"], "Theme: Delegation")
+
+    def test_no_confidential_word_and_no_formula(self):
+        Program.objects.filter(pk=self.program.pk).update(name="=HYPERLINK(1)")
+        self.login(self.w.sponsor)
+        response = self.client.get(self.url())
+        body = response.content.decode()
+        for tag in [*canary_strings(), "CANARY-GOAL-", "Cohort Leader", "Lena Leader"]:
+            self.assertNotIn(tag, body)
+        self.assertIn("'=HYPERLINK(1)", body)
+
+    def test_outsiders_get_404_and_post_405(self):
+        for persona in ("other_sponsor", "coach", "coachee", "other_coach"):
+            with self.subTest(persona=persona):
+                self.login(getattr(self.w, persona))
+                self.assertEqual(self.client.get(self.url()).status_code, 404)
+        self.login(self.w.staff)
+        self.assertEqual(self.client.get(self.url()).status_code, 200)
+        self.assertEqual(self.client.post(self.url()).status_code, 405)
