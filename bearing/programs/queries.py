@@ -14,7 +14,7 @@ from __future__ import annotations
 from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import cast
 from uuid import UUID
 
@@ -369,6 +369,39 @@ def session_for_themes(viewer: User, code: UUID | str) -> tuple[CoachingSession,
     session, _ = session_get_for(viewer, code, want=Relation.COACH)
     tags = SessionTheme.objects.filter(session=session).values_list("theme", flat=True)
     return session, list(tags)
+
+
+@dataclass(frozen=True)
+class UntaggedSessionRow:
+    code: str
+    coachee_name: str
+    scheduled_for: datetime
+
+
+def sessions_to_tag(viewer: User, *, days: int = 60) -> list[UntaggedSessionRow]:
+    """The viewer's held coaching sessions in program engagements, of the last
+    ``days``, that have no theme yet: for the coach, whose tags they are."""
+    since = timezone.now() - timedelta(days=days)
+    sessions = (
+        CoachingSession.objects.filter(
+            engagement__coach=viewer,
+            engagement__seat__isnull=False,
+            status=SessionStatus.HELD,
+            scheduled_for__gte=since,
+            themes__isnull=True,
+        )
+        .select_related("engagement__coachee")
+        .only("code", "scheduled_for", "engagement__coachee__name")
+        .order_by("-scheduled_for")[:20]
+    )
+    return [
+        UntaggedSessionRow(
+            code=str(x.code),
+            coachee_name=x.engagement.coachee.name if x.engagement.coachee else "",
+            scheduled_for=x.scheduled_for,
+        )
+        for x in sessions
+    ]
 
 
 def pulse_request_get_for(viewer: User, code: UUID | str) -> PulseRequest:

@@ -121,6 +121,7 @@ def home(request):
             "seats": pq.seats_of_leader(user),
             "is_coach": bool(pq.coach_practices(user)),
             "coach_proposals": pq.proposals_for_coach(user),
+            "to_tag": pq.sessions_to_tag(user),
             "pulses": [str(p.code) for p in pulses],
         },
     )

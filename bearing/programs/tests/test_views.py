@@ -209,6 +209,7 @@ class ProgramPageTests(WorldTestCase):
     def test_the_coach_tags_a_sessions_themes(self):
         url = reverse("programs:themes", args=[self.w.past_session.code])
         self.login(self.w.coach)
+        self.assertContains(self.client.get(reverse("programs:home")), url)  # to tag
         self.assertContains(self.client.get(url), "What this coaching session worked on")
         response = self.client.post(url, {"themes": ["delegation", "team"]})
         self.assertRedirects(
@@ -217,6 +218,7 @@ class ProgramPageTests(WorldTestCase):
             fetch_redirect_response=False,
         )
         self.assertEqual(SessionTheme.objects.filter(session=self.w.past_session).count(), 2)
+        self.assertNotContains(self.client.get(reverse("programs:home")), url)  # tagged
         response = self.client.post(url, {"themes": ["a", "b"]})
         self.assertEqual(response.status_code, 400)
         self.assertIn("themes", response.context["form"].errors)
