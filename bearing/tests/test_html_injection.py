@@ -31,7 +31,7 @@ SHORT_PAYLOAD = "<i hx-get=/x>"  # for columns shorter than PAYLOAD
 RAW = b"<i hx-"
 ESCAPED = b"&lt;i hx-"
 
-BEARING_APPS = {"accounts", "engagements", "growth", "companion", "programs"}
+BEARING_APPS = {"accounts", "engagements", "growth", "companion", "programs", "insight"}
 # Columns no one types into: secrets, machine state, identifiers from fixed lists.
 NOT_WRITTEN_BY_A_PERSON = {
     "accounts.User.password",
@@ -44,6 +44,14 @@ NOT_WRITTEN_BY_A_PERSON = {
     "growth.Reminder.skip_reason",
     "companion.CompanionConversation.scenario",
     "companion.CompanionMessage.stage",
+    # insight: shipped instrument data (wording from the data files) and link digests
+    "insight.Instrument.key",
+    "insight.Competency.key",
+    "insight.Item.key",
+    "insight.RaterInvitation.token_hash",
+    "insight.RaterAnswers.resume_hash",
+    "insight.RaterComment.competency_key",
+    "insight.RaterComment.order_key",
 }
 
 
