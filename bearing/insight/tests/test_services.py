@@ -297,3 +297,34 @@ class DeadlineTests(WorldTestCase):
         )
         self.assertEqual(s.campaigns_close_due(), 1)
         self.assertEqual(Campaign.objects.get(pk=campaign.pk).status, CampaignStatus.CLOSED)
+
+
+class SingleManagerTests(WorldTestCase):
+    def test_pooled_the_manager_counts_among_others(self):
+        campaign = campaign_with_raters(
+            self.w, groups={RaterGroup.MANAGER: 1, RaterGroup.OTHER: 2, RaterGroup.PEER: 3}
+        )
+        for _, token in s.campaign_open(campaign=campaign, by=self.w.coachee, send=False):
+            answer(token, 4)
+        self.assertEqual(
+            sorted(RaterAnswers.objects.filter(campaign=campaign).values_list("group", flat=True)),
+            ["other"] * 3 + ["peer"] * 3,
+        )
+        report = s.campaign_close(campaign=campaign, by=self.w.coach).report
+        self.assertNotIn("manager", report["groups"])
+        self.assertEqual(report["competencies"][0]["items"][0]["groups"]["other"]["n"], 3)
+
+    def test_the_managers_own_view_when_the_leader_agreed(self):
+        campaign = campaign_with_raters(
+            self.w,
+            groups={RaterGroup.MANAGER: 1, RaterGroup.PEER: 3},
+            single_manager=SingleManager.OWN_VIEW,
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            issued = s.campaign_open(campaign=campaign, by=self.w.coachee)
+        manager_mail = [m for m in mail.outbox if m.to == [issued[0][0].email]]
+        self.assertIn("your answers are shown as your own view", manager_mail[0].body)
+        for _, token in issued:
+            answer(token, 5)
+        report = s.campaign_close(campaign=campaign, by=self.w.coach).report
+        self.assertEqual(report["competencies"][0]["items"][0]["groups"]["manager"]["n"], 1)

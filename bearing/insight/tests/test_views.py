@@ -132,6 +132,13 @@ class InsightViewTests(WorldTestCase):
         page = self.client.get(reverse("insight:campaign", args=[campaign.code]))
         self.assertContains(page, "Progress, as counts per group")
         self.assertNotContains(page, "Read the report")
+        # While raters answer, no figure exists anywhere: nothing to compare before and
+        # after one more rater answers.
+        report = reverse("insight:campaign_report", args=[campaign.code])
+        self.assertEqual(self.client.get(report).status_code, 404)
+        self.login(self.w.coach)
+        self.assertEqual(self.client.get(report).status_code, 404)
+        self.login(self.w.coachee)
         self.assert_outsiders_404(reverse("insight:campaign", args=[campaign.code]))
         self.assert_outsiders_404(raters, "post")
         self.login(self.w.coach)
