@@ -20,6 +20,7 @@ from . import queries as q
 from . import services as s
 from .forms import AudioForm, PasteForm, TalkEditForm, TalkForm
 from .observations import clock
+from .questions import draft
 from .timed import Timed
 
 
@@ -73,6 +74,8 @@ def _talk_page(request, talk, relation, *, edit=None, paste=None, audio=None, st
         "pace_high": talk.pace_high,
     }
     labels = [f"#{a.number}" for a in attempts]
+    latest = attempts[-1].rehearsal.transcript if attempts else {}
+    spoken = " ".join(w for _, _, w in Timed.from_json(latest).words)
     ctx = {
         "talk": talk,
         "engagement": talk.engagement,
@@ -106,6 +109,7 @@ def _talk_page(request, talk, relation, *, edit=None, paste=None, audio=None, st
         if len(attempts) > 1
         else None,
         "clock": clock,
+        "questions": draft(talk.key_message_list(), talk.slides_text, spoken),
     }
     return _private(render(request, "rehearsals/talk.html", ctx, status=status))
 

@@ -190,3 +190,10 @@ class RehearsalViewTests(WorldTestCase):
         response = self.upload(b"RIFF" + b"\0" * 2000)
         self.assertContains(response, "larger than", status_code=400)
         self.assertFalse(Rehearsal.objects.exists())
+
+    def test_the_talk_page_drafts_the_questions_the_room_may_ask(self):
+        self.paste()
+        page = self.client.get(reverse("rehearsals:talk", args=[self.talk.code]))
+        self.assertContains(page, "Questions the room may ask")
+        self.assertContains(page, "The sceptical board member")
+        self.assertContains(page, "Lisbon")
