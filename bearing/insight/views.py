@@ -132,6 +132,13 @@ def assessment(request, code):
         except ValidationError as exc:
             errors = _errors(exc)
             status = 400
+            if request.headers.get("HX-Request"):  # one choice refused: say so in place
+                return render(
+                    request,
+                    "insight/assessment.html#saved",
+                    {"error": " ".join(errors.values()), "answered": None},
+                    status=400,
+                )
         else:
             if request.headers.get("HX-Request"):
                 return render(
@@ -506,6 +513,13 @@ def rate(request, token):
         except ValidationError as exc:
             errors = _errors(exc)
             status = 400
+            if request.headers.get("HX-Request"):  # one choice refused: say so in place
+                return render(
+                    request,
+                    "insight/rate.html#saved",
+                    {"error": " ".join(errors.values())},
+                    status=400,
+                )
         else:
             if request.headers.get("HX-Request"):
                 return render(request, "insight/rate.html#saved", {"saved": True})

@@ -200,6 +200,9 @@ class InsightViewTests(WorldTestCase):
         self.assertNotContains(page, self.w.coach.name)
         bad = self.client.post(url, {"a-conflict_1": "9"})
         self.assertEqual(bad.status_code, 400)
+        bad = self.client.post(url, {"a-conflict_1": "9"}, headers={"HX-Request": "true"})
+        self.assertContains(bad, "Choose one of the answers offered", status_code=400)
+        self.assertNotContains(bad, "<html", status_code=400)  # in place, not a whole page
         saved = self.client.post(url, {"a-conflict_1": "2"}, headers={"HX-Request": "true"})
         self.assertContains(saved, "Kept.")
         done = self.client.post(url, {"submit": "1", "c-conflict-start": "Say it sooner"})
