@@ -7,6 +7,7 @@ must see nothing of Clara's leaders. Times are relative to now.
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from decimal import Decimal
 
@@ -41,6 +42,8 @@ from bearing.growth.models import (
     Reading,
     Win,
 )
+from bearing.insight import queries as insight_queries
+from bearing.insight import services as insight
 
 DEMO_PASSWORD = "bearing-demo-2026"
 # Coaches, sponsors and staff sign in with a second factor. The demo's authenticator
@@ -314,6 +317,7 @@ def build_demo() -> dict:
     _session(hannah_e, days=16, status=SessionStatus.SCHEDULED, hour=11)
 
     _demo_growth(daniel_e, sofia_e, clara)
+    _demo_insight(daniel_e, clara)
     # When each person joined and last signed in, consistent with what they did: a
     # coachee who accepted an agreement, wrote an agenda or checked in has signed in.
     # Tom was invited with his engagement a week ago and has not signed in yet, so he
@@ -418,4 +422,68 @@ def _demo_growth(daniel_e, sofia_e, clara) -> None:
         current_rating=2,
         status="suggested",
         suggested_by=clara,
+    )
+
+
+def _demo_insight(daniel_e, clara) -> None:
+    """Daniel's self-assessment and a 360 his nine colleagues answered, debriefed with
+    Clara and released to him; a journal entry he shared and one he kept."""
+    daniel = daniel_e.coachee
+    instrument = insight_queries.instruments(for_raters=True)[0]
+    items = list(instrument.items.select_related("competency"))
+    rng = random.Random(11)
+    # Daniel sees himself as strong at delegating and modest as a presenter; his
+    # colleagues see the reverse: a blind spot and a hidden strength.
+    lean = {"delegation": (4, 5), "communication": (2, 3)}
+    seen = {"delegation": (2, 3), "communication": (4, 5)}
+    assessment = insight.assessment_start(engagement=daniel_e, by=daniel, instrument=instrument)
+    assessment = insight.assessment_answer(
+        assessment=assessment,
+        by=daniel,
+        answers={i.key: rng.randint(*lean.get(i.competency.key, (3, 4))) for i in items},
+    )
+    insight.assessment_complete(assessment=assessment, by=daniel)
+    campaign = insight.campaign_create(
+        engagement=daniel_e,
+        by=daniel,
+        instrument=instrument,
+        deadline=timezone.localdate() + timedelta(days=1),
+    )
+    names = ["Aisha Bello", "Ben Carter", "Chen Wei", "Dana Fox", "Eli Grant", "Femi Ade",
+             "Gus Hall", "Ines Ruiz", "Jon Kay"]  # fmt: skip
+    groups = ["manager", "peer", "peer", "peer", "report", "report", "report", "other", "other"]
+    for name, group in zip(names, groups, strict=True):
+        email = name.lower().replace(" ", ".") + "@halcyon.example"
+        insight.rater_nominate(campaign=campaign, by=daniel, name=name, email=email, group=group)
+    comments = [
+        "Let the depot leads present their own numbers at the Monday review.",
+        "Keep telling the story of the network redesign the way you did at the town hall.",
+        "Hand over the weekly capacity report completely; you still rewrite it.",
+    ]
+    for n, (_, token) in enumerate(insight.campaign_open(campaign=campaign, by=daniel, send=False)):
+        link = insight_queries.rater_link(token)
+        answers = {i.key: rng.randint(*seen.get(i.competency.key, (3, 4))) for i in items}
+        kinds = ("start", "continue", "stop")
+        comps = ("delegation", "communication", "delegation")
+        comment = {comps[n % 3]: {kinds[n % 3]: comments[n % 3]}} if n < 6 else None
+        slot = insight.rater_save(
+            invitation=link.invitation, answers_set=link.answers, answers=answers, comments=comment
+        )
+        insight.rater_submit(invitation=link.invitation, answers_set=slot)
+    campaign = insight.campaign_close(campaign=campaign, by=clara)
+    insight.campaign_debriefed(campaign=campaign, by=clara)
+    shared = insight.journal_write(
+        engagement=daniel_e,
+        by=daniel,
+        prompt="What in your 360 report stayed with you, and why?",
+        body="That my team sees me as a better presenter than I do. And that I still take "
+        "work back. Next week the depot leads present their own numbers.",
+        tags="360, delegation",
+    )
+    insight.journal_share(entry=shared, by=daniel, share=True)
+    insight.journal_write(
+        engagement=daniel_e,
+        by=daniel,
+        body="Nervous about the board. I keep preparing answers to questions nobody asked.",
+        tags="board",
     )
