@@ -97,6 +97,8 @@ class Cohort:
         self._cells: dict[tuple[Combo, str], frozenset[int]] = {}
         self._pairwise: dict[tuple[Combo, str], bool] = {}
         self._family: dict[tuple[str, str, str], dict[str, bool]] = {}
+        self._population: dict[Combo, frozenset[int]] = {}
+        self._tag_memo: dict[tuple[int, str], frozenset[str]] = {}
 
     # --- who is in which cell --------------------------------------------------------
 
@@ -115,19 +117,31 @@ class Cohort:
             and (m.ended_on is None or m.ended_on >= w.start)
         )
 
-    @staticmethod
-    def _tagged(m: Member, theme: str, w: Window) -> bool:
-        return any(t == theme and w.start <= d <= w.end for d, t in m.themes)
+    def _tags(self, m: Member, w: Window) -> frozenset[str]:
+        """The themes tagged on the member's coaching sessions in the window."""
+        found = self._tag_memo.get((m.id, w.key))
+        if found is None:
+            found = frozenset(t for d, t in m.themes if w.start <= d <= w.end)
+            self._tag_memo[(m.id, w.key)] = found
+        return found
+
+    def _tagged(self, m: Member, theme: str, w: Window) -> bool:
+        return theme in self._tags(m, w)
 
     def population(self, combo: Combo) -> frozenset[int]:
+        found = self._population.get(combo)
+        if found is not None:
+            return found
         w = self.windows[combo.window]
-        return frozenset(
+        found = frozenset(
             m.id
             for m in self.members.values()
             if self._in_window(m, w)
             and (combo.theme == ANY or self._tagged(m, combo.theme, w))
             and (combo.status == ANY or m.status == combo.status)
         )
+        self._population[combo] = found
+        return found
 
     def cell(self, combo: Combo, key: str) -> frozenset[int]:
         found = self._cells.get((combo, key))
