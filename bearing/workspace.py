@@ -36,6 +36,8 @@ from bearing.growth import queries as growth_q
 from bearing.growth.models import CheckIn, FocusArea, Goal
 from bearing.lib.forms import apply_errors
 from bearing.lib.htmx import is_htmx
+from bearing.practice import queries as practice_q
+from bearing.practice.models import Decision
 
 app_name = "workspace"
 
@@ -140,6 +142,10 @@ def _workspace_context(request, session, relation, **forms_):
             "goals": goals,
             "latest_check_in": latest[0] if latest else None,
             "conversations": companion_q.conversations_for(request.user, engagement, relation),
+            # Decisions, transition plans and the priority board the coachee shared.
+            "practice_brought": practice_q.brought_to_session(
+                request.user, engagement, relation, session.id
+            ),
             "journal_entries": _brought_journal_entries(session),
             # A video-call link becomes a link; anything else (a room) stays text.
             "location_url": session.location
@@ -169,6 +175,8 @@ def _audit_workspace_reads(request, session, relation, ctx) -> None:
         audit_read(request, engagement, relation, kind=Goal, written_by=authors, label="plan")
     if ctx["conversations"]:
         audit_read(request, engagement, relation, kind=CompanionConversation, label="conversations")
+    if ctx["practice_brought"]:
+        audit_read(request, engagement, relation, kind=Decision, fields=["title"], label="brought")
 
 
 @login_required

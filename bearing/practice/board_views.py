@@ -24,6 +24,7 @@ from . import queries as q
 from . import services as s
 from .forms import BoardRhythmForm, BoardTaskForm, DelegateForm, WeeklyReviewForm
 from .models import Quadrant
+from .views import bring
 
 COACHEE = Relation.COACHEE
 
@@ -285,3 +286,11 @@ def weekly_review(request, code):
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def board_bring(request, code):
+    engagement, _ = engagement_get_for(request.user, code, allow={COACHEE})
+    current = s.board_ensure(engagement=engagement, by=request.user)
+    return bring(request, current, reverse("practice:board", args=[engagement.code]))

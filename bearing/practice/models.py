@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from bearing.engagements.models import Action, Engagement
+from bearing.engagements.models import Action, CoachingSession, Engagement
 from bearing.lib.fields import EncryptedJSONField, EncryptedTextField
 
 
@@ -67,6 +67,10 @@ class Decision(models.Model):
         choices=Quality.choices, null=True, blank=True
     )
     shared_with_coach_at = models.DateTimeField(null=True, blank=True)
+    # "Bring this to my next session": the coaching session it was brought to (shared).
+    brought_to = models.ForeignKey(
+        CoachingSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -237,6 +241,10 @@ class PriorityBoard(models.Model):
     )
     review_every_weeks = models.PositiveSmallIntegerField(default=1)
     shared_with_coach_at = models.DateTimeField(null=True, blank=True)
+    # "Bring this to my next session": the coaching session it was brought to (shared).
+    brought_to = models.ForeignKey(
+        CoachingSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -370,6 +378,10 @@ class TransitionPlan(models.Model):
         "growth.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     shared_with_coach_at = models.DateTimeField(null=True, blank=True)
+    # "Bring this to my next session": the coaching session it was brought to (shared).
+    brought_to = models.ForeignKey(
+        CoachingSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -296,3 +296,68 @@ def stakeholder_grid(people: list[Stakeholder]) -> list[list[GridCell]]:
         ]
         for power in range(5, 0, -1)
     ]
+
+
+# --- What the coachee brings to a coaching session -----------------------------------
+
+
+@dataclass(frozen=True)
+class Brought:
+    """One of the coachee's working tools, shared with the coach, for the brief."""
+
+    kind: str  # "decision", "transition plan", "priority board"
+    title: str
+    url_name: str
+    code: UUID
+    shared_at: datetime
+    for_this_session: bool
+
+
+def brought_to_session(
+    user: User, engagement: Engagement, relation: Relation, session_id: int
+) -> list[Brought]:
+    """For the coach's session brief: what the coachee shared from their working
+    tools, those brought to this session first. Nothing for anyone but the coach
+    (the coachee sees their own tools on their own pages)."""
+    if relation != Relation.COACH:
+        return []
+    rows: list[Brought] = []
+    for d in engagement.decisions.filter(shared_with_coach_at__isnull=False):
+        if d.shared_with_coach_at is not None:
+            rows.append(
+                Brought(
+                    "decision",
+                    d.title,
+                    "practice:decision",
+                    d.code,
+                    d.shared_with_coach_at,
+                    d.brought_to_id == session_id,
+                )
+            )
+    for p in engagement.transition_plans.filter(shared_with_coach_at__isnull=False):
+        if p.shared_with_coach_at is not None:
+            rows.append(
+                Brought(
+                    "transition plan",
+                    p.title,
+                    "practice:transition",
+                    p.code,
+                    p.shared_with_coach_at,
+                    p.brought_to_id == session_id,
+                )
+            )
+    board = PriorityBoard.objects.filter(
+        engagement=engagement, shared_with_coach_at__isnull=False
+    ).first()
+    if board is not None and board.shared_with_coach_at is not None:
+        rows.append(
+            Brought(
+                "priority board",
+                "Priority board",
+                "practice:board",
+                engagement.code,
+                board.shared_with_coach_at,
+                board.brought_to_id == session_id,
+            )
+        )
+    return sorted(rows, key=lambda r: (not r.for_this_session, -r.shared_at.timestamp()))

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from bearing.accounts.models import User
 from bearing.engagements import services as engagement_services
-from bearing.engagements.models import Action, Engagement
+from bearing.engagements.models import Action, CoachingSession, Engagement, SessionStatus
 from bearing.growth import services as growth_services
 from bearing.growth.models import FocusArea, Goal, GoalKind, Reminder, ReminderKind
 
@@ -405,7 +405,9 @@ def decision_share(*, decision: Decision, by: User, share: bool) -> Decision:
     if by.id != decision.engagement.coachee_id:
         raise ValidationError("Only the coachee decides what to share.")
     decision.shared_with_coach_at = timezone.now() if share else None
-    decision.save(update_fields=["shared_with_coach_at"])
+    if not share:
+        decision.brought_to = None
+    decision.save(update_fields=["shared_with_coach_at", "brought_to"])
     return decision
 
 
@@ -562,7 +564,9 @@ def board_share(*, board: PriorityBoard, by: User, share: bool) -> PriorityBoard
     if by.id != board.engagement.coachee_id:
         raise ValidationError("Only the coachee decides what to share.")
     board.shared_with_coach_at = timezone.now() if share else None
-    board.save(update_fields=["shared_with_coach_at"])
+    if not share:
+        board.brought_to = None
+    board.save(update_fields=["shared_with_coach_at", "brought_to"])
     return board
 
 
@@ -776,7 +780,9 @@ def transition_plan_share(*, plan: TransitionPlan, by: User, share: bool) -> Tra
     if by.id != plan.engagement.coachee_id:
         raise ValidationError("Only the coachee decides what to share.")
     plan.shared_with_coach_at = timezone.now() if share else None
-    plan.save(update_fields=["shared_with_coach_at"])
+    if not share:
+        plan.brought_to = None
+    plan.save(update_fields=["shared_with_coach_at", "brought_to"])
     return plan
 
 
@@ -809,3 +815,35 @@ def transition_plan_goal(
     plan.goal = goal
     plan.save(update_fields=["goal"])
     return goal
+
+
+# --- Bring this to my next session ---------------------------------------------------
+
+Broughtable = Decision | PriorityBoard | TransitionPlan
+
+
+def next_session_of(engagement: Engagement) -> CoachingSession | None:
+    return (
+        engagement.sessions.filter(status=SessionStatus.SCHEDULED, scheduled_for__gt=timezone.now())
+        .order_by("scheduled_for")
+        .first()
+    )
+
+
+@transaction.atomic
+def bring_to_next_session(*, record: Broughtable, by: User) -> CoachingSession:
+    """Share the record with the coach and put it on the next coaching session's
+    list of what the coachee brings (the coach's session brief shows it)."""
+    model = type(record)
+    locked = (
+        model.objects.select_for_update(of=("self",)).select_related("engagement").get(pk=record.pk)
+    )
+    _check_owner(locked.engagement, by)
+    session = next_session_of(locked.engagement)
+    if session is None:
+        raise ValidationError("No coaching session is scheduled yet.")
+    if locked.shared_with_coach_at is None:
+        locked.shared_with_coach_at = timezone.now()
+    locked.brought_to = session
+    locked.save(update_fields=["shared_with_coach_at", "brought_to"])
+    return session

@@ -22,6 +22,7 @@ from . import services as s
 from . import transitions as tr
 from .forms import PlanGoalForm, StakeholderForm, TransitionNewForm, TransitionPlanForm
 from .models import STAKEHOLDER_QUADRANTS, TransitionPlan
+from .views import bring
 
 COACHEE = Relation.COACHEE
 
@@ -204,3 +205,10 @@ def transition_goal(request, code):
         {"plan": plan, "engagement": plan.engagement, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def transition_bring(request, code):
+    plan, _ = q.transition_plan_get_for(request.user, code, request=request, want=COACHEE)
+    return bring(request, plan, plan_url(plan))

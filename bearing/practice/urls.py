@@ -52,3 +52,11 @@ urlpatterns += [
         name="stakeholder_remove",
     ),
 ]
+
+urlpatterns += [
+    path("decisions/<uuid:code>/bring/", views.decision_bring, name="decision_bring"),
+    path("engagements/<uuid:code>/priorities/bring/", board_views.board_bring, name="board_bring"),
+    path(
+        "transitions/<uuid:code>/bring/", transition_views.transition_bring, name="transition_bring"
+    ),
+]

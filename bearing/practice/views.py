@@ -9,6 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bearing.engagements.access import Relation, audit_read
@@ -395,3 +398,25 @@ def calibration(request, code):
             "grid_rows": grid_rows(counts=q.review_grid(engagement)),
         },
     )
+
+
+def bring(request, record, back: str):
+    """Bring a record to the next coaching session (shared with the coach)."""
+    try:
+        session = s.bring_to_next_session(record=record, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Shared with your coach and brought to your coaching session of "
+            f"{date_format(timezone.localtime(session.scheduled_for), 'l j F')}.",
+        )
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def decision_bring(request, code):
+    decision, _ = q.decision_get_for(request.user, code, request=request, want=COACHEE)
+    return bring(request, decision, reverse("practice:decision", args=[decision.code]))

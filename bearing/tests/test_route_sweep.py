@@ -449,6 +449,10 @@ POLICY: dict[str, Route] = {
     "practice:transition_goal": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_transition),
     "practice:stakeholder_add": Route(allow={COACHEE}, methods=("POST",), kwargs=_transition),
     "practice:stakeholder_remove": Route(allow={COACHEE}, methods=("POST",), kwargs=_stakeholder),
+    # Bring to the next coaching session: shares it with the coach; the coachee's alone.
+    "practice:decision_bring": Route(allow={COACHEE}, methods=("POST",), kwargs=_decision),
+    "practice:board_bring": Route(allow={COACHEE}, methods=("POST",), kwargs=_engagement),
+    "practice:transition_bring": Route(allow={COACHEE}, methods=("POST",), kwargs=_transition),
     # rehearsals: the coachee's talks; the coach reads only what is shared (these are
     # not), and never the audio; the sponsor, another coach and staff never
     "rehearsals:home": Route(
