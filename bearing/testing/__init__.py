@@ -54,6 +54,7 @@ CANARY = SimpleNamespace(
     key_result="CANARY-KR-1c2d3 meetings where I speak first",
     check_in="CANARY-CHECKIN-9e8f7 the CFO talked over me again",
     companion="CANARY-COMPANION-4b3a2 I am afraid I am not good enough",
+    rehearsal="CANARY-REHEARSAL-7d2e1 and the layoffs start in June",
 )
 
 
@@ -229,6 +230,18 @@ def make_world() -> SimpleNamespace:
     w.conversation = CompanionConversation.objects.create(engagement=w.engagement)
     CompanionMessage.objects.create(
         conversation=w.conversation, speaker="leader", text=CANARY.companion
+    )
+    from bearing.rehearsals.models import Rehearsal, Talk
+
+    # A talk rehearsed and not shared: the coach must never see it either.
+    w.talk = Talk.objects.create(engagement=w.engagement, title="Town hall", minutes_allowed=5)
+    w.rehearsal = Rehearsal.objects.create(
+        talk=w.talk,
+        source="pasted",
+        status="ready",
+        progress=100,
+        transcript={"words": [[0.0, 2.0, CANARY.rehearsal]], "pauses": []},
+        duration_seconds=2.0,
     )
     return w
 

@@ -66,6 +66,9 @@ class CanaryTests(WorldTestCase):
             reverse("growth:goal", args=[self.w.goal.code]),
             reverse("companion:home", args=[self.w.engagement.code]),
             reverse("companion:conversation", args=[self.w.conversation.code]),
+            reverse("rehearsals:home", args=[self.w.engagement.code]),
+            reverse("rehearsals:talk", args=[self.w.talk.code]),
+            reverse("rehearsals:rehearsal", args=[self.w.rehearsal.code]),
         ]
         while queue and len(seen) < limit:
             url = queue.pop()

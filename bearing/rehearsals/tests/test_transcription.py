@@ -46,7 +46,7 @@ class TranscriptionTests(WorldTestCase):
 
     def test_a_spoken_script_is_transcribed_with_its_fillers_and_pace(self):
         response = self.upload(self.clip)
-        rehearsal = Rehearsal.objects.get()
+        rehearsal = self.talk.rehearsals.get()
         self.assertRedirects(response, reverse("rehearsals:rehearsal", args=[rehearsal.code]))
         rehearsal.refresh_from_db()
         self.assertEqual(rehearsal.status, Status.READY)
@@ -69,7 +69,7 @@ class TranscriptionTests(WorldTestCase):
 
     def test_kept_audio_stays_for_its_owner_to_play(self):
         self.upload(self.clip, keep_audio="on")
-        rehearsal = Rehearsal.objects.get()
+        rehearsal = self.talk.rehearsals.get()
         self.assertEqual(rehearsal.status, Status.READY)
         self.assertEqual(base64.b64decode(rehearsal.audio), self.clip)
         played = self.client.get(reverse("rehearsals:audio", args=[rehearsal.code]))
@@ -81,7 +81,7 @@ class TranscriptionTests(WorldTestCase):
 
     def test_silence_is_a_clear_message_and_nothing_is_kept(self):
         self.upload(silence(3.0))
-        rehearsal = Rehearsal.objects.get()
+        rehearsal = self.talk.rehearsals.get()
         self.assertEqual((rehearsal.status, rehearsal.failure), (Status.FAILED, Failure.SILENCE))
         self.assertEqual(rehearsal.audio_bytes, 0)
         page = self.client.get(reverse("rehearsals:rehearsal", args=[rehearsal.code]))
@@ -92,7 +92,7 @@ class TranscriptionTests(WorldTestCase):
         response = self.upload(silence(8.0))
         self.assertContains(response, 'id="id_audio_error"', status_code=400)
         self.assertContains(response, "up to 0.0833333 minutes", status_code=400)
-        self.assertFalse(Rehearsal.objects.exists())
+        self.assertFalse(self.talk.rehearsals.exists())
 
     def test_a_damaged_file_fails_clearly_and_the_worker_goes_on(self):
         """Bytes that are no audio reach the worker (the form would refuse them): the
@@ -129,7 +129,7 @@ class TranscriptionTests(WorldTestCase):
 
     def test_a_second_run_of_the_task_leaves_a_ready_rehearsal_alone(self):
         self.upload(self.clip)
-        rehearsal = Rehearsal.objects.get()
+        rehearsal = self.talk.rehearsals.get()
         self.assertEqual(rehearsal_transcribe.call(code=str(rehearsal.code)), "skipped")
 
     def test_an_interrupted_upload_saves_nothing(self):
@@ -147,7 +147,7 @@ class TranscriptionTests(WorldTestCase):
             content_type=f"multipart/form-data; boundary={boundary}",
         )
         self.assertEqual(response.status_code, 400)
-        self.assertFalse(Rehearsal.objects.exists())
+        self.assertFalse(self.talk.rehearsals.exists())
 
     def test_the_pending_page_polls_for_progress(self):
         pending = Rehearsal.objects.create(

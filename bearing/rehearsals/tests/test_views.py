@@ -43,15 +43,15 @@ class RehearsalViewTests(WorldTestCase):
         self.assertContains(self.client.get(url), "Prepare a new talk")
         response = self.client.post(
             url,
-            {"title": "Town hall", "minutes_allowed": "7", "key_messages": "We are hiring"},
+            {"title": "All-hands", "minutes_allowed": "7", "key_messages": "We are hiring"},
         )
-        talk = [t for t in Talk.objects.all() if t.title == "Town hall"][0]
+        talk = [t for t in Talk.objects.all() if t.title == "All-hands"][0]
         self.assertRedirects(response, reverse("rehearsals:talk", args=[talk.code]))
         self.assertEqual(talk.minutes_allowed, 7)
         with connection.cursor() as cursor:
             cursor.execute("SELECT title, key_messages FROM rehearsals_talk")
             for title, key in cursor.fetchall():
-                self.assertNotIn("Town hall", title)
+                self.assertNotIn("All-hands", title)
                 self.assertNotIn("hiring", key)
 
     def test_a_talk_without_a_title_or_time_is_refused_beside_the_fields(self):
@@ -61,11 +61,11 @@ class RehearsalViewTests(WorldTestCase):
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, 'id="id_title_error"', status_code=400)
         self.assertContains(response, 'id="id_minutes_allowed_error"', status_code=400)
-        self.assertEqual(Talk.objects.count(), 1)
+        self.assertEqual(Talk.objects.count(), 2)  # the world's and this class's
 
     def test_a_pasted_transcript_becomes_a_rehearsal_with_observations(self):
         response = self.paste()
-        rehearsal = Rehearsal.objects.get()
+        rehearsal = self.talk.rehearsals.get()
         self.assertRedirects(response, reverse("rehearsals:rehearsal", args=[rehearsal.code]))
         self.assertEqual(rehearsal.status, Status.READY)
         page = self.client.get(reverse("rehearsals:rehearsal", args=[rehearsal.code]))
@@ -82,7 +82,7 @@ class RehearsalViewTests(WorldTestCase):
         response = self.paste("Good morning everyone, no times here.")
         self.assertContains(response, "Start each line with the time", status_code=400)
         self.assertContains(response, 'id="id_transcript_error"', status_code=400)
-        self.assertFalse(Rehearsal.objects.exists())
+        self.assertFalse(self.talk.rehearsals.exists())
 
     def test_the_guide_band_can_be_changed_and_a_reversed_band_is_refused(self):
         self.login(self.w.coachee)
@@ -107,7 +107,7 @@ class RehearsalViewTests(WorldTestCase):
 
     def test_the_coach_reads_only_once_shared_and_the_read_is_audited(self):
         self.paste()
-        rehearsal = Rehearsal.objects.get()
+        rehearsal = self.talk.rehearsals.get()
         talk_url = reverse("rehearsals:talk", args=[self.talk.code])
         r_url = reverse("rehearsals:rehearsal", args=[rehearsal.code])
         home = reverse("rehearsals:home", args=[self.w.engagement.code])
@@ -135,7 +135,7 @@ class RehearsalViewTests(WorldTestCase):
 
     def test_sponsor_other_coach_and_staff_get_404(self):
         self.paste()
-        rehearsal = Rehearsal.objects.get()
+        rehearsal = self.talk.rehearsals.get()
         self.login(self.w.coachee)
         self.client.post(reverse("rehearsals:share", args=[self.talk.code]), {"share": "1"})
         for person in (self.w.sponsor, self.w.other_coach, self.w.staff, self.w.other_sponsor):
@@ -160,8 +160,8 @@ class RehearsalViewTests(WorldTestCase):
     def test_deleting_a_talk_deletes_its_rehearsals(self):
         self.paste()
         self.client.post(reverse("rehearsals:talk_delete", args=[self.talk.code]))
-        self.assertFalse(Talk.objects.exists())
-        self.assertFalse(Rehearsal.objects.exists())
+        self.assertFalse(Talk.objects.filter(pk=self.talk.pk).exists())
+        self.assertFalse(Rehearsal.objects.filter(talk_id=self.talk.pk).exists())
 
     # --- audio: checked at the door ------------------------------------------------------
 
@@ -178,18 +178,18 @@ class RehearsalViewTests(WorldTestCase):
         response = self.upload(b"%PDF-1.4 this is not audio at all" * 20, name="slides.pdf")
         self.assertContains(response, 'id="id_audio_error"', status_code=400)
         self.assertContains(response, "not an audio file", status_code=400)
-        self.assertFalse(Rehearsal.objects.exists())
+        self.assertFalse(self.talk.rehearsals.exists())
 
     def test_an_empty_file_is_refused(self):
         response = self.upload(b"")
         self.assertEqual(response.status_code, 400)
-        self.assertFalse(Rehearsal.objects.exists())
+        self.assertFalse(self.talk.rehearsals.exists())
 
     @override_settings(REHEARSAL_MAX_AUDIO_BYTES=1000)
     def test_a_file_over_the_size_limit_is_refused(self):
         response = self.upload(b"RIFF" + b"\0" * 2000)
         self.assertContains(response, "larger than", status_code=400)
-        self.assertFalse(Rehearsal.objects.exists())
+        self.assertFalse(self.talk.rehearsals.exists())
 
     def test_the_talk_page_drafts_the_questions_the_room_may_ask(self):
         self.paste()
