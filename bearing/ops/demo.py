@@ -44,6 +44,7 @@ from bearing.growth.models import (
 )
 from bearing.insight import queries as insight_queries
 from bearing.insight import services as insight
+from bearing.practice.demo import demo_practice
 
 DEMO_PASSWORD = "bearing-demo-2026"
 # Coaches, sponsors and staff sign in with a second factor. The demo's authenticator
@@ -318,6 +319,7 @@ def build_demo() -> dict:
 
     _demo_growth(daniel_e, sofia_e, clara)
     _demo_insight(daniel_e, clara)
+    demo_practice(daniel_e)
     # When each person joined and last signed in, consistent with what they did: a
     # coachee who accepted an agreement, wrote an agenda or checked in has signed in.
     # Tom was invited with his engagement a week ago and has not signed in yet, so he
