@@ -330,7 +330,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # a larger upload waits in a temporary file
 # A rehearsal's audio is the one larger body: its upload address may carry this much.
 REHEARSAL_MAX_AUDIO_BYTES = env_int("REHEARSAL_MAX_AUDIO_BYTES", 25 * 1024 * 1024)
-REHEARSAL_MAX_AUDIO_SECONDS = env_int("REHEARSAL_MAX_AUDIO_SECONDS", 30 * 60)
+# 20 minutes: even on a busy two-core machine (about 21 s a minute) it is transcribed well
+# within TASK_LEASE_SECONDS, so no second worker takes it up meanwhile.
+REHEARSAL_MAX_AUDIO_SECONDS = env_int("REHEARSAL_MAX_AUDIO_SECONDS", 20 * 60)
 LARGER_REQUESTS = [(r"^/talks/[0-9a-f-]{36}/upload/$", REHEARSAL_MAX_AUDIO_BYTES + 64 * 1024)]
 # Threads the speech recogniser uses in the task worker.
 SPEECH_THREADS = env_int("SPEECH_THREADS", 2)
