@@ -37,6 +37,7 @@ from .forms import (
     ThemesForm,
 )
 from .models import MatchingProfile
+from .report import RESULTS_NOTE, report_pdf
 
 
 @login_required
@@ -491,4 +492,30 @@ def dashboard_csv(request, code):
         row("satisfaction: useful (1-5)", p.moment, p.usefulness, p.n)
         row("satisfaction: would recommend %", p.moment, p.recommend, p.n)
         row("satisfaction: coach fit (1-5)", p.moment, p.coach_fit, p.n)
+    return response
+
+
+@login_required
+@require_GET
+def report(request, code):
+    """The program report for the whole program, on the page and as a PDF."""
+    d = pq.program_dashboard(request.user, code)
+    return render(
+        request,
+        "programs/report.html",
+        {
+            "d": d,
+            "status_bars": bar_chart([(r.label, r.value) for r in d.statuses]),
+            "theme_bars": bar_chart([(r.label, r.value) for r in d.themes]),
+            "results_note": RESULTS_NOTE,
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_download(request, code):
+    d = pq.program_dashboard(request.user, code)
+    response = HttpResponse(report_pdf(d), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="program-report.pdf"'
     return response

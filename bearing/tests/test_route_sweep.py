@@ -526,6 +526,8 @@ POLICY: dict[str, Route] = {
     "programs:invite": Route(allow={SPONSOR, STAFF}, methods=("POST",), kwargs=_program("program")),
     "programs:dashboard": Route(allow={SPONSOR, STAFF}, kwargs=_program("program")),
     "programs:dashboard_csv": Route(allow={SPONSOR, STAFF}, kwargs=_program("program")),
+    "programs:report": Route(allow={SPONSOR, STAFF}, kwargs=_program("program")),
+    "programs:report_pdf": Route(allow={SPONSOR, STAFF}, kwargs=_program("program")),
     "programs:seat": Route(allow={COACHEE}, kwargs=_program("seat")),
     "programs:profile": Route(allow={COACHEE}, methods=("POST",), kwargs=_program("seat")),
     "programs:different": Route(allow={COACHEE}, methods=("POST",), kwargs=_program("seat")),

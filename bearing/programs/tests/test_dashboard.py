@@ -276,3 +276,85 @@ class DashboardCsvTests(WorldTestCase):
         self.login(self.w.staff)
         self.assertEqual(self.client.get(self.url()).status_code, 200)
         self.assertEqual(self.client.post(self.url()).status_code, 405)
+
+
+def pdf_text(data: bytes) -> str:
+    """The text shown by the report's PDF (its streams are not compressed)."""
+    import re
+
+    body = data.decode("latin-1")
+    shown = re.findall(r"\((.*?)(?<!\\)\) Tj", body)
+    return "\n".join(s.replace("\\(", "(").replace("\\)", ")").replace("\\\\", "\\") for s in shown)
+
+
+def pdf_structure_problems(data: bytes) -> list[str]:
+    """What an ordinary reader would trip over: the header, the cross-reference table
+    pointing at each object, the trailer."""
+    import re
+
+    problems = []
+    if not data.startswith(b"%PDF-1.4") or not data.rstrip().endswith(b"%%EOF"):
+        problems.append("header or end")
+    start = int(re.search(rb"startxref\n(\d+)\n", data).group(1))
+    if not data[start:].startswith(b"xref\n"):
+        problems.append("startxref")
+    count = int(re.search(rb"xref\n0 (\d+)\n", data).group(1))
+    offsets = re.findall(rb"(\d{10}) 00000 n \n", data)
+    if len(offsets) != count - 1:
+        problems.append("xref count")
+    for number, offset in enumerate(offsets, start=1):
+        if not data[int(offset) :].startswith(b"%d 0 obj" % number):
+            problems.append(f"object {number}")
+    return problems
+
+
+class ReportTests(WorldTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.program = program_world(cls.w).program
+        add_cohort(
+            cls.w,
+            cls.program,
+            [
+                ("active", ["delegation"], 2, 20, True),
+                ("active", ["delegation"], 3, 40, True),
+                ("active", ["delegation"], 1, 60, True),
+                ("active", ["conflict"], 2, 80, True),
+                ("paused", ["conflict"], 4, None, True),
+            ],
+        )
+
+    def test_the_report_page_frames_impact_honestly(self):
+        self.login(self.w.sponsor)
+        response = self.client.get(reverse("programs:report", args=[self.program.code]))
+        self.assertContains(response, "Reaction: coachee satisfaction")
+        self.assertContains(response, "Median 50%, middle half")
+        self.assertContains(response, "Bearing does not measure these")
+        for tag in [*canary_strings(), "CANARY-GOAL-", "Cohort Leader", "Lena Leader"]:
+            self.assertNotContains(response, tag)
+
+    def test_the_pdf_opens_and_carries_the_same_figures_and_nothing_confidential(self):
+        self.login(self.w.sponsor)
+        response = self.client.get(reverse("programs:report_pdf", args=[self.program.code]))
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        self.assertEqual(pdf_structure_problems(response.content), [])
+        text = pdf_text(response.content)
+        self.assertIn("Leaders of tomorrow: program report", text)
+        self.assertIn("Coaching sessions held: 12 of 60 contracted", text)
+        self.assertIn("Median 50%, middle half", text)
+        self.assertIn("hidden", text)  # the two on conflict, the statuses
+        for tag in [*canary_strings(), "CANARY-GOAL-", "Cohort Leader", "Lena Leader", "detail"]:
+            self.assertNotIn(tag, text)
+            self.assertNotIn(tag.encode(), response.content)
+
+    def test_outsiders_get_404_and_post_405(self):
+        for name in ("programs:report", "programs:report_pdf"):
+            url = reverse(name, args=[self.program.code])
+            for persona in ("other_sponsor", "coach", "coachee", "other_coach"):
+                with self.subTest(name=name, persona=persona):
+                    self.login(getattr(self.w, persona))
+                    self.assertEqual(self.client.get(url).status_code, 404)
+            self.login(self.w.staff)
+            self.assertEqual(self.client.get(url).status_code, 200)
+            self.assertEqual(self.client.post(url).status_code, 405)
