@@ -238,6 +238,7 @@ def campaign_new(request, code):
 
 def _campaign_page(request, campaign: Campaign, relation, *, nominee_form=None, rerun_form=None):
     nominees = q.nominees(campaign)
+    titles = {c.key: c.title for c in campaign.instrument.competencies.all()}
     audit_read(request, campaign, relation, fields=[], label="campaign")
     if relation == COACH and nominees:
         audit_read(
@@ -261,7 +262,10 @@ def _campaign_page(request, campaign: Campaign, relation, *, nominee_form=None, 
             "nominee_form": nominee_form or NomineeForm(),
             "rerun_form": rerun_form or RerunForm(),
             "report_visible": q.report_visible(campaign, relation),
-            "comments": q.comments_for(campaign, screening=True)
+            "comments": [
+                (titles.get(c.competency_key, ""), c)
+                for c in q.comments_for(campaign, screening=True)
+            ]
             if relation == COACH and campaign.status == CampaignStatus.CLOSED
             else [],
         },
