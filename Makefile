@@ -24,6 +24,7 @@ help:
 	@echo "make run    set up (first time) and serve Bearing on http://127.0.0.1:$(PORT) with its task worker"
 	@echo "make test   lint, migrations check, the suite on SQLite, PostgreSQL and in Chromium"
 	@echo "make seed SCALE=0.01   build a large deterministic data set for benchmarks"
+	@echo "make bench SCALE=0.05  every page of every role under the production server, beside the floor"
 	@echo "make eval-companion   measure the companion, safety net, transcript coder and role-play on their frozen sets"
 
 $(STAMP): pyproject.toml requirements-dev.lock
@@ -59,6 +60,15 @@ run: demo
 .PHONY: seed
 seed: migrate
 	$(PY) manage.py seed --scale $(or $(SCALE),0.01)
+
+# Seeds (once) SQLite and PostgreSQL at SCALE, serves with `manage.py serve`, drives every
+# page at USERS concurrent users beside /healthz; writes docs/bench/scale-<SCALE>.md.
+DATABASES ?= sqlite,postgres
+USERS ?= 1,8
+.PHONY: bench
+bench: install
+	nice -n 10 $(PY) scripts/bench.py --scale $(or $(SCALE),0.05) \
+		--databases $(DATABASES) --users $(USERS)
 
 .PHONY: eval-companion
 eval-companion: install

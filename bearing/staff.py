@@ -26,10 +26,20 @@ from bearing.engagements.queries import staff_engagements
 from bearing.lib.forms import apply_errors
 
 
+def _people_query(request) -> dict:
+    """The people search and page from the address (?q=...&page=...)."""
+    search = request.GET.get("q", "").strip()[:150]
+    try:
+        page = min(max(int(request.GET.get("page", "1")), 1), 100_000)
+    except ValueError:
+        page = 1
+    return {"search": search, "page": page}
+
+
 def _staff_page(request, status: int = 200, **forms):
     """People, roles, organizations, practices, invitations and engagement status
     with attendance counts. Never anything said or written in coaching."""
-    overview = queries.staff_overview()
+    overview = queries.staff_overview(**_people_query(request))
     ctx = {
         "overview": overview,
         "engagements": staff_engagements(),

@@ -9,6 +9,8 @@ from django.contrib.auth.password_validation import (
 )
 from django.core.exceptions import ValidationError
 
+from bearing.lib.widgets import LongSelect
+
 from .models import Organization, Practice, Role, User
 
 # Names in the time zone database that are not places a person lives in.
@@ -37,7 +39,9 @@ class EmailLoginForm(AuthenticationForm):
 
 class InvitationAcceptForm(forms.Form):
     name = forms.CharField(label="Your name", max_length=150)
-    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices, initial="UTC")
+    time_zone = forms.ChoiceField(
+        label="Your time zone", choices=time_zone_choices, initial="UTC", widget=LongSelect
+    )
     password = forms.CharField(
         label="Password",
         strip=False,
@@ -71,7 +75,9 @@ class InvitationAcceptForm(forms.Form):
 
 class AccountSettingsForm(forms.Form):
     name = forms.CharField(label="Your name", max_length=150)
-    time_zone = forms.ChoiceField(label="Your time zone", choices=time_zone_choices)
+    time_zone = forms.ChoiceField(
+        label="Your time zone", choices=time_zone_choices, widget=LongSelect
+    )
 
 
 class OrganizationForm(forms.Form):
@@ -108,12 +114,14 @@ class StaffInviteForm(forms.Form):
         queryset=Practice.objects.all(),
         required=False,
         help_text="For a coach.",
+        widget=LongSelect,
     )
     organization = forms.ModelChoiceField(
         label="Organization",
         queryset=Organization.objects.all(),
         required=False,
         help_text="For a sponsor.",
+        widget=LongSelect,
     )
 
     def __init__(self, *args, practices=None, organizations=None, **kwargs):
@@ -147,8 +155,12 @@ class StaffInviteForm(forms.Form):
 class PracticeOrganizationForm(forms.Form):
     """Staff record that a practice works with an organization."""
 
-    practice = forms.ModelChoiceField(label="Practice", queryset=Practice.objects.all())
-    organization = forms.ModelChoiceField(label="Works with", queryset=Organization.objects.all())
+    practice = forms.ModelChoiceField(
+        label="Practice", queryset=Practice.objects.all(), widget=LongSelect
+    )
+    organization = forms.ModelChoiceField(
+        label="Works with", queryset=Organization.objects.all(), widget=LongSelect
+    )
 
     def __init__(self, *args, practices=None, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -57,6 +57,8 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
 
     class Meta:
         ordering = ["name"]
+        # The staff page's people, a page at a time in this order.
+        indexes = [models.Index(fields=["name", "id"], name="user_name_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(email=Lower("email")), name="user_email_lowercase"),
             models.UniqueConstraint(

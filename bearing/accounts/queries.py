@@ -97,6 +97,14 @@ class StaffOverview:
     organizations: Sequence[Organization]
     practices: Sequence[Practice]
     pending_invitations: list[Invitation]
+    # The people shown are one page of those matching the search (by name or email).
+    people_search: str = ""
+    people_page: int = 1
+    people_has_next: bool = False
+
+
+# People on one page of the staff page: it pages and searches, never lists thousands.
+PEOPLE_PER_PAGE = 50
 
 
 def require_staff(user: User) -> None:
@@ -105,21 +113,25 @@ def require_staff(user: User) -> None:
         raise Http404("Not found")
 
 
-def staff_overview() -> StaffOverview:
-    """What staff may see: accounts, organizations, practices, invitations. No content."""
+def staff_overview(*, search: str = "", page: int = 1) -> StaffOverview:
+    """What staff may see: accounts, organizations, practices, invitations. No content.
+    People come a page at a time (by name, then id), filtered by ``search``."""
     from django.db.models import Count, Prefetch
 
     from .models import Invitation
 
+    page = max(1, page)
+    found = User.objects.only("code", "name", "email", "is_active", "created_at", "last_login")
+    if search:
+        found = found.filter(Q(name__icontains=search) | Q(email__icontains=search))
+    start = (page - 1) * PEOPLE_PER_PAGE
     people = list(
-        User.objects.only("code", "name", "email", "is_active", "created_at", "last_login")
-        .prefetch_related(
+        found.prefetch_related(
             Prefetch(
                 "memberships",
                 queryset=Membership.objects.select_related("practice", "organization"),
             )
-        )
-        .order_by("name")[:500]
+        ).order_by("name", "id")[start : start + PEOPLE_PER_PAGE + 1]
     )
     organizations = list(
         Organization.objects.annotate(engagement_count=Count("engagements")).order_by("name")
@@ -136,7 +148,15 @@ def staff_overview() -> StaffOverview:
             accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
         ).select_related("practice", "organization")[:200]
     )
-    return StaffOverview(people, organizations, practices, pending)
+    return StaffOverview(
+        people[:PEOPLE_PER_PAGE],
+        organizations,
+        practices,
+        pending,
+        people_search=search,
+        people_page=page,
+        people_has_next=len(people) > PEOPLE_PER_PAGE,
+    )
 
 
 def models_q_coach() -> Q:

@@ -119,6 +119,8 @@ class Engagement(models.Model):
         indexes = [
             models.Index(fields=["coach", "status"], name="engagement_coach_status_idx"),
             models.Index(fields=["organization", "status"], name="engagement_org_status_idx"),
+            # The staff page's most recent engagements, newest first, ties broken by id.
+            models.Index(fields=["-created_at", "-id"], name="engagement_recent_idx"),
         ]
 
     def __str__(self):

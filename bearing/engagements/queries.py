@@ -322,12 +322,17 @@ class StaffEngagementRow:
 
 
 def staff_engagements(limit: int = 200) -> list[StaffEngagementRow]:
-    """The most recent engagements, status and attendance only."""
+    """The most recent engagements, status and attendance only.
+
+    The ids come first, in a subquery of the same query (from the recent-engagements
+    index, newest first, ties broken by id so the list is stable); only those
+    engagements' coaching sessions are counted, not every engagement's."""
+    recent = Engagement.objects.order_by("-created_at", "-id").values("id")[:limit]
     qs = _with_attendance_counts(
-        Engagement.objects.select_related("organization", "practice").only(
-            "code", "status", "organization__name", "practice__name", "created_at"
-        )
-    ).order_by("-created_at")[:limit]
+        Engagement.objects.filter(id__in=recent)
+        .select_related("organization", "practice")
+        .only("code", "status", "organization__name", "practice__name", "created_at")
+    ).order_by("-created_at", "-id")
     return [
         StaffEngagementRow(
             code=str(e.code),

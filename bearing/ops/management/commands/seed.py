@@ -9,14 +9,17 @@ same N and --base-date give the same data, row for row.
 from __future__ import annotations
 
 import random
+import sys
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models.query import QuerySet
 
 from bearing.accounts.models import (
     Membership,
@@ -70,13 +73,71 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError("--base-date looks like 2026-01-05.") from exc
         started = time.monotonic()
-        counts = build(scale=scale, batch=batch, base=base, seed=seed)
+        with progress(expected_rows(scale), out=sys.stderr):
+            counts = build(scale=scale, batch=batch, base=base, seed=seed)
         elapsed = time.monotonic() - started
         for name, n in counts.items():
             self.stdout.write(f"{name:>12}: {n:,}")
         self.stdout.write(
             f"Seeded in {elapsed:.1f}s. Every seed account's password: {SEED_PASSWORD}"
         )
+
+
+def expected_rows(scale: float) -> int:
+    """Rows the seed writes at this scale (people, memberships, engagements, agreements,
+    coaching sessions, actions; goals, key results, 50 check-ins with a reading each)."""
+    coaches, coachees = round(1000 * scale), round(20000 * scale)
+    return (
+        2 * (coaches + coachees)
+        + 2 * coachees
+        + round(200000 * scale)
+        + 2 * coachees
+        + (2 + 2 * 50) * coachees
+    )
+
+
+@contextmanager
+def progress(expected: int, *, out, width: int = 30):
+    """A progress bar and the time left, counted from the rows each bulk insert writes;
+    drawn on a terminal only (a log file gets the summary alone)."""
+    if not out.isatty():
+        yield
+        return
+    done = 0
+    started = time.monotonic()
+    last = 0.0
+    original = QuerySet.bulk_create
+
+    def draw(final: bool = False) -> None:
+        share = 1.0 if final else min(done / max(expected, 1), 0.99)
+        elapsed = time.monotonic() - started
+        left = elapsed / share - elapsed if share > 0.02 else None
+        bar = "#" * int(share * width) + "." * (width - int(share * width))
+        tail = "done" if final else (f"about {_clock(left)} left" if left is not None else "")
+        out.write(f"\r[{bar}] {share:4.0%} {done:>10,} rows  {tail:<20}")
+        out.flush()
+
+    def counting(self, objs, *args, **kwargs):
+        nonlocal done, last
+        created = original(self, objs, *args, **kwargs)
+        done += len(created)
+        if time.monotonic() - last > 0.5:
+            last = time.monotonic()
+            draw()
+        return created
+
+    QuerySet.bulk_create = counting  # type: ignore[method-assign]
+    try:
+        yield
+        draw(final=True)
+        out.write("\n")
+    finally:
+        QuerySet.bulk_create = original  # type: ignore[method-assign]
+
+
+def _clock(seconds: float) -> str:
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
 
 
 def _uuid(rng: random.Random) -> uuid.UUID:
@@ -205,6 +266,7 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
     _bulk(Agreement, agreements, batch)
 
     sessions = []
+    sessions_made = 0
     per = max(1, n_sessions // len(eng_rows))
     extra = n_sessions - per * len(eng_rows)
     for j, (eid, _status, started, _) in enumerate(eng_rows):
@@ -231,8 +293,10 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
             )
         if len(sessions) >= batch:
             _bulk(CoachingSession, sessions, batch)
+            sessions_made += len(sessions)
             sessions = []
     _bulk(CoachingSession, sessions, batch)
+    sessions_made += len(sessions)
 
     actions = []
     for eid, _status, started, coachee_id in eng_rows:
@@ -261,9 +325,7 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
         "coachees": n_coachees,
         "sponsors": n_orgs,
         "engagements": len(eng_rows),
-        "sessions": CoachingSession.objects.filter(
-            engagement__title__startswith="Leadership coaching "
-        ).count(),
+        "sessions": sessions_made,
         "actions": len(actions),
         **growth,
     }
