@@ -31,7 +31,7 @@ SHORT_PAYLOAD = "<i hx-get=/x>"  # for columns shorter than PAYLOAD
 RAW = b"<i hx-"
 ESCAPED = b"&lt;i hx-"
 
-BEARING_APPS = {"accounts", "engagements", "growth", "companion", "programs", "insight"}
+BEARING_APPS = {"accounts", "engagements", "growth", "companion", "programs", "insight", "practice"}
 # Columns no one types into: secrets, machine state, identifiers from fixed lists.
 NOT_WRITTEN_BY_A_PERSON = {
     "accounts.User.password",
