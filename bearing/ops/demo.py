@@ -45,6 +45,7 @@ from bearing.growth.models import (
 from bearing.insight import queries as insight_queries
 from bearing.insight import services as insight
 from bearing.practice.demo import demo_practice
+from bearing.programs.demo import demo_program
 
 DEMO_PASSWORD = "bearing-demo-2026"
 # Coaches, sponsors and staff sign in with a second factor. The demo's authenticator
@@ -320,6 +321,13 @@ def build_demo() -> dict:
     _demo_growth(daniel_e, sofia_e, clara)
     _demo_insight(daniel_e, clara)
     demo_practice(daniel_e)
+    tom_e = Engagement.objects.get(coachee=tom)
+    demo_program(
+        practice=practice,
+        organization=org,
+        sponsor=priya,
+        engagements=[daniel_e, sofia_e, hannah_e, tom_e],
+    )
     # When each person joined and last signed in, consistent with what they did: a
     # coachee who accepted an agreement, wrote an agenda or checked in has signed in.
     # Tom was invited with his engagement a week ago and has not signed in yet, so he
