@@ -37,12 +37,27 @@ class TalkForm(forms.Form):
 
 
 class TalkEditForm(TalkForm):
+    goal = forms.ChoiceField(
+        required=False,
+        label="The goal in your development plan it works towards",
+        help_text="For example: fillers per 100 words from 6 to 2.",
+    )
     pace_low = forms.IntegerField(
         min_value=40, max_value=300, label="Guide band: from (words per minute)"
     )
     pace_high = forms.IntegerField(
         min_value=40, max_value=300, label="Guide band: to (words per minute)"
     )
+
+    def __init__(self, *args, goals=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals = {str(g.code): g for g in goals}
+        self.fields["goal"].choices = [("", "None")] + [
+            (code, g.title) for code, g in self.goals.items()
+        ]
+
+    def clean_goal(self):
+        return self.goals.get(self.cleaned_data.get("goal") or "")
 
     def clean(self):
         data = super().clean()

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from bearing.engagements.models import Engagement
+from bearing.engagements.models import CoachingSession, Engagement
 from bearing.lib.fields import EncryptedJSONField, EncryptedTextField
 
 # The guide band for pace, in words per minute; the leader may change it per talk.
@@ -34,6 +34,14 @@ class Talk(models.Model):
     pace_low = models.PositiveSmallIntegerField(default=PACE_LOW)
     pace_high = models.PositiveSmallIntegerField(default=PACE_HIGH)
     shared_with_coach_at = models.DateTimeField(null=True, blank=True)
+    # The development-plan goal this talk works towards ("fillers from 6 to 2 per 100").
+    goal = models.ForeignKey(
+        "growth.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The coaching session the coachee brings it to (shared with the coach then).
+    brought_to = models.ForeignKey(
+        CoachingSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

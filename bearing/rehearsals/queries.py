@@ -21,7 +21,7 @@ from .timed import Timed
 
 def talks_for(user: User, engagement: Engagement, relation: Relation) -> list[Talk]:
     """The engagement's talks the viewer may see (the engagement came through the door)."""
-    qs = engagement.talks.all()
+    qs = engagement.talks.select_related("brought_to")
     if relation == Relation.COACH:
         qs = qs.filter(shared_with_coach_at__isnull=False)
     elif relation != Relation.COACHEE:
@@ -42,7 +42,9 @@ def talk_get_for(
         Talk,
         code,
         want=want,
-        queryset=Talk.objects.select_related("engagement__coach", "engagement__coachee"),
+        queryset=Talk.objects.select_related(
+            "engagement__coach", "engagement__coachee", "goal", "brought_to"
+        ),
     )
     audit_read(request or user, talk, relation, label="talk")
     return talk, relation

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from bearing.accounts.models import User
-from bearing.engagements.models import Engagement
+from bearing.engagements.models import CoachingSession, Engagement, SessionStatus
+from bearing.growth.models import Goal
 
 from . import timed as timed_text
 from .models import Rehearsal, Source, Status, Talk
@@ -69,9 +70,13 @@ def talk_update(
     slides_text: str,
     pace_low: int,
     pace_high: int,
+    goal: Goal | None = None,
 ) -> Talk:
     _coachee_only(talk.engagement, by)
     _clean_band(pace_low, pace_high)
+    if goal is not None and goal.engagement_id != talk.engagement_id:
+        raise ValidationError({"goal": "Choose one of the goals in this engagement's plan."})
+    talk.goal = goal
     talk.title = title.strip()
     talk.audience = audience.strip()
     talk.minutes_allowed = minutes_allowed
@@ -87,8 +92,29 @@ def talk_update(
 def talk_share(*, talk: Talk, by: User, share: bool) -> Talk:
     _coachee_only(talk.engagement, by)
     talk.shared_with_coach_at = timezone.now() if share else None
-    talk.save(update_fields=["shared_with_coach_at"])
+    if not share:
+        talk.brought_to = None  # nothing is brought to a session unshared
+    talk.save(update_fields=["shared_with_coach_at", "brought_to"])
     return talk
+
+
+@transaction.atomic
+def talk_bring(*, talk: Talk, by: User) -> CoachingSession:
+    """Share the talk with the coach and bring it to the next scheduled coaching session."""
+    _coachee_only(talk.engagement, by)
+    session = (
+        talk.engagement.sessions.filter(
+            status=SessionStatus.SCHEDULED, scheduled_for__gt=timezone.now()
+        )
+        .order_by("scheduled_for")
+        .first()
+    )
+    if session is None:
+        raise ValidationError("No coaching session is scheduled yet.")
+    talk.shared_with_coach_at = talk.shared_with_coach_at or timezone.now()
+    talk.brought_to = session
+    talk.save(update_fields=["shared_with_coach_at", "brought_to"])
+    return session
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("talks/<uuid:code>/paste/", views.paste, name="paste"),
     path("talks/<uuid:code>/upload/", views.upload, name="upload"),
     path("talks/<uuid:code>/share/", views.share, name="share"),
+    path("talks/<uuid:code>/bring/", views.bring, name="bring"),
     path("talks/<uuid:code>/delete/", views.talk_delete, name="talk_delete"),
     path("rehearsals/<uuid:code>/", views.rehearsal, name="rehearsal"),
     path("rehearsals/<uuid:code>/audio/", views.audio, name="audio"),

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bearing.engagements.queries import Relation, engagement_get_for
+from bearing.growth.queries import plan_goals
 from bearing.lib.forms import apply_errors
 from bearing.lib.htmx import is_htmx
 
@@ -72,6 +73,7 @@ def _talk_page(request, talk, relation, *, edit=None, paste=None, audio=None, st
         "slides_text": talk.slides_text,
         "pace_low": talk.pace_low,
         "pace_high": talk.pace_high,
+        "goal": str(talk.goal.code) if talk.goal else "",
     }
     labels = [f"#{a.number}" for a in attempts]
     latest = attempts[-1].rehearsal.transcript if attempts else {}
@@ -82,7 +84,10 @@ def _talk_page(request, talk, relation, *, edit=None, paste=None, audio=None, st
         "is_coachee": is_coachee,
         "rehearsals": rehearsals,
         "attempts": attempts,
-        "edit_form": edit or (TalkEditForm(initial=initial) if is_coachee else None),
+        "edit_form": edit
+        or (
+            TalkEditForm(initial=initial, goals=plan_goals(talk.engagement)) if is_coachee else None
+        ),
         "paste_form": paste or PasteForm(),
         "audio_form": audio or AudioForm(),
         "fillers_chart": charts.attempts_chart(
@@ -125,7 +130,7 @@ def talk(request, code):
     )
     if not posting:
         return _talk_page(request, the_talk, relation)
-    form = TalkEditForm(request.POST)
+    form = TalkEditForm(request.POST, goals=plan_goals(the_talk.engagement))
     if form.is_valid():
         try:
             s.talk_update(talk=the_talk, by=request.user, **form.cleaned_data)
@@ -191,6 +196,21 @@ def share(request, code):
         if share_it
         else "No longer shared with your coach.",
     )
+    return redirect("rehearsals:talk", code=the_talk.code)
+
+
+@login_required
+@require_POST
+def bring(request, code):
+    """Share the talk and bring it to the next coaching session."""
+    the_talk, _ = q.talk_get_for(request.user, code, request, want=Relation.COACHEE)
+    try:
+        session = s.talk_bring(talk=the_talk, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        when = session.scheduled_for.strftime("%-d %B")
+        messages.success(request, f"Shared with your coach and brought to your session on {when}.")
     return redirect("rehearsals:talk", code=the_talk.code)
 
 

@@ -197,3 +197,40 @@ class RehearsalViewTests(WorldTestCase):
         self.assertContains(page, "Questions the room may ask")
         self.assertContains(page, "The sceptical board member")
         self.assertContains(page, "Lisbon")
+
+    def test_a_talk_is_tied_to_a_goal_and_brought_to_the_next_session(self):
+        self.login(self.w.coachee)
+        url = reverse("rehearsals:talk", args=[self.talk.code])
+        data = {"title": "T", "minutes_allowed": "3", "pace_low": "100", "pace_high": "165"}
+        response = self.client.post(url, {**data, "goal": str(self.w.goal.code)})
+        self.assertRedirects(response, url)
+        self.talk.refresh_from_db()
+        self.assertEqual(self.talk.goal, self.w.goal)
+        response = self.client.post(url, {**data, "goal": "not-a-goal"})
+        self.assertContains(response, 'id="id_goal_error"', status_code=400)
+        self.client.post(reverse("rehearsals:bring", args=[self.talk.code]))
+        self.talk.refresh_from_db()
+        self.assertEqual(self.talk.brought_to, self.w.next_session)
+        self.assertIsNotNone(self.talk.shared_with_coach_at)
+        self.login(self.w.coach)
+        home = self.client.get(reverse("rehearsals:home", args=[self.w.engagement.code]))
+        self.assertContains(home, "Brought to the session on")
+        self.login(self.w.coachee)
+        self.client.post(reverse("rehearsals:share", args=[self.talk.code]), {"share": "0"})
+        self.talk.refresh_from_db()
+        self.assertIsNone(self.talk.brought_to)
+
+    def test_the_talk_page_reads_in_the_same_queries_however_many_rehearsals(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        url = reverse("rehearsals:talk", args=[self.talk.code])
+        counts = []
+        for _ in range(2):
+            self.paste()
+            self.paste()
+            with CaptureQueriesContext(connection) as read:
+                self.assertEqual(self.client.get(url).status_code, 200)
+            counts.append(len(read))
+        self.assertEqual(counts[0], counts[1])
+        self.assertEqual(counts[0], 8, counts)
