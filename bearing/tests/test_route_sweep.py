@@ -247,36 +247,6 @@ def _rehearsal(w):
     return {"code": rehearsal.code}
 
 
-def _talk(w):
-    """A talk of the coachee's, not shared with the coach."""
-    from bearing.rehearsals.models import Talk
-
-    talk = Talk.objects.filter(engagement=w.engagement).first()
-    if talk is None:
-        talk = Talk.objects.create(engagement=w.engagement, title="Q3 plan", minutes_allowed=5)
-    return {"code": talk.code}
-
-
-def _rehearsal(w):
-    """A transcribed rehearsal of that talk whose audio the coachee kept."""
-    from bearing.rehearsals.models import Rehearsal, Talk
-
-    talk = Talk.objects.get(code=_talk(w)["code"])
-    rehearsal = talk.rehearsals.filter(audio_bytes__gt=0).first() or Rehearsal.objects.create(
-        talk=talk,
-        source="uploaded",
-        status="ready",
-        progress=100,
-        transcript={"words": [[0.0, 0.4, "Hello"]], "pauses": []},
-        duration_seconds=0.4,
-        audio="UklGRg==",
-        audio_type="audio/wav",
-        audio_bytes=4,
-        keep_audio=True,
-    )
-    return {"code": rehearsal.code}
-
-
 COACHES = {COACH}
 
 
@@ -484,22 +454,6 @@ POLICY: dict[str, Route] = {
     "practice:decision_bring": Route(allow={COACHEE}, methods=("POST",), kwargs=_decision),
     "practice:board_bring": Route(allow={COACHEE}, methods=("POST",), kwargs=_engagement),
     "practice:transition_bring": Route(allow={COACHEE}, methods=("POST",), kwargs=_transition),
-    # rehearsals: the coachee's talks; the coach reads only what is shared (these are
-    # not), and never the audio; the sponsor, another coach and staff never
-    "rehearsals:home": Route(
-        allow=PAIR, methods=("GET", "POST"), kwargs=_engagement, post_allow={COACHEE}
-    ),
-    "rehearsals:talk": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_talk),
-    "rehearsals:paste": Route(allow={COACHEE}, methods=("POST",), kwargs=_talk),
-    "rehearsals:upload": Route(allow={COACHEE}, methods=("POST",), kwargs=_talk),
-    "rehearsals:share": Route(allow={COACHEE}, methods=("POST",), kwargs=_talk),
-    "rehearsals:bring": Route(allow={COACHEE}, methods=("POST",), kwargs=_talk),
-    "rehearsals:talk_delete": Route(allow={COACHEE}, methods=("POST",), kwargs=_talk),
-    "rehearsals:rehearsal": Route(allow={COACHEE}, kwargs=_rehearsal),
-    "rehearsals:audio": Route(allow={COACHEE}, kwargs=_rehearsal),
-    "rehearsals:audio_discard": Route(allow={COACHEE}, methods=("POST",), kwargs=_rehearsal),
-    "rehearsals:retry": Route(allow={COACHEE}, methods=("POST",), kwargs=_rehearsal),
-    "rehearsals:delete": Route(allow={COACHEE}, methods=("POST",), kwargs=_rehearsal),
     # rehearsals: the coachee's talks; the coach reads only what is shared (these are
     # not), and never the audio; the sponsor, another coach and staff never
     "rehearsals:home": Route(
