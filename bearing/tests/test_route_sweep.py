@@ -232,7 +232,7 @@ def _rehearsal(w):
     from bearing.rehearsals.models import Rehearsal, Talk
 
     talk = Talk.objects.get(code=_talk(w)["code"])
-    rehearsal = talk.rehearsals.first() or Rehearsal.objects.create(
+    rehearsal = talk.rehearsals.filter(audio_bytes__gt=0).first() or Rehearsal.objects.create(
         talk=talk,
         source="uploaded",
         status="ready",
