@@ -8,7 +8,7 @@ personal data; the sponsor reads it only as program aggregates of three or more.
 
 from __future__ import annotations
 
-from bearing.lib.policy import Author, Reader, RecordKind, register
+from bearing.lib.policy import Author, Erase, Reader, RecordKind, register
 
 KINDS = (
     RecordKind(
@@ -21,6 +21,9 @@ KINDS = (
         authors={},
         audit_non_author_reads=False,
         export=(),  # the organization's record, not the person's: in no personal export
+        # Kept when its creator is erased: it is the organization's, and holds nothing of
+        # theirs but the link to their (then anonymised) account.
+        erase=Erase.KEEP,
     ),
     RecordKind(
         model="programs.CoachProfile",

@@ -394,3 +394,29 @@ class PulseTests(WorldTestCase):
             )
         self.assertIn("usefulness", caught.exception.message_dict)
         self.assertFalse(PulseAnswer.objects.exists())
+
+
+class ExportAndErasureTests(WorldTestCase):
+    """The declarations at work: a leader's export carries their matching profile and
+    the coaches proposed; their erasure removes them; the program stays."""
+
+    def test_export_then_erasure(self):
+        from bearing.exports.archive import personal_sections
+        from bearing.exports.erasure import person_erase
+
+        program = new_program(self.w)
+        roster(self.w)
+        seat = seated(self.w, program)
+        profile(self.w, seat)
+        sections = {s.kind.model: s for s in personal_sections(self.w.coachee)}
+        [row] = sections["programs.MatchingProfile"].rows
+        self.assertEqual(row["hopes"], "Let go of the detail")
+        self.assertEqual(len(sections["programs.Proposal"].rows), 3)
+        coach_sections = {s.kind.model: s for s in personal_sections(self.w.coach)}
+        self.assertEqual(len(coach_sections["programs.CoachProfile"].rows), 1)
+        person_erase(self.w.coachee)
+        self.assertFalse(Seat.objects.filter(pk=seat.pk).exists())
+        self.assertFalse(MatchingProfile.objects.exists())
+        self.assertFalse(Proposal.objects.exists())
+        person_erase(self.w.sponsor)
+        self.assertTrue(type(program).objects.filter(pk=program.pk).exists())
