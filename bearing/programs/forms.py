@@ -22,7 +22,7 @@ class ProgramForm(forms.Form):
     )
     practice = forms.ModelChoiceField(
         label="Coaching practice",
-        queryset=Practice.objects.all(),
+        queryset=Practice.objects.none(),
         to_field_name="code",
         help_text="The practice whose roster the coaches are proposed from.",
     )
@@ -54,9 +54,14 @@ class ProgramForm(forms.Form):
 
     def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)
+        ids = [o.id for o in organizations]
         field = self.fields["organization"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Organization.objects.filter(id__in=[o.id for o in organizations])
+        field.queryset = Organization.objects.filter(id__in=ids)
+        # Only the practices that work with one of the viewer's organizations.
+        practice = self.fields["practice"]
+        assert isinstance(practice, forms.ModelChoiceField)
+        practice.queryset = Practice.objects.filter(organizations__in=ids).distinct()
 
 
 class SeatForm(forms.Form):

@@ -106,6 +106,16 @@ class ProgramPageTests(WorldTestCase):
         )
         self.assertContains(response, "The program ends after it starts.", status_code=400)
 
+    def test_the_form_offers_only_the_practices_that_work_with_the_organization(self):
+        from bearing.accounts.models import Practice
+
+        Practice.objects.create(name="Unrelated Coaching Ltd")
+        self.login(self.w.sponsor)
+        response = self.client.get(reverse("programs:create"))
+        self.assertContains(response, "Northstar Coaching")
+        self.assertNotContains(response, "Unrelated Coaching Ltd")
+        self.assertNotContains(response, "Globex")
+
     def test_only_sponsors_and_staff_set_up_programs(self):
         self.assert_only(reverse("programs:create"), {"sponsor", "other_sponsor", "staff"})
         self.login(self.w.sponsor)
