@@ -330,21 +330,22 @@ def staff_engagements(limit: int = 200) -> list[StaffEngagementRow]:
     index, newest first, ties broken by id so the list is stable); only those
     engagements' coaching sessions are counted, not every engagement's."""
     recent = Engagement.objects.order_by("-created_at", "-id").values("id")[:limit]
-    qs = _with_attendance_counts(
-        Engagement.objects.filter(id__in=recent)
-        .select_related("organization", "practice")
-        .only("code", "status", "organization__name", "practice__name", "created_at")
-    ).order_by("-created_at", "-id")
+    rows = (
+        _with_attendance_counts(Engagement.objects.filter(id__in=recent))
+        .order_by("-created_at", "-id")
+        .values_list("code", "organization__name", "practice__name", "status", "held", "missed")
+    )
+    # Plain values, not models: two hundred rows are built without their instances.
     return [
         StaffEngagementRow(
-            code=str(e.code),
-            organization=e.organization.name,
-            practice=e.practice.name,
-            status=e.get_status_display(),
-            sessions_held=e.held,
-            sessions_missed=e.missed,
+            code=str(code),
+            organization=organization,
+            practice=practice,
+            status=EngagementStatus(status).label,
+            sessions_held=held,
+            sessions_missed=missed,
         )
-        for e in qs
+        for code, organization, practice, status, held, missed in rows
     ]
 
 
