@@ -376,6 +376,7 @@ class ReminderKind(models.TextChoices):
     SESSION_TOMORROW = "session_tomorrow", "Coaching session tomorrow"
     AGENDA_MISSING = "agenda_missing", "Agenda not yet written"
     DECISION_REVIEW = "decision_review", "Decision due for review"
+    WEEKLY_REVIEW = "weekly_review", "Weekly review of priorities"
 
 
 class ReminderStatus(models.TextChoices):

@@ -29,7 +29,7 @@ from django.utils import timezone
 from bearing.accounts.models import User
 from bearing.engagements.models import Action, CoachingSession, EngagementStatus, SessionStatus
 from bearing.lib.mail import build_message
-from bearing.lib.reminder_subjects import subject_for
+from bearing.lib.reminder_subjects import reminder_subjects, subject_for
 
 from .models import (
     CheckIn,
@@ -151,6 +151,11 @@ def reminders_plan(now: datetime | None = None) -> int:
             planned += _plan(
                 ReminderKind.CHECK_IN_DUE, e.coachee_id, f"checkin:{e.code}:{due.date()}", due
             )
+    # Other areas' reminders planned on a rhythm (the weekly review of the priority board).
+    for subject in reminder_subjects():
+        if subject.plan is not None:
+            for user_id, key, due_at in subject.plan(now, horizon):
+                planned += _plan(subject.kind, user_id, key, due_at)
     return planned
 
 

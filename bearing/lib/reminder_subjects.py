@@ -15,7 +15,7 @@ names, times and links. This module imports no app.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +27,10 @@ class ReminderSubject:
     still_relevant: Callable[[str, datetime], bool]
     # record code -> the path the reminder links to
     path: Callable[[str], str]
+    # (now, horizon) -> (person id, subject key, due at) for each reminder due by the
+    # horizon, for a kind planned on a rhythm (a weekly review); None if it is planned
+    # when its record is written (a decision's review date).
+    plan: Callable[[datetime, datetime], Iterable[tuple[int, str, datetime]]] | None = None
 
 
 _SUBJECTS: dict[str, ReminderSubject] = {}
@@ -41,3 +45,7 @@ def register(subject: ReminderSubject) -> None:
 
 def subject_for(kind: str) -> ReminderSubject | None:
     return _SUBJECTS.get(kind)
+
+
+def reminder_subjects() -> list[ReminderSubject]:
+    return sorted(_SUBJECTS.values(), key=lambda s: s.kind)

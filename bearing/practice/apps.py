@@ -10,7 +10,12 @@ class PracticeConfig(AppConfig):
         from bearing.lib.reminder_subjects import ReminderSubject, register
 
         from .policy import register_kinds
-        from .queries import review_reminder_relevant
+        from .queries import (
+            review_reminder_relevant,
+            weekly_review_path,
+            weekly_review_relevant,
+            weekly_reviews_due,
+        )
 
         register_kinds()
         register(
@@ -18,6 +23,14 @@ class PracticeConfig(AppConfig):
                 kind="decision_review",
                 still_relevant=review_reminder_relevant,
                 path=_review_path,
+            )
+        )
+        register(
+            ReminderSubject(
+                kind="weekly_review",
+                still_relevant=weekly_review_relevant,
+                path=weekly_review_path,
+                plan=weekly_reviews_due,
             )
         )
 

@@ -6,17 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from bearing.accounts.models import User
 from bearing.engagements.access import Relation, audit_read, deny, get_for, may_read
-from bearing.engagements.models import Action, Engagement
+from bearing.engagements.models import Action, Engagement, EngagementStatus
 
 from . import framework as fw
+from .board import next_review_on
 from .models import (
     GOOD_FROM,
     QUADRANTS,
@@ -29,6 +31,7 @@ from .models import (
     PriorityBoard,
     Stakeholder,
     TransitionPlan,
+    WeeklyReview,
     stakeholder_quadrant,
 )
 
@@ -361,3 +364,48 @@ def brought_to_session(
             )
         )
     return sorted(rows, key=lambda r: (not r.for_this_session, -r.shared_at.timestamp()))
+
+
+# --- For the reminder machinery (no content is read: a reminder carries only a link) --
+
+
+def weekly_reviews_due(now: datetime, horizon: datetime) -> list[tuple[int, str, datetime]]:
+    """(coachee id, subject key, due at) for each board whose weekly review falls by
+    the horizon: at nine in the morning of the chosen weekday, in the coachee's zone."""
+    due: list[tuple[int, str, datetime]] = []
+    boards = PriorityBoard.objects.filter(
+        engagement__status=EngagementStatus.ACTIVE, engagement__coachee__isnull=False
+    ).select_related("engagement__coachee")
+    for board in boards:
+        coachee = board.engagement.coachee
+        if coachee is None:
+            continue
+        tz = coachee.tz
+        last = board.reviews.order_by("-created_at").values_list("created_at", flat=True).first()
+        on = next_review_on(
+            weekday=board.review_weekday,
+            every_weeks=board.review_every_weeks,
+            last_review=last.astimezone(tz).date() if last else None,
+            today=now.astimezone(tz).date(),
+        )
+        at = datetime.combine(on, time(9), tzinfo=tz)
+        if at <= horizon:
+            due.append((coachee.id, f"weekly:{board.code}:{on}", max(at, now)))
+    return due
+
+
+def weekly_review_relevant(code: str, due_at: datetime) -> bool:
+    """Still no weekly review since the day before it fell due."""
+    return (
+        PriorityBoard.objects.filter(code=code).exists()
+        and not WeeklyReview.objects.filter(
+            board__code=code, created_at__gte=due_at - timedelta(days=1)
+        ).exists()
+    )
+
+
+def weekly_review_path(code: str) -> str:
+    engagement_code = (
+        PriorityBoard.objects.filter(code=code).values_list("engagement__code", flat=True).first()
+    )
+    return reverse("practice:weekly_review", args=[engagement_code])
