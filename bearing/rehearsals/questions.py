@@ -69,10 +69,10 @@ def draft(key_messages: list[str], slides_text: str = "", transcript: str = "") 
                 numbers.append((figure, sentence))
     board, team, detail = [], [], []
     for message in messages:
-        m = _clause(message)
-        board.append(Question("board", f"What makes you confident that {m} is right?", message))
+        m = message.strip().rstrip(".!?;:")
+        board.append(Question("board", f"What makes you confident about “{m}”?", message))
         team.append(Question("team", f"What does “{m}” mean for us, day to day?", message))
-        detail.append(Question("detail", f"How exactly will {m} happen, and by when?", message))
+        detail.append(Question("detail", f"How exactly will “{m}” happen, and by when?", message))
     for figure, sentence in numbers[:3]:
         board.append(
             Question(
@@ -82,8 +82,8 @@ def draft(key_messages: list[str], slides_text: str = "", transcript: str = "") 
         detail.append(Question("detail", f"What exactly does {figure} include?", sentence))
     for claim in claims:
         c = _clause(claim)
-        board.append(Question("board", f"What would have to be true for this to hold: {c}?", claim))
-        team.append(Question("team", f"Who will do the work behind this: {c}?", claim))
+        board.append(Question("board", f"What would have to be true for “{c}” to hold?", claim))
+        team.append(Question("team", f"Who will do the work behind “{c}”?", claim))
     if not messages and not numbers and not claims:
         return []
     out: list[Question] = []

@@ -9,7 +9,10 @@ class DraftTests(SimpleTestCase):
     def test_each_listener_asks_about_the_key_messages_in_turn(self):
         found = draft(["We hire ten engineers for the platform team"])
         self.assertEqual([q.listener for q in found[:3]], ["board", "team", "detail"])
-        self.assertIn("we hire ten engineers for the platform team", found[0].text)
+        self.assertEqual(
+            found[0].text,
+            "What makes you confident about “We hire ten engineers for the platform team”?",
+        )
         self.assertTrue(all(q.text.endswith("?") for q in found))
 
     def test_numbers_and_claims_are_questioned(self):
@@ -20,7 +23,7 @@ class DraftTests(SimpleTestCase):
         texts = " ".join(q.text for q in found)
         self.assertIn("Where does 12% come from", texts)
         self.assertIn("$2m", texts)
-        self.assertIn("Who will do the work behind this", texts)
+        self.assertIn("Who will do the work behind “costs will fall by $2m", texts)
 
     def test_at_most_nine_and_always_the_same(self):
         messages = [f"Message number {i} matters" for i in range(8)]
