@@ -122,6 +122,11 @@ PLAINTEXT: dict[str, str] = {
     "programs.SessionTheme.theme": "a theme from a fixed list; coaches write no text here",
     "programs.PulseRequest.moment": "a moment from a fixed list",
     "programs.PulseAnswer.moment": "a moment from a fixed list",
+    "programs.ProgramEstimate.label": (
+        "the sponsor's name for an organizational figure (behaviour or results), shown to "
+        "the organization's sponsors and staff as their estimate; no coachee writes it"
+    ),
+    "programs.ProgramEstimate.unit": "the unit of that figure, written by the sponsor",
     # rehearsals: the talk's text, the audio and the timed words are encrypted
     "rehearsals.Rehearsal.source": "pasted, uploaded or recorded",
     "rehearsals.Rehearsal.status": "a state from a fixed list",

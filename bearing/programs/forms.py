@@ -194,3 +194,13 @@ class DashboardFilterForm(forms.Form):
         window = self.fields["window"]
         assert isinstance(window, forms.ChoiceField)
         window.choices = list(windows)
+
+
+class EstimateForm(forms.Form):
+    label = forms.CharField(
+        label="What the figure is",
+        max_length=120,
+        help_text="A behaviour or result you estimate, e.g. 'Internal promotions this year'.",
+    )
+    value = forms.DecimalField(label="Your estimate", max_digits=12, decimal_places=2)
+    unit = forms.CharField(label="Unit (optional)", max_length=40, required=False)

@@ -342,3 +342,24 @@ class PulseAnswer(models.Model):
 
     def __str__(self):
         return f"Pulse answer in {self.program_id}"
+
+
+class ProgramEstimate(models.Model):
+    """A figure for behaviour or results the sponsor enters themselves, shown in the
+    program report as their estimate: Bearing does not measure these."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="estimates")
+    label = models.CharField(max_length=120)
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    unit = models.CharField(max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["program", "created_at"]
+
+    def __str__(self):
+        return f"Estimate in {self.program_id}"

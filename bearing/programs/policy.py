@@ -26,6 +26,17 @@ KINDS = (
         erase=Erase.KEEP,
     ),
     RecordKind(
+        model="programs.ProgramEstimate",
+        title="Estimates you entered for a program",
+        owner="created_by",
+        owner_is=Reader.SPONSOR_ALLOW_LIST,
+        readers={Reader.SPONSOR_ALLOW_LIST, Reader.STAFF_META},
+        authors={},
+        audit_non_author_reads=False,
+        export=(),  # the organization's figures, as the program
+        erase=Erase.KEEP,
+    ),
+    RecordKind(
         model="programs.CoachProfile",
         title="Your roster profiles",
         owner="coach",

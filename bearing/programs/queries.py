@@ -40,6 +40,7 @@ from .models import (
     Language,
     MatchingProfile,
     Program,
+    ProgramEstimate,
     Proposal,
     ProposalStatus,
     PulseAnswer,
@@ -141,11 +142,18 @@ def programs_run_by(viewer: User) -> list[ProgramRow]:
     return [_program_row(p, *_counts(p)) for p in _with_counts(qs)]
 
 
-def program_for(viewer: User, code: UUID | str) -> tuple[Program, ProgramRow]:
-    """The program for a sponsor of its organization or staff, with its row; 404
-    (audited) for anyone else."""
+def program_for(
+    viewer: User, code: UUID | str, *, sponsor_only: bool = False
+) -> tuple[Program, ProgramRow]:
+    """The program for a sponsor of its organization or staff (``sponsor_only``: not
+    staff), with its row; 404 (audited) for anyone else."""
     program = _with_counts(Program.objects.filter(code=code)).first()
-    if program is None or not _runs(viewer, program.organization_id):
+    allowed = program is not None and (
+        any(o.id == program.organization_id for o in roles_of(viewer).sponsor_organizations)
+        if sponsor_only
+        else _runs(viewer, program.organization_id)
+    )
+    if program is None or not allowed:
         raise deny(viewer, "programs.program", code)
     return program, _program_row(program, *_counts(program))
 
@@ -517,6 +525,35 @@ def program_cohort(program: Program) -> tuple[c.Cohort, list[c.Window]]:
         statuses=[str(s) for s in COHORT_STATUSES],
     )
     return cohort, windows
+
+
+@dataclass(frozen=True)
+class EstimateRow:
+    """A figure the sponsor entered, always shown as their estimate."""
+
+    code: str
+    label: str
+    value: str
+    unit: str
+
+
+def program_estimates(viewer: User, program: Program) -> list[EstimateRow]:
+    if not _runs(viewer, program.organization_id):
+        raise deny(viewer, "programs.program", program.code)
+    return [
+        EstimateRow(code=str(e.code), label=e.label, value=f"{e.value.normalize():f}", unit=e.unit)
+        for e in program.estimates.order_by("created_at")
+    ]
+
+
+def estimate_for(viewer: User, code: UUID | str) -> ProgramEstimate:
+    """An estimate for a sponsor of its program's organization (who may remove it);
+    404 for anyone else, staff included: the figures are the sponsor's."""
+    estimate = ProgramEstimate.objects.select_related("program").filter(code=code).first()
+    sponsored = [o.id for o in roles_of(viewer).sponsor_organizations]
+    if estimate is None or estimate.program.organization_id not in sponsored:
+        raise deny(viewer, "programs.programestimate", code)
+    return estimate
 
 
 @dataclass(frozen=True)

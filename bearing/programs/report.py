@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from .pdf import Document
-from .queries import Dashboard
+from .queries import Dashboard, EstimateRow
 
 HIDDEN = "hidden"
 RESULTS_NOTE = (
@@ -21,7 +21,7 @@ def _v(value: object, suffix: str = "") -> str:
     return HIDDEN if value is None else f"{value}{suffix}"
 
 
-def report_pdf(d: Dashboard) -> bytes:
+def report_pdf(d: Dashboard, estimates: list[EstimateRow]) -> bytes:
     doc = Document(title=f"{d.program.name}: program report")
     doc.heading(f"{d.program.name}: program report", size=18)
     doc.paragraph(
@@ -75,4 +75,10 @@ def report_pdf(d: Dashboard) -> bytes:
     doc.table(["Theme", "Coachees"], [[r.label, _v(r.value)] for r in d.themes], [260, 80])
     doc.heading("Behaviour and results")
     doc.paragraph(RESULTS_NOTE)
+    if estimates:
+        doc.table(
+            ["Figure", "Sponsor's estimate"],
+            [[e.label, f"{e.value} {e.unit}".strip()] for e in estimates],
+            [300, 180],
+        )
     return doc.render()

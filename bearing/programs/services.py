@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +29,7 @@ from .models import (
     Language,
     MatchingProfile,
     Program,
+    ProgramEstimate,
     Proposal,
     ProposalStatus,
     PulseAnswer,
@@ -45,6 +47,10 @@ MONTH_THREE = timedelta(days=91)
 def _may_run(by: User, organization_id: int) -> bool:
     roles = roles_of(by)
     return roles.is_staff or any(o.id == organization_id for o in roles.sponsor_organizations)
+
+
+def _sponsors(by: User, organization_id: int) -> bool:
+    return any(o.id == organization_id for o in roles_of(by).sponsor_organizations)
 
 
 def _choices(field: str, values: Iterable[str], allowed: Iterable[str], *, most: int) -> list[str]:
@@ -154,6 +160,33 @@ def seat_attach_leader(*, invitation: Invitation, user: User, **kwargs: object) 
     """The leader accepted the invitation to a seat: it is theirs (connected to
     ``invitation_accepted``; runs in its transaction)."""
     Seat.objects.filter(invitation=invitation, leader__isnull=True).update(leader=user)
+
+
+@transaction.atomic
+def estimate_add(
+    *, program: Program, by: User, label: str, value: Decimal, unit: str = ""
+) -> ProgramEstimate:
+    """A behaviour or results figure the sponsor enters, labelled as their estimate."""
+    if not _sponsors(by, program.organization_id):
+        raise ValidationError("Only a sponsor of this organization adds estimates.")
+    label = (label or "").strip()
+    if not label:
+        raise ValidationError({"label": "What is the figure?"})
+    if program.estimates.count() >= 20:
+        raise ValidationError({"label": "A program holds up to 20 estimates."})
+    estimate = ProgramEstimate(
+        program=program, label=label, value=value, unit=(unit or "").strip(), created_by=by
+    )
+    estimate.full_clean()
+    estimate.save()
+    return estimate
+
+
+@transaction.atomic
+def estimate_remove(*, estimate: ProgramEstimate, by: User) -> None:
+    if not _sponsors(by, estimate.program.organization_id):
+        raise ValidationError("Only a sponsor of this organization removes estimates.")
+    estimate.delete()
 
 
 # --- The roster -----------------------------------------------------------------------

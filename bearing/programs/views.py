@@ -30,6 +30,7 @@ from .forms import (
     CoachProfileForm,
     DashboardFilterForm,
     DecideForm,
+    EstimateForm,
     MatchingProfileForm,
     ProgramForm,
     PulseForm,
@@ -495,10 +496,8 @@ def dashboard_csv(request, code):
     return response
 
 
-@login_required
-@require_GET
-def report(request, code):
-    """The program report for the whole program, on the page and as a PDF."""
+def _report_page(request, code, form=None, status=200):
+    program, _ = pq.program_for(request.user, code)
     d = pq.program_dashboard(request.user, code)
     return render(
         request,
@@ -508,14 +507,55 @@ def report(request, code):
             "status_bars": bar_chart([(r.label, r.value) for r in d.statuses]),
             "theme_bars": bar_chart([(r.label, r.value) for r in d.themes]),
             "results_note": RESULTS_NOTE,
+            "estimates": pq.program_estimates(request.user, program),
+            "form": form or EstimateForm(),
+            "can_estimate": any(
+                o.id == program.organization_id
+                for o in roles_of(request.user).sponsor_organizations
+            ),
         },
+        status=status,
     )
 
 
 @login_required
 @require_GET
+def report(request, code):
+    """The program report for the whole program, on the page and as a PDF."""
+    return _report_page(request, code)
+
+
+@login_required
+@require_POST
+def estimate_add(request, code):
+    program, _ = pq.program_for(request.user, code, sponsor_only=True)
+    form = EstimateForm(request.POST)
+    if form.is_valid():
+        try:
+            ps.estimate_add(program=program, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc, default_field="label")
+        else:
+            messages.success(request, "Your estimate is added to the report, marked as yours.")
+            return redirect("programs:report", code=program.code)
+    return _report_page(request, code, form, status=400)
+
+
+@login_required
+@require_POST
+def estimate_remove(request, code):
+    estimate = pq.estimate_for(request.user, code)
+    ps.estimate_remove(estimate=estimate, by=request.user)
+    messages.success(request, "The estimate is removed.")
+    return redirect("programs:report", code=estimate.program.code)
+
+
+@login_required
+@require_GET
 def report_download(request, code):
+    program, _ = pq.program_for(request.user, code)
     d = pq.program_dashboard(request.user, code)
-    response = HttpResponse(report_pdf(d), content_type="application/pdf")
+    estimates = pq.program_estimates(request.user, program)
+    response = HttpResponse(report_pdf(d, estimates), content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="program-report.pdf"'
     return response

@@ -484,6 +484,11 @@ POLICY: dict[str, Route] = {
     "programs:dashboard_csv": Route(allow={SPONSOR, STAFF}, kwargs=_program("program")),
     "programs:report": Route(allow={SPONSOR, STAFF}, kwargs=_program("program")),
     "programs:report_pdf": Route(allow={SPONSOR, STAFF}, kwargs=_program("program")),
+    # The sponsor's own estimates for the report: staff read them, never write them.
+    "programs:estimate_add": Route(allow={SPONSOR}, methods=("POST",), kwargs=_program("program")),
+    "programs:estimate_remove": Route(
+        allow={SPONSOR}, methods=("POST",), kwargs=_program("estimate")
+    ),
     "programs:seat": Route(allow={COACHEE}, kwargs=_program("seat")),
     "programs:profile": Route(allow={COACHEE}, methods=("POST",), kwargs=_program("seat")),
     "programs:different": Route(allow={COACHEE}, methods=("POST",), kwargs=_program("seat")),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from bearing.engagements.models import SessionStatus
 from bearing.growth.models import Goal, KeyResult
 from bearing.programs import views
-from bearing.programs.models import Program, PulseAnswer, Seat, SessionTheme
+from bearing.programs.models import Program, ProgramEstimate, PulseAnswer, Seat, SessionTheme
 from bearing.programs.queries import program_dashboard
 from bearing.programs.tests.test_sponsor_rows import models_in
 from bearing.programs.tests.world import program_world
@@ -358,3 +358,49 @@ class ReportTests(WorldTestCase):
             self.login(self.w.staff)
             self.assertEqual(self.client.get(url).status_code, 200)
             self.assertEqual(self.client.post(url).status_code, 405)
+
+
+class EstimateTests(WorldTestCase):
+    def setUp(self):
+        self.p = program_world(self.w)
+
+    def test_the_sponsor_adds_an_estimate_shown_as_theirs_on_the_page_and_in_the_pdf(self):
+        url = reverse("programs:estimate_add", args=[self.p.program.code])
+        self.login(self.w.sponsor)
+        response = self.client.post(url, {"label": "", "value": "abc"})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("label", response.context["form"].errors)
+        self.assertIn("value", response.context["form"].errors)
+        response = self.client.post(
+            url, {"label": "Retention of high potentials", "value": "92.5", "unit": "%"}
+        )
+        self.assertRedirects(response, reverse("programs:report", args=[self.p.program.code]))
+        page = self.client.get(reverse("programs:report", args=[self.p.program.code]))
+        self.assertContains(page, "Retention of high potentials")
+        self.assertContains(page, "92.5 %")
+        pdf = self.client.get(reverse("programs:report_pdf", args=[self.p.program.code]))
+        text = pdf_text(pdf.content)
+        self.assertIn("Sponsor's estimate", text)
+        self.assertIn("92.5 %", text)
+        self.assertEqual(self.client.get(url).status_code, 405)
+
+    def test_only_its_sponsors_add_or_remove_and_staff_only_read(self):
+        add = reverse("programs:estimate_add", args=[self.p.program.code])
+        remove = reverse("programs:estimate_remove", args=[self.p.estimate.code])
+        for persona in ("other_sponsor", "coach", "coachee", "staff"):
+            with self.subTest(persona=persona):
+                self.login(getattr(self.w, persona))
+                self.assertEqual(
+                    self.client.post(add, {"label": "x", "value": "1"}).status_code, 404
+                )
+                self.assertEqual(self.client.post(remove).status_code, 404)
+        self.login(self.w.staff)
+        page = self.client.get(reverse("programs:report", args=[self.p.program.code]))
+        self.assertContains(page, "Internal promotions")
+        self.assertNotContains(page, "Add an estimate")
+        self.login(self.w.sponsor)
+        self.assertEqual(self.client.get(remove).status_code, 405)
+        self.assertRedirects(
+            self.client.post(remove), reverse("programs:report", args=[self.p.program.code])
+        )
+        self.assertFalse(ProgramEstimate.objects.exists())

@@ -15,6 +15,7 @@ from bearing.programs.models import (
     CoachProfile,
     MatchingProfile,
     Program,
+    ProgramEstimate,
     Proposal,
     ProposalStatus,
     PulseMoment,
@@ -102,6 +103,9 @@ def program_world(w) -> SimpleNamespace:
     )
     p.pulse, _ = PulseRequest.objects.get_or_create(
         engagement=w.engagement, moment=PulseMoment.MONTH_THREE
+    )
+    p.estimate, _ = ProgramEstimate.objects.get_or_create(
+        program=p.program, label="Internal promotions", defaults={"value": 4, "unit": "people"}
     )
     return p
 
