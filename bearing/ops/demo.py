@@ -46,6 +46,7 @@ from bearing.insight import queries as insight_queries
 from bearing.insight import services as insight
 from bearing.practice.demo import demo_practice
 from bearing.programs.demo import demo_program
+from bearing.rehearsals.demo import demo_rehearsals
 
 DEMO_PASSWORD = "bearing-demo-2026"
 # Coaches, sponsors and staff sign in with a second factor. The demo's authenticator
@@ -321,6 +322,7 @@ def build_demo() -> dict:
     _demo_growth(daniel_e, sofia_e, clara)
     _demo_insight(daniel_e, clara)
     demo_practice(daniel_e)
+    demo_rehearsals(daniel_e)
     tom_e = Engagement.objects.get(coachee=tom)
     demo_program(
         practice=practice,
