@@ -59,6 +59,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--clip", action="append", default=[], help="audio:reference.txt (repeatable)"
         )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="fail unless a three-minute rehearsal would be ready within three minutes",
+        )
 
     def handle(self, *args, **options):
         if not speech.available():
@@ -87,6 +92,7 @@ class Command(BaseCommand):
         speech.transcribe(speech.decode(clips[0][1], 3600)[: speech.RATE])  # load the model
         self.stdout.write("| clip | audio s | WER | fillers kept | s per audio min |")
         self.stdout.write("|---|---|---|---|---|")
+        slowest = 0.0
         for label, audio, text in clips:
             started = time.perf_counter()
             pcm = speech.decode(audio, 3600)
@@ -94,7 +100,15 @@ class Command(BaseCommand):
             elapsed = time.perf_counter() - started
             seconds = len(pcm) / speech.RATE
             heard = " ".join(w for _, _, w in timed.words)
+            per_minute = 60 * elapsed / seconds
+            slowest = max(slowest, per_minute)
             self.stdout.write(
                 f"| {label} | {seconds:.0f} | {word_error_rate(text, heard):.2f} | "
-                f"{fillers(heard)}/{fillers(text)} | {60 * elapsed / seconds:.1f} |"
+                f"{fillers(heard)}/{fillers(text)} | {per_minute:.1f} |"
             )
+        three = 3 * slowest
+        self.stdout.write(
+            f"A three-minute rehearsal at the slowest rate: {three:.0f} s (limit 180 s)."
+        )
+        if options["check"] and three > 180:
+            raise CommandError("A three-minute rehearsal would take longer than three minutes.")
