@@ -22,27 +22,36 @@ from bearing.accounts.forms import (
 )
 from bearing.accounts.models import Organization, Practice
 from bearing.accounts.recent_auth import require_recent_auth
-from bearing.engagements.queries import staff_engagements
+from bearing.engagements.queries import STAFF_ENGAGEMENTS_PER_PAGE, staff_engagements
 from bearing.lib.forms import apply_errors
 
 
 def _people_query(request) -> dict:
     """The people search and page from the address (?q=...&page=...)."""
-    search = request.GET.get("q", "").strip()[:150]
+    return {"search": request.GET.get("q", "").strip()[:150], "page": _page_number(request, "page")}
+
+
+def _page_number(request, name: str) -> int:
     try:
-        page = min(max(int(request.GET.get("page", "1")), 1), 100_000)
+        return min(max(int(request.GET.get(name, "1")), 1), 100_000)
     except ValueError:
-        page = 1
-    return {"search": search, "page": page}
+        return 1
 
 
 def _staff_page(request, status: int = 200, **forms):
     """People, roles, organizations, practices, invitations and engagement status
     with attendance counts. Never anything said or written in coaching."""
     overview = queries.staff_overview(**_people_query(request))
+    engagements_page = _page_number(request, "epage")
+    engagements = staff_engagements(
+        limit=STAFF_ENGAGEMENTS_PER_PAGE + 1,
+        offset=(engagements_page - 1) * STAFF_ENGAGEMENTS_PER_PAGE,
+    )
     ctx = {
         "overview": overview,
-        "engagements": staff_engagements(),
+        "engagements": engagements[:STAFF_ENGAGEMENTS_PER_PAGE],
+        "engagements_page": engagements_page,
+        "engagements_has_next": len(engagements) > STAFF_ENGAGEMENTS_PER_PAGE,
         "org_form": OrganizationForm(prefix="org"),
         "practice_form": PracticeForm(prefix="practice"),
         **forms,

@@ -323,13 +323,19 @@ class StaffEngagementRow:
     sessions_missed: int
 
 
-def staff_engagements(limit: int = 200) -> list[StaffEngagementRow]:
-    """The most recent engagements, status and attendance only.
+# Engagements on one page of the staff page, newest first.
+STAFF_ENGAGEMENTS_PER_PAGE = 50
+
+
+def staff_engagements(
+    limit: int = STAFF_ENGAGEMENTS_PER_PAGE, offset: int = 0
+) -> list[StaffEngagementRow]:
+    """The most recent engagements (skipping ``offset``), status and attendance only.
 
     The ids come first, in a subquery of the same query (from the recent-engagements
     index, newest first, ties broken by id so the list is stable); only those
     engagements' coaching sessions are counted, not every engagement's."""
-    recent = Engagement.objects.order_by("-created_at", "-id").values("id")[:limit]
+    recent = Engagement.objects.order_by("-created_at", "-id").values("id")[offset : offset + limit]
     rows = (
         _with_attendance_counts(Engagement.objects.filter(id__in=recent))
         .order_by("-created_at", "-id")

@@ -4,6 +4,7 @@ engagements counted alone, the same queries whatever the installation's size."""
 from __future__ import annotations
 
 from datetime import timedelta
+from unittest import mock
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -87,3 +88,20 @@ class StaffEngagementsTests(WorldTestCase):
         ).count()
         [row] = [r for r in staff_engagements() if r.code == str(w.engagement.code)]
         self.assertEqual(row.sessions_held, held)
+
+    def test_the_staff_page_shows_engagements_a_page_at_a_time(self):
+        w = self.w
+        for i in range(2):
+            coachee = make_user(f"paged{i}@example.com", f"Paged {i}")
+            make_engagement(
+                coach=w.coach, coachee=coachee, practice=w.practice, organization=w.organization
+            )
+        self.login(w.staff)
+        with mock.patch("bearing.staff.STAFF_ENGAGEMENTS_PER_PAGE", 1):
+            first = self.client.get(reverse("accounts:staff")).content.decode()
+            last = self.client.get(reverse("accounts:staff") + "?epage=3").content.decode()
+        self.assertIn("Older engagements", first)
+        self.assertNotIn("Newer engagements", first)
+        self.assertIn("Newer engagements", last)
+        self.assertNotIn("Older engagements", last)
+        self.assertEqual(first.count('<span class="badge">Active</span>'), 1)
