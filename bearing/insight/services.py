@@ -559,6 +559,7 @@ def comment_hold(*, comment: RaterComment, by: User, held: bool) -> RaterComment
     campaign = comment.campaign
     if by.id != campaign.engagement.coach_id:
         raise ValidationError("The coach screens the comments.")
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.released_at is not None:
         raise ValidationError("The report has been released; its comments are fixed.")
     comment.held_back = held
@@ -571,6 +572,7 @@ def campaign_debriefed(*, campaign: Campaign, by: User) -> Campaign:
     """The coach marks the debrief done: the coachee now reads the report."""
     if by.id != campaign.engagement.coach_id:
         raise ValidationError("The coach marks the debrief done.")
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status != CampaignStatus.CLOSED:
         raise ValidationError("Close the campaign first.")
     now = timezone.now()

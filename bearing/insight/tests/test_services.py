@@ -328,3 +328,56 @@ class SingleManagerTests(WorldTestCase):
             answer(token, 5)
         report = s.campaign_close(campaign=campaign, by=self.w.coach).report
         self.assertEqual(report["competencies"][0]["items"][0]["groups"]["manager"]["n"], 1)
+
+
+class JournalTests(WorldTestCase):
+    def test_prompts_come_from_the_plan_the_last_session_the_check_in_and_the_360(self):
+        prompts = q.journal_prompts(self.w.engagement)
+        text = " ".join(prompts)
+        self.assertIn("executive presence", text.lower())  # the world's goal's focus area
+        self.assertIn("Since your coaching session on", text)
+        self.assertIn("confidence 6/10", text)
+        self.assertNotIn("CANARY", text)  # no confidential text is quoted
+        campaign = campaign_with_raters(self.w, groups={RaterGroup.PEER: 3})
+        for _, token in s.campaign_open(campaign=campaign, by=self.w.coachee, send=False):
+            answer(token, 4)
+        s.campaign_close(campaign=campaign, by=self.w.coach)
+        self.assertFalse(any("360" in p for p in q.journal_prompts(self.w.engagement)))
+        s.campaign_debriefed(campaign=campaign, by=self.w.coach)
+        self.assertTrue(any("360" in p for p in q.journal_prompts(self.w.engagement)))
+
+    def test_search_and_tags_work_on_the_decrypted_text_for_this_engagement(self):
+        s.journal_write(
+            engagement=self.w.engagement, by=self.w.coachee, body="The board meeting", tags="Board"
+        )
+        s.journal_write(engagement=self.w.engagement, by=self.w.coachee, body="A quiet week")
+        self.assertEqual(len(q.journal_of(self.w.engagement, "coachee", search="BOARD")), 1)
+        self.assertEqual(len(q.journal_of(self.w.engagement, "coachee", tag="board")), 1)
+        self.assertEqual(q.journal_of(self.w.engagement, "coach"), [])
+        with self.assertRaises(ValidationError) as caught:
+            s.journal_write(
+                engagement=self.w.engagement, by=self.w.coachee, body="x", tags="a" * 41
+            )
+        self.assertIn("tags", caught.exception.message_dict)
+        with self.assertRaises(ValidationError):
+            s.journal_write(engagement=self.w.engagement, by=self.w.coach, body="Not mine")
+
+
+class ReflectionTests(WorldTestCase):
+    def test_the_reflection_questionnaire_is_for_the_leader_alone(self):
+        reflection = Instrument.objects.get(key="reflection")
+        with self.assertRaises(ValidationError) as caught:
+            s.campaign_create(
+                engagement=self.w.engagement,
+                by=self.w.coachee,
+                instrument=reflection,
+                deadline=timezone.localdate() + timedelta(days=5),
+            )
+        self.assertIn("instrument", caught.exception.message_dict)
+        a = s.assessment_start(
+            engagement=self.w.engagement, by=self.w.coachee, instrument=reflection
+        )
+        a = s.assessment_answer(
+            assessment=a, by=self.w.coachee, answers={i.key: 3 for i in reflection.items.all()}
+        )
+        self.assertIsNotNone(s.assessment_complete(assessment=a, by=self.w.coachee).completed_at)
