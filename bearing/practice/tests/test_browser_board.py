@@ -68,3 +68,14 @@ class BoardKeyboardTests(BrowserTestCase):
         self.assertEqual(item.follow_up_on, due)
         self.assertTrue(Action.objects.filter(pk=item.follow_up_action_id, due_on=due).exists())
         self.assertEqual(self.csp_violations, [])
+
+    def test_drag_an_item_to_another_quadrant(self):
+        w = self.w
+        leader = self.new_page()
+        self.sign_in(leader, w.coachee.email, PASSWORD)
+        leader.goto(self.url(f"/engagements/{w.engagement.code}/priorities/"))
+        item = leader.locator("li.board-item", has_text="Budget memo")
+        item.drag_to(leader.locator("section.board-column.q-drop"))
+        leader.get_by_text("Moved to Drop.").wait_for()
+        self.assertEqual(BoardItem.objects.get(board__engagement=w.engagement).quadrant, "drop")
+        self.assertEqual(self.csp_violations, [])
