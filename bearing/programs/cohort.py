@@ -5,13 +5,15 @@ coachees it counts or sums. A figure is shown only when every one of these holds
 
 1. **At least three.** Its cell holds no coachee or at least ``K`` (3) of them.
    An empty cell shows 0; a cell of one or two is hidden.
-2. **No differencing between filters.** For the same figure in the same date
-   range, its cell under this filter and the cell under any other filter a reader
-   could ask for differ by no one or by at least ``K`` coachees — otherwise
-   subtracting the two figures would single out one or two people. The figure
-   for the whole cohort (no theme, no status filter) is kept, and so is any
-   figure over exactly its people; a filtered figure that clashes with it, or
-   with another filtered one, is hidden (both, when two filtered figures clash).
+2. **No differencing.** Its cell and any other cell a reader could be shown in
+   the same date range — of the same figure or of another, under any filter —
+   hold the same people or differ by at least ``K`` coachees; otherwise
+   subtracting one figure from the other would single out one or two people (a
+   theme's count from the whole cohort's n, a filtered sum from the unfiltered
+   one). The whole cohort's headline figures (its n for attendance, status and
+   goal progress) are kept, and a filtered figure over exactly the people of the
+   same figure for the whole cohort is that figure; any other cell that clashes
+   with a cell that could be shown is hidden (both, when neither is kept).
 3. **Complementary suppression.** The statuses split a cohort into parts whose
    figures add up to the figure without a status filter. Where that figure is
    shown, what is hidden among its parts (with the coachees who do not share
@@ -40,6 +42,9 @@ THEME_PREFIX = "theme:"
 STATUS_N = "status:n"
 ATTENDANCE = "attendance"
 GOALS = "goals"
+# The whole cohort's headline figures: their people are always shown (when three or
+# more), and every other cell is checked against them.
+BASE_KEYS = (ATTENDANCE, STATUS_N, GOALS)
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,8 @@ class Cohort:
         self._pairwise: dict[tuple[Combo, str], bool] = {}
         self._family: dict[tuple[str, str, str], dict[str, bool]] = {}
         self._population: dict[Combo, frozenset[int]] = {}
+        self._base: dict[str, frozenset[frozenset[int]]] = {}
+        self._pool: dict[str, list[frozenset[int]]] = {}
         self._tag_memo: dict[tuple[int, str], frozenset[str]] = {}
 
     # --- who is in which cell --------------------------------------------------------
@@ -174,23 +181,51 @@ class Cohort:
     def big_enough(cell: frozenset[int]) -> bool:
         return len(cell) == 0 or len(cell) >= K
 
+    def base(self, window: str) -> frozenset[frozenset[int]]:
+        """The cells always kept (if big enough): who the whole cohort's headline
+        figures cover, and the whole cohort itself, in the date range."""
+        found = self._base.get(window)
+        if found is None:
+            whole = Combo(window)
+            cells = {self.population(whole)} | {self.cell(whole, k) for k in BASE_KEYS}
+            found = frozenset(x for x in cells if self.big_enough(x))
+            self._base[window] = found
+        return found
+
+    def pool(self, window: str) -> list[frozenset[int]]:
+        """Every cell a reader could be shown in the date range, of any figure under
+        any filter (each distinct set of people once)."""
+        found = self._pool.get(window)
+        if found is None:
+            cells = set(self.base(window))
+            for combo in self.combos_in(window):
+                for key in self.keys:
+                    cell = self.cell(combo, key)
+                    if self.big_enough(cell):
+                        cells.add(cell)
+            found = list(cells)
+            self._pool[window] = found
+        return found
+
     def pairwise_ok(self, combo: Combo, key: str) -> bool:
-        """Rules 1 and 2."""
+        """Rules 1 and 2: big enough, and one or two people away from no other cell a
+        reader could be shown in the same date range, of this figure or any other (a
+        theme's count against the whole cohort's n, say) — unless it is one of the
+        cells always kept."""
         memo = self._pairwise.get((combo, key))
         if memo is not None:
             return memo
         mine = self.cell(combo, key)
-        ok = self.big_enough(mine)
-        # The same people as the whole cohort's figure: nothing more than it shows.
-        same_as_whole = mine == self.cell(Combo(combo.window), key)
-        if ok and not combo.unfiltered and not same_as_whole:
-            for other in self.combos_in(combo.window):
-                if other == combo:
-                    continue
-                theirs = self.cell(other, key)
-                if self.big_enough(theirs) and 0 < len(mine ^ theirs) < K:
-                    ok = False
-                    break
+        whole = Combo(combo.window)
+        if combo.unfiltered and key in BASE_KEYS:
+            ok = self.big_enough(mine)
+        elif not combo.unfiltered and mine == self.cell(whole, key):
+            # The same people as this figure for the whole cohort: the same figure.
+            ok = self.pairwise_ok(whole, key)
+        else:
+            ok = self.big_enough(mine) and not any(
+                0 < len(mine ^ other) < K for other in self.pool(combo.window)
+            )
         self._pairwise[(combo, key)] = ok
         return ok
 

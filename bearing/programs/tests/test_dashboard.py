@@ -102,7 +102,7 @@ class DashboardTests(WorldTestCase):
         self.assertEqual(d.goals.n, 4)
         self.assertEqual(d.goals.median, 50)
         themes = {r.key: r.value for r in d.themes}
-        self.assertEqual(themes["delegation"], 3)
+        self.assertIsNone(themes["delegation"])  # 5 - 3: two did not work on it
         self.assertIsNone(themes["conflict"])  # two coachees
         self.assertEqual(themes["presence"], 0)
         statuses = {r.key: r.value for r in d.statuses}
@@ -133,7 +133,7 @@ class DashboardTests(WorldTestCase):
         # (eight), from the active ones (seven) and from every other figure by three
         # or more, so it can be shown; conflict (five) is one away from its active
         # part (four), so it stays hidden.
-        add_cohort(self.w, self.program, [("active", ["conflict"], 1, None, True)] * 3, "more")
+        add_cohort(self.w, self.program, [("active", ["conflict"], 1, 50, True)] * 3, "more")
         d = program_dashboard(self.w.sponsor, self.program.code, theme="delegation")
         self.assertEqual(d.attendance.n, 3)
         self.assertEqual(d.attendance.held, 6)
@@ -250,7 +250,7 @@ class DashboardCsvTests(WorldTestCase):
         by = {(r["figure"], r["category"]): r for r in rows}
         self.assertEqual(by[("coaching sessions held", "")]["value"], "10")
         self.assertEqual(by[("coaching sessions held", "")]["n"], "4")
-        self.assertEqual(by[("coaching theme (coachees)", "Delegation")]["value"], "3")
+        self.assertEqual(by[("coaching theme (coachees)", "Delegation")]["value"], "hidden")
         self.assertEqual(by[("coaching theme (coachees)", "Conflict")]["value"], "hidden")
         self.assertEqual(by[("engagement status", "Paused")]["value"], "hidden")
         self.assertEqual(by[("engagement status", "Active")]["value"], "hidden")
