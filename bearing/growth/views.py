@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bearing.engagements.access import Relation, audit_read
 from bearing.engagements.queries import agreement_in_force, engagement_get_for, session_get_for
+from bearing.lib.brief_sections import brief_sources
 from bearing.lib.forms import apply_errors
 
 from . import queries as q
@@ -489,6 +490,8 @@ def session_brief(request, code):
     brief = q.session_brief(session)
     # The brief is the coachee's check-ins, wins and actions since last time.
     audit_read(request, session, relation, kind=CheckIn, label="brief")
+    # What the coachee brought from other areas (decisions, transition plans...).
+    brought = [item for src in brief_sources() for item in src.items(request, session, relation)]
     return render(
         request,
         "growth/brief.html",
@@ -496,6 +499,7 @@ def session_brief(request, code):
             "session": session,
             "engagement": session.engagement,
             "brief": brief,
+            "brought": brought,
             "today": timezone.localdate(),
         },
     )

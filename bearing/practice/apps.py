@@ -7,10 +7,13 @@ class PracticeConfig(AppConfig):
     verbose_name = "Decisions, transitions and priorities"
 
     def ready(self):
+        from bearing.lib.brief_sections import BriefSource
+        from bearing.lib.brief_sections import register as register_brief_source
         from bearing.lib.reminder_subjects import ReminderSubject, register
 
         from .policy import register_kinds
         from .queries import (
+            brief_items,
             review_reminder_relevant,
             weekly_review_path,
             weekly_review_relevant,
@@ -33,6 +36,7 @@ class PracticeConfig(AppConfig):
                 plan=weekly_reviews_due,
             )
         )
+        register_brief_source(BriefSource(name="practice", items=brief_items))
 
 
 def _review_path(code: str) -> str:

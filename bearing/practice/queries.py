@@ -7,15 +7,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import cast
 from uuid import UUID
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from bearing.accounts.models import User
 from bearing.engagements.access import Relation, audit_read, deny, get_for, may_read
-from bearing.engagements.models import Action, Engagement, EngagementStatus
+from bearing.engagements.models import Action, CoachingSession, Engagement, EngagementStatus
+from bearing.lib.brief_sections import BriefItem
 
 from . import framework as fw
 from .board import next_review_on
@@ -409,3 +412,23 @@ def weekly_review_path(code: str) -> str:
         PriorityBoard.objects.filter(code=code).values_list("engagement__code", flat=True).first()
     )
     return reverse("practice:weekly_review", args=[engagement_code])
+
+
+def brief_items(request: HttpRequest, session: CoachingSession, relation: str) -> list[BriefItem]:
+    """For the coach's session brief: what the coachee shared from their working
+    tools, what they brought to this session first (the read audited)."""
+    engagement = session.engagement
+    rows = brought_to_session(cast(User, request.user), engagement, Relation(relation), session.id)
+    if rows:
+        audit_read(request, engagement, relation, kind=Decision, fields=["title"], label="brought")
+    return [
+        BriefItem(
+            kind=r.kind,
+            title=r.title,
+            url=reverse(r.url_name, args=[r.code]),
+            note="brought to this session"
+            if r.for_this_session
+            else f"shared {date_format(r.shared_at.date(), 'j M Y')}",
+        )
+        for r in rows
+    ]

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from bearing.audit.models import AuditAction, AuditEntry
 from bearing.engagements.access import Relation
 from bearing.engagements.models import CoachingSession, SessionStatus
 from bearing.practice import services as s
@@ -88,3 +89,28 @@ class BringTests(WorldTestCase):
             self.assertEqual(self.client.get(url).status_code, 405)
             response = self.client.post(url, follow=True)
             self.assertContains(response, "brought to your coaching session of")
+
+
+class BriefTests(WorldTestCase):
+    def test_the_coach_s_session_brief_lists_what_was_brought(self):
+        brought = make_decided(self.w.engagement, title="CANARY-BRIEF-brought")
+        make_decided(self.w.engagement, title="CANARY-BRIEF-private")
+        s.bring_to_next_session(record=brought, by=self.w.coachee)
+        self.login(self.w.coach)
+        page = self.client.get(reverse("growth:brief", args=[self.w.next_session.code]))
+        self.assertContains(page, "What they brought")
+        self.assertContains(page, "CANARY-BRIEF-brought")
+        self.assertContains(page, "brought to this session")
+        self.assertNotContains(page, "CANARY-BRIEF-private")
+        self.assertTrue(
+            AuditEntry.objects.filter(
+                action=AuditAction.READ, actor_id=self.w.coach.id, detail__field="brought"
+            ).exists()
+        )
+
+    def test_nothing_shared_adds_nothing_to_the_brief(self):
+        make_decided(self.w.engagement, title="CANARY-BRIEF-private")
+        self.login(self.w.coach)
+        page = self.client.get(reverse("growth:brief", args=[self.w.next_session.code]))
+        self.assertNotContains(page, "What they brought")
+        self.assertNotContains(page, "CANARY-BRIEF-private")
