@@ -144,3 +144,22 @@ class Rehearsal(models.Model):
     @property
     def has_audio(self) -> bool:
         return self.audio_bytes > 0
+
+
+class QuestionRound(models.Model):
+    """The leader answers the questions Bearing drafted from the talk, one at a time, as
+    if the room were asking them; a debrief follows the last answer."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="question_rounds")
+    # [{"listener": ..., "text": ..., "about": ...}]: drafted from the leader's own words.
+    questions = EncryptedJSONField()
+    answers = EncryptedJSONField(blank=True)  # the leader's answers, in order
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Question round {self.code}"

@@ -20,6 +20,10 @@ def _talk(talk) -> dict:
         "pace_band_wpm": [talk.pace_low, talk.pace_high],
         "shared_with_coach_at": talk.shared_with_coach_at,
         "created_at": talk.created_at,
+        "question_rounds": [
+            {"questions": r.questions, "answers": r.answers or [], "created_at": r.created_at}
+            for r in talk.question_rounds.order_by("created_at", "id")
+        ],
         "rehearsals": [
             {
                 "code": str(r.code),
@@ -60,6 +64,18 @@ KINDS = (
         readers={Reader.COACHEE, Reader.COACH_IF_SHARED},
         # The leader's own voice and words (the transcriber writes them for the leader).
         authors={"audio": Author.COACHEE, "transcript": Author.COACHEE},
+        audit_non_author_reads=True,
+        export=(),  # exported inside their talk
+        engagement="talk__engagement",
+        shared_with_coach="talk__shared_with_coach_at",
+    ),
+    RecordKind(
+        model="rehearsals.QuestionRound",
+        title="Rehearsed questions",
+        owner="talk__engagement__coachee",
+        readers={Reader.COACHEE, Reader.COACH_IF_SHARED},
+        # Questions drafted from the leader's words, and the leader's answers.
+        authors={"questions": Author.COACHEE, "answers": Author.COACHEE},
         audit_non_author_reads=True,
         export=(),  # exported inside their talk
         engagement="talk__engagement",

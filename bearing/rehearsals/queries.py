@@ -14,7 +14,7 @@ from bearing.accounts.models import User
 from bearing.engagements.access import Relation, audit_read, get_for
 from bearing.engagements.models import Engagement
 
-from .models import Rehearsal, Status, Talk
+from .models import QuestionRound, Rehearsal, Status, Talk
 from .observations import Observations, observe
 from .timed import Timed
 
@@ -106,3 +106,29 @@ def attempts_of(talk: Talk, rehearsals: list[Rehearsal]) -> list[Attempt]:
         if found is not None:
             attempts.append(Attempt(number, rehearsal, found))
     return attempts
+
+
+def question_round_get_for(
+    user: User,
+    code: UUID | str,
+    request: HttpRequest | None = None,
+    *,
+    want: Iterable[Relation] | Relation | None = None,
+) -> tuple[QuestionRound, Relation]:
+    """The coachee's round of questions; the coach's only once the talk is shared."""
+    round_, relation = get_for(
+        user,
+        QuestionRound,
+        code,
+        want=want,
+        queryset=QuestionRound.objects.select_related(
+            "talk__engagement__coach", "talk__engagement__coachee"
+        ),
+    )
+    audit_read(request or user, round_, relation, label="question round")
+    return round_, relation
+
+
+def question_rounds_of(talk: Talk) -> list[QuestionRound]:
+    """A talk's rounds of questions (the talk came through the door), newest first."""
+    return list(talk.question_rounds.order_by("-created_at"))

@@ -94,3 +94,54 @@ def draft(key_messages: list[str], slides_text: str = "", transcript: str = "") 
                 out.append(pool[i])
                 seen.add(pool[i].text)
     return out
+
+
+# --- Reflecting on the answers -------------------------------------------------------
+
+LONG_ANSWER = 90  # words: past this an answer is noted as long for a question in a room
+
+
+@dataclass(frozen=True)
+class AnswerNote:
+    """What Bearing noticed in one answer: observations, never a grade."""
+
+    words: int
+    leads_with_the_point: bool  # the first sentence already speaks to what was asked
+    gives_a_number: bool
+    asked_for_a_number: bool
+    hedges: list[str]
+    fillers: list[str]
+
+    @property
+    def long(self) -> bool:
+        return self.words > LONG_ANSWER
+
+
+def _content_words(text: str) -> set[str]:
+    from .observations import STOPWORDS, normalise
+
+    found = set()
+    for raw in text.split():
+        word = normalise(raw)
+        if len(word) > 3 and word not in STOPWORDS:
+            found.add(word[:5])  # a crude stem: "engineers" and "engineering" meet
+    return found
+
+
+def note_answer(question: Question | dict, answer: str) -> AnswerNote:
+    from .observations import find_fillers, find_hedges, tokens_of
+    from .timed import Timed
+
+    q = question if isinstance(question, Question) else Question(**question)
+    tokens = tokens_of(Timed(words=[(0.0, 0.0, w) for w in answer.split()]))
+    first = re.split(r"(?<=[.!?])\s+", answer.strip(), maxsplit=1)[0]
+    wanted = _content_words(q.about) | _content_words(q.text)
+    asked_number = bool(_NUMBER.search(q.text))
+    return AnswerNote(
+        words=len(tokens),
+        leads_with_the_point=bool(_content_words(first) & wanted),
+        gives_a_number=bool(re.search(r"\d", answer)),
+        asked_for_a_number=asked_number,
+        hedges=[m.text for m in find_hedges(tokens)],
+        fillers=[m.text for m in find_fillers(tokens)],
+    )

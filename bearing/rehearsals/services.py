@@ -15,8 +15,10 @@ from bearing.engagements.models import CoachingSession, Engagement, SessionStatu
 from bearing.growth.models import Goal
 
 from . import timed as timed_text
-from .models import Rehearsal, Source, Status, Talk
+from .models import QuestionRound, Rehearsal, Source, Status, Talk
+from .questions import draft
 from .tasks import rehearsal_transcribe
+from .timed import Timed
 
 MAX_TEXT = 20_000  # characters of slide text or key messages
 
@@ -200,3 +202,43 @@ def rehearsal_audio_discard(*, rehearsal: Rehearsal, by: User) -> Rehearsal:
 def rehearsal_delete(*, rehearsal: Rehearsal, by: User) -> None:
     _coachee_only(rehearsal.talk.engagement, by)
     rehearsal.delete()
+
+
+MAX_ANSWER = 3000
+
+
+@transaction.atomic
+def questions_start(*, talk: Talk, by: User) -> QuestionRound:
+    """A round of the questions drafted from the talk (and its latest rehearsal)."""
+    _coachee_only(talk.engagement, by)
+    latest = talk.rehearsals.filter(status=Status.READY).order_by("-created_at").first()
+    spoken = " ".join(w for _, _, w in Timed.from_json(latest.transcript).words) if latest else ""
+    drafted = draft(talk.key_message_list(), talk.slides_text, spoken)
+    if not drafted:
+        raise ValidationError("Name your key messages first: the questions are drafted from them.")
+    round_ = QuestionRound(talk=talk)
+    round_.questions = [{"listener": q.listener, "text": q.text, "about": q.about} for q in drafted]
+    round_.answers = []
+    round_.save()
+    return round_
+
+
+@transaction.atomic
+def question_answer(*, round_: QuestionRound, by: User, text: str) -> QuestionRound:
+    """The leader's answer to the round's next question."""
+    _coachee_only(round_.talk.engagement, by)
+    locked = QuestionRound.objects.select_for_update().get(pk=round_.pk)
+    answers = list(locked.answers or [])
+    if len(answers) >= len(locked.questions):
+        raise ValidationError("Every question has its answer already.")
+    text = text.strip()
+    if not text:
+        raise ValidationError({"answer": "Write your answer first, as you would say it."})
+    if len(text) > MAX_ANSWER:
+        raise ValidationError({"answer": f"Up to {MAX_ANSWER:,} characters."})
+    answers.append(text)
+    locked.answers = answers
+    if len(answers) == len(locked.questions):
+        locked.finished_at = timezone.now()
+    locked.save(update_fields=["answers", "finished_at"])
+    return locked

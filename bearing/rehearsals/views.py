@@ -21,7 +21,7 @@ from . import queries as q
 from . import services as s
 from .forms import AudioForm, PasteForm, TalkEditForm, TalkForm
 from .observations import clock
-from .questions import draft
+from .questions import LISTENERS, draft, note_answer
 from .timed import Timed
 
 
@@ -115,6 +115,7 @@ def _talk_page(request, talk, relation, *, edit=None, paste=None, audio=None, st
         else None,
         "clock": clock,
         "questions": draft(talk.key_message_list(), talk.slides_text, spoken),
+        "question_rounds": q.question_rounds_of(talk),
     }
     return _private(render(request, "rehearsals/talk.html", ctx, status=status))
 
@@ -335,3 +336,62 @@ def delete(request, code):
     s.rehearsal_delete(rehearsal=the_rehearsal, by=request.user)
     messages.success(request, "The rehearsal is deleted.")
     return redirect("rehearsals:talk", code=talk_code)
+
+
+@login_required
+@require_POST
+def questions_start(request, code):
+    """A round of the questions the room may ask, to answer one at a time."""
+    the_talk, _ = q.talk_get_for(request.user, code, request, want=Relation.COACHEE)
+    try:
+        round_ = s.questions_start(talk=the_talk, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("rehearsals:talk", code=the_talk.code)
+    return redirect("rehearsals:questions", code=round_.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def questions(request, code):
+    """The room asks, the leader answers, one question at a time; after the last answer,
+    what Bearing noticed in each. The coach reads it once the talk is shared."""
+    posting = request.method == "POST"
+    round_, relation = q.question_round_get_for(
+        request.user, code, request, want=Relation.COACHEE if posting else None
+    )
+    error = ""
+    if posting:
+        try:
+            round_ = s.question_answer(
+                round_=round_, by=request.user, text=request.POST.get("answer", "")
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            return redirect("rehearsals:questions", code=round_.code)
+    asked = round_.questions
+    answers = list(round_.answers or [])
+    pairs = [
+        {
+            "who": LISTENERS.get(question["listener"], ""),
+            "question": question["text"],
+            "answer": answer,
+            "note": note_answer(question, answer) if round_.finished_at else None,
+        }
+        for question, answer in zip(asked, answers, strict=False)
+    ]
+    upcoming = asked[len(answers)] if len(answers) < len(asked) else None
+    ctx = {
+        "round": round_,
+        "talk": round_.talk,
+        "is_coachee": relation == Relation.COACHEE,
+        "pairs": pairs,
+        "upcoming": upcoming,
+        "upcoming_who": LISTENERS.get(upcoming["listener"], "") if upcoming else "",
+        "number": len(answers) + 1,
+        "total": len(asked),
+        "error": error,
+        "typed": request.POST.get("answer", "") if error else "",
+    }
+    return _private(render(request, "rehearsals/questions.html", ctx, status=400 if error else 200))

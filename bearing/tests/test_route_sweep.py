@@ -247,6 +247,20 @@ def _rehearsal(w):
     return {"code": rehearsal.code}
 
 
+def _question_round(w):
+    """A round of the room's questions on the coachee's talk, not yet answered."""
+    from bearing.rehearsals.models import QuestionRound, Talk
+
+    talk = Talk.objects.get(code=_talk(w)["code"])
+    round_ = talk.question_rounds.first()
+    if round_ is None:
+        round_ = QuestionRound(talk=talk)
+        round_.questions = [{"listener": "board", "text": "Why now?", "about": "Q3 plan"}]
+        round_.answers = []
+        round_.save()
+    return {"code": round_.code}
+
+
 COACHES = {COACH}
 
 
@@ -465,6 +479,8 @@ POLICY: dict[str, Route] = {
     "rehearsals:share": Route(allow={COACHEE}, methods=("POST",), kwargs=_talk),
     "rehearsals:bring": Route(allow={COACHEE}, methods=("POST",), kwargs=_talk),
     "rehearsals:talk_delete": Route(allow={COACHEE}, methods=("POST",), kwargs=_talk),
+    "rehearsals:questions_start": Route(allow={COACHEE}, methods=("POST",), kwargs=_talk),
+    "rehearsals:questions": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_question_round),
     "rehearsals:rehearsal": Route(allow={COACHEE}, kwargs=_rehearsal),
     "rehearsals:audio": Route(allow={COACHEE}, kwargs=_rehearsal),
     "rehearsals:audio_discard": Route(allow={COACHEE}, methods=("POST",), kwargs=_rehearsal),

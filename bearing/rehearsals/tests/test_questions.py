@@ -32,3 +32,18 @@ class DraftTests(SimpleTestCase):
 
     def test_nothing_to_ask_about(self):
         self.assertEqual(draft([], "", ""), [])
+
+
+class AnswerNoteTests(SimpleTestCase):
+    def test_what_is_noticed_in_an_answer(self):
+        from bearing.rehearsals.questions import Question, note_answer
+
+        q = Question("detail", "What exactly does 12% include?", "Revenue grew 12% last year")
+        note = note_answer(q, "Um, well. Revenue from new customers only, 12 percent.")
+        self.assertFalse(note.leads_with_the_point)  # "Um, well." comes first
+        self.assertTrue(note.asked_for_a_number)
+        self.assertTrue(note.gives_a_number)
+        self.assertEqual(note.fillers, ["um"])
+        direct = note_answer(q, "Revenue from new customers only. Renewals are not in it.")
+        self.assertTrue(direct.leads_with_the_point)
+        self.assertFalse(direct.long)

@@ -233,4 +233,48 @@ class RehearsalViewTests(WorldTestCase):
                 self.assertEqual(self.client.get(url).status_code, 200)
             counts.append(len(read))
         self.assertEqual(counts[0], counts[1])
-        self.assertEqual(counts[0], 8, counts)
+        self.assertEqual(counts[0], 9, counts)
+
+    # --- the room's questions -------------------------------------------------------------
+
+    def test_the_leader_takes_the_questions_one_at_a_time_then_reads_the_notes(self):
+        from bearing.rehearsals.models import QuestionRound
+
+        self.login(self.w.coachee)
+        response = self.client.post(reverse("rehearsals:questions_start", args=[self.talk.code]))
+        round_ = QuestionRound.objects.get(talk=self.talk)
+        url = reverse("rehearsals:questions", args=[round_.code])
+        self.assertRedirects(response, url)
+        page = self.client.get(url)
+        self.assertContains(page, "question 1 of")
+        self.assertContains(page, "The sceptical board member")
+        empty = self.client.post(url, {"answer": "  "})
+        self.assertContains(empty, 'id="answer_error"', status_code=400)
+        for _ in range(len(round_.questions) - 1):
+            self.client.post(url, {"answer": "Ten engineers, because the backlog doubled."})
+        self.assertNotContains(self.client.get(url), "words —")
+        self.client.post(url, {"answer": "Um, I think maybe, sort of, we will see."})
+        done = self.client.get(url)
+        self.assertContains(done, "Which answer would you most like to give again?")
+        self.assertContains(done, "Hedges: i think maybe, sort of.")
+        self.assertContains(done, "The first sentence already speaks to the question.")
+        self.assertEqual(self.client.post(url, {"answer": "more"}).status_code, 400)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT answers FROM rehearsals_questionround")
+            self.assertNotIn("backlog", cursor.fetchone()[0])
+        # The coach reads it only once the talk is shared; the sponsor never.
+        self.login(self.w.coach)
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.talk.shared_with_coach_at = self.talk.created_at
+        self.talk.save()
+        self.assertContains(self.client.get(url), "backlog")
+        self.assertEqual(self.client.post(url, {"answer": "x"}).status_code, 404)
+        self.login(self.w.sponsor)
+        self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_no_key_messages_no_questions(self):
+        empty = Talk.objects.create(engagement=self.w.engagement, title="E", minutes_allowed=3)
+        self.login(self.w.coachee)
+        response = self.client.post(reverse("rehearsals:questions_start", args=[empty.code]))
+        self.assertRedirects(response, reverse("rehearsals:talk", args=[empty.code]))
+        self.assertFalse(empty.question_rounds.exists())
