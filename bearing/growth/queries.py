@@ -220,13 +220,7 @@ def attention_list(coach: User, *, now: datetime | None = None) -> list[Attentio
         Engagement.objects.filter(coach=coach, status="active")
         .select_related("coachee")
         .annotate(
-            # One index lookup per engagement (engagement, submitted_at), not a join of
-            # every check-in grouped by every column of the engagement and its coachee.
-            last_check_in=Subquery(
-                CheckIn.objects.filter(engagement=OuterRef("pk"))
-                .order_by("-submitted_at")
-                .values("submitted_at")[:1]
-            ),
+            last_check_in=Max("check_ins__submitted_at"),
         )
         .order_by("coachee__name")
     )

@@ -93,7 +93,7 @@ KINDS = (
         owner="campaign__engagement__coachee",
         readers=set(),  # nobody reads a row; only the report's pooled figures leave
         # Written by raters, who have no account; the figures are about the coachee.
-        authors={"answers": Author.COACHEE, "comments": Author.COACHEE},
+        authors={"answers": Author.RATER, "comments": Author.RATER},
         audit_non_author_reads=True,
         export=(),  # never exported to anyone as rows: only in the report's figures
         engagement="campaign__engagement",
@@ -103,7 +103,7 @@ KINDS = (
         title="360 comments",
         owner="campaign__engagement__coachee",
         readers=PAIR,  # pooled, in an order that says nothing; the coachee after release
-        authors={"text": Author.COACHEE},
+        authors={"text": Author.RATER},
         audit_non_author_reads=True,
         export=(),  # in the released report only, never as rows
         engagement="campaign__engagement",

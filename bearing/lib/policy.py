@@ -60,6 +60,7 @@ class Author(StrEnum):
     COACHEE = "coachee"  # the coachee (and the companion's replies made for them)
     COACH = "coach"
     COACH_AND_COACHEE = "coach_and_coachee"  # both write it (shared notes, actions)
+    RATER = "rater"  # a 360 rater, who has no account: no reader is ever its author
 
 
 # Which readers count as an author of a field written by ``Author``.
@@ -68,6 +69,7 @@ _AUTHOR_READERS: dict[Author, frozenset[Reader]] = {
     Author.COACHEE: frozenset({Reader.COACHEE}),
     Author.COACH: frozenset({Reader.COACH}),
     Author.COACH_AND_COACHEE: frozenset({Reader.COACH, Reader.COACHEE}),
+    Author.RATER: frozenset(),
 }
 
 
