@@ -220,7 +220,13 @@ def attention_list(coach: User, *, now: datetime | None = None) -> list[Attentio
         Engagement.objects.filter(coach=coach, status="active")
         .select_related("coachee")
         .annotate(
-            last_check_in=Max("check_ins__submitted_at"),
+            # One index lookup per engagement (engagement, submitted_at), not a join of
+            # every check-in grouped by every column of the engagement and its coachee.
+            last_check_in=Subquery(
+                CheckIn.objects.filter(engagement=OuterRef("pk"))
+                .order_by("-submitted_at")
+                .values("submitted_at")[:1]
+            ),
         )
         .order_by("coachee__name")
     )

@@ -106,13 +106,46 @@ def _step_answers(step: str, answers: dict[str, Any], current: dict[str, Any]) -
     return kept
 
 
+def _moved(old: list[str], new: list[str]) -> dict[int, int]:
+    """Old index -> new index for each name still there (options or criteria)."""
+    return {i: new.index(name) for i, name in enumerate(old) if name in new}
+
+
+def _follow_options(current: dict[str, Any], options: list[str]) -> dict[str, Any]:
+    """Scores and outcomes stay with their option when options are renamed, added,
+    removed or reordered; a new option starts unscored."""
+    moved = _moved(fw.options_of(current), options)
+    scores = {}
+    for key, value in current.get("scores", {}).items():
+        i, j = (int(x) for x in key.split("-"))
+        if i in moved:
+            scores[f"{moved[i]}-{j}"] = value
+    old_outcomes = current.get("outcomes", [])
+    outcomes: list[dict[str, str]] = [{} for _ in options]
+    for i, new_i in moved.items():
+        if i < len(old_outcomes):
+            outcomes[new_i] = old_outcomes[i]
+    return {"scores": scores, "outcomes": outcomes}
+
+
+def _follow_criteria(current: dict[str, Any], criteria: list[dict[str, Any]]) -> dict[str, Any]:
+    """Scores stay with their criterion when criteria change."""
+    moved = _moved([c["name"] for c in fw.criteria_of(current)], [c["name"] for c in criteria])
+    scores = {}
+    for key, value in current.get("scores", {}).items():
+        i, j = (int(x) for x in key.split("-"))
+        if j in moved:
+            scores[f"{i}-{moved[j]}"] = value
+    return {"scores": scores}
+
+
 def _list_answers(step: str, answers: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     if step == "options":
         options = [_text(f"option_{i + 1}", o, fw.SHORT) for i, o in enumerate(answers["options"])]
         options = [o for o in options if o][: fw.MAX_OPTIONS]
         if len(options) < 2:
             raise ValidationError({"option_1": "Name at least two options."})
-        return {"options": options}
+        return {"options": options, **_follow_options(current, options)}
     if step == "criteria":
         criteria = []
         for i, c in enumerate(answers["criteria"][: fw.MAX_CRITERIA]):
@@ -125,7 +158,7 @@ def _list_answers(step: str, answers: dict[str, Any], current: dict[str, Any]) -
             criteria.append({"name": name, "weight": int(weight)})
         if not criteria:
             raise ValidationError({"criterion_1": "Name at least one thing that matters."})
-        return {"criteria": criteria}
+        return {"criteria": criteria, **_follow_criteria(current, criteria)}
     options, criteria = fw.options_of(current), fw.criteria_of(current)
     if step == "matrix":
         if len(options) < 2 or not criteria:

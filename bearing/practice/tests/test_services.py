@@ -264,3 +264,41 @@ class ReviewReminderTests(WorldTestCase):
         reminders_send(now=reminder.due_at + timedelta(minutes=5), worker="t")
         reminder.refresh_from_db()
         self.assertEqual(reminder.status, ReminderStatus.SKIPPED)
+
+
+class FollowingChangesTests(WorldTestCase):
+    def test_scores_and_outcomes_follow_their_option_and_criterion(self):
+        c = self.w.coachee
+        d = make_draft(self.w.engagement, options={"options": ["A", "B", "C"]})
+        d = s.decision_step_save(
+            decision=d,
+            by=c,
+            step="criteria",
+            answers={"criteria": [{"name": "cost", "weight": 2}, {"name": "speed", "weight": 3}]},
+        )
+        d = s.decision_step_save(
+            decision=d,
+            by=c,
+            step="matrix",
+            answers={"scores": {"0-0": 1, "0-1": 2, "1-0": 3, "1-1": 4, "2-0": 5, "2-1": 1}},
+        )
+        d = s.decision_step_save(
+            decision=d,
+            by=c,
+            step="outcomes",
+            answers={"outcomes": [{"likely": "a"}, {"likely": "b"}, {"likely": "c"}]},
+        )
+        # B is dropped and C moves up; D is new.
+        d = s.decision_step_save(
+            decision=d, by=c, step="options", answers={"options": ["A", "C", "D"]}
+        )
+        self.assertEqual(d.framework["scores"], {"0-0": 1, "0-1": 2, "1-0": 5, "1-1": 1})
+        self.assertEqual([o.get("likely") for o in d.framework["outcomes"]], ["a", "c", None])
+        # "cost" goes; "speed" becomes the first criterion, with its scores.
+        d = s.decision_step_save(
+            decision=d,
+            by=c,
+            step="criteria",
+            answers={"criteria": [{"name": "speed", "weight": 3}, {"name": "risk", "weight": 1}]},
+        )
+        self.assertEqual(d.framework["scores"], {"0-0": 2, "1-0": 1})
