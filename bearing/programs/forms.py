@@ -125,6 +125,7 @@ class MatchingProfileForm(forms.Form):
         label="The coaching style you prefer",
         choices=CoachStyle.choices,
         initial=CoachStyle.ANY,
+        help_text="The coaches proposed to you read it; it does not change who is proposed.",
     )
 
 

@@ -126,4 +126,17 @@ class ProgramBrowserTests(BrowserTestCase):
             sponsor.locator("section[aria-labelledby=att-h] p").inner_text(), "Hidden."
         )
         self.screenshot(sponsor, "programs-05-two-hidden")
+
+        # The program report, with an estimate of the sponsor's own, and its PDF.
+        sponsor.goto(self.url(f"/programs/{program.code}/report/"))
+        sponsor.get_by_label("What the figure is").fill("Internal promotions")
+        sponsor.get_by_label("Your estimate").fill("4")
+        sponsor.get_by_label("Unit (optional)").fill("people")
+        sponsor.get_by_role("button", name="Add the estimate").click()
+        sponsor.get_by_role("cell", name="4 people").wait_for()
+        with sponsor.expect_download() as download:
+            sponsor.get_by_role("link", name="Download the report (PDF)").click()
+        with open(download.value.path(), "rb") as pdf:
+            self.assertTrue(pdf.read().startswith(b"%PDF-1.4"))
+        self.screenshot(sponsor, "programs-06-report")
         self.assertEqual(self.csp_violations, [])
