@@ -319,7 +319,10 @@ class DelegateForm(forms.Form):
         label="When will you follow up?",
         widget=DATE,
         required=False,
-        help_text="It becomes an action in your plan, due that day.",
+        help_text=(
+            "It becomes an action due that day; your coach sees your actions, so it names"
+            " neither the task nor the person."
+        ),
     )
 
 
@@ -343,6 +346,7 @@ class WeeklyReviewForm(forms.Form):
         label="The one thing you commit to this week",
         max_length=500,
         required=False,
+        help_text="It becomes an action, which your coach sees like your other actions.",
     )
     commitment_due = forms.DateField(label="By when?", widget=DATE, required=False)
 
@@ -436,7 +440,11 @@ class StakeholderForm(forms.Form):
 
 
 class PlanGoalForm(forms.Form):
-    title = _short("The goal, in your words", required=True)
+    title = _short(
+        "The goal, in your words",
+        required=True,
+        help_text="Your coach reads your development plan, this goal too.",
+    )
     baseline_rating = forms.TypedChoiceField(
         label="Where you are today (1–10)",
         choices=_choices(range(1, 11)),

@@ -458,6 +458,7 @@ def decision_delete(*, decision: Decision, by: User) -> None:
 
 ITEM_TITLE = 200
 FOLLOW_UP_MAX = 500  # as an action's title allows
+FOLLOW_UP_TITLE = "Follow up on a task I delegated (see my priority board)"
 
 
 def _board_owner(board: PriorityBoard, by: User) -> None:
@@ -555,9 +556,9 @@ def board_item_delegate(
     if errors:
         raise ValidationError(errors)
     assert follow_up_on is not None
-    title = f"Follow up with {delegate_to}: {item.label}"
-    if len(title) > FOLLOW_UP_MAX:
-        title = f"Follow up with {delegate_to} on a delegated task"
+    # An action is read by the coach too: its title names neither the task nor the
+    # person (the board, private unless shared, has them).
+    title = FOLLOW_UP_TITLE
     engagement = item.board.engagement
     if item.follow_up_action_id and item.follow_up_action is not None:
         action = engagement_services.action_update(
@@ -710,7 +711,8 @@ def transition_plan_create(
             action = engagement_services.action_create(
                 engagement=engagement,
                 by=by,
-                title=f"{tr.CHECKPOINT_NAMES[day]} checkpoint of my transition plan: {title}",
+                # The coach reads actions: the plan's title stays on the plan.
+                title=f"{tr.CHECKPOINT_NAMES[day]} checkpoint of my transition plan",
                 due_on=due,
             )
         Checkpoint.objects.create(plan=plan, day=day, action=action)

@@ -49,7 +49,9 @@ def transitions(request, code):
             apply_errors(form, exc)
         else:
             messages.success(
-                request, "Your plan is ready. Its checkpoints are dated actions in your plan."
+                request,
+                "Your plan is ready. Its checkpoints are dated actions, named without the"
+                " plan's title: your coach sees your actions.",
             )
             return redirect("practice:transition", code=plan.code)
     plans = q.transitions_for(request.user, engagement, relation)

@@ -103,7 +103,7 @@ class BoardServiceTests(WorldTestCase):
             ("delegate", "Priya", "consult"),
         )
         action = item.follow_up_action
-        self.assertEqual((action.title, action.due_on), ("Follow up with Priya: Budget memo", due))
+        self.assertEqual((action.title, action.due_on), (s.FOLLOW_UP_TITLE, due))
         self.assertEqual(action.owner, self.w.coachee)
         # Changing the date moves the same action.
         later = due + timedelta(days=2)
