@@ -15,7 +15,8 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bearing.accounts.models import User
@@ -56,18 +57,29 @@ def engagement_get_for(
     )
 
 
+def _count_of(rows: QuerySet[Any]) -> Coalesce:
+    """How many of ``rows`` belong to the outer engagement: a correlated subquery."""
+    return Coalesce(
+        Subquery(
+            rows.filter(engagement=OuterRef("pk"))
+            .order_by()
+            .values("engagement")
+            .annotate(n=Count("id"))
+            .values("n")
+        ),
+        0,
+    )
+
+
 def engagements_coached_by(user: User) -> QuerySet[Engagement]:
     return (
         Engagement.objects.filter(coach=user)
         .select_related("coachee", "organization", "sponsor")
         .annotate(
-            # distinct: two joins in one query would otherwise multiply each other.
-            held_count=Count(
-                "sessions", filter=Q(sessions__status=SessionStatus.HELD), distinct=True
-            ),
-            open_actions=Count(
-                "actions", filter=Q(actions__completed_at__isnull=True), distinct=True
-            ),
+            # A count per engagement from its index, not two joins multiplied together,
+            # made distinct and grouped by every column of four tables.
+            held_count=_count_of(CoachingSession.objects.filter(status=SessionStatus.HELD)),
+            open_actions=_count_of(Action.objects.filter(completed_at__isnull=True)),
         )
         .order_by("status", "coachee__name", "invited_name")
     )
