@@ -32,10 +32,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 DATA = Path(__file__).resolve().parent / "data" / "safety"
 LANGUAGES = ("en", "es", "de", "fr")
@@ -244,16 +246,20 @@ def _word(piece: str) -> str:
     return ("[a-z0-9]*" if head else "") + re.escape(core) + ("[a-z0-9]*" if tail else "")
 
 
-_CLASSES: dict[str, str] = {}  # "@name" -> its words as "a/b/c", while a file is compiled
+# "@name" -> its words as "a/b/c": the word classes of the file being compiled, passed
+# down explicitly (never kept in a module global, which two threads compiling at once
+# would share).
+Classes = Mapping[str, str]
+_NO_CLASSES: Classes = MappingProxyType({})
 
 
-def _slot(token: str) -> str:
+def _slot(token: str, classes: Classes) -> str:
     """One word of a cue (with its alternatives) as a regular expression over
     normalised words, each preceded by its space. A hyphen splits a word in two:
     "self-harm" reads "self harm". "@name" stands for every word of that class."""
     if "@" in token:
         token = "/".join(
-            _CLASSES.get(alt, alt) if alt.startswith("@") else alt for alt in token.split("/")
+            classes.get(alt, alt) if alt.startswith("@") else alt for alt in token.split("/")
         )
         if "@" in token:
             raise ValueError(f"unknown word class in cue: {token!r}")
@@ -263,17 +269,17 @@ def _slot(token: str) -> str:
     return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
 
 
-def _words(tokens: list[str]) -> str:
+def _words(tokens: list[str], classes: Classes) -> str:
     parts = []
     for token in tokens:
         if token.startswith("(") and token.endswith(")"):
-            parts.append(f"(?:{_slot(token[1:-1])})?")
+            parts.append(f"(?:{_slot(token[1:-1], classes)})?")
         else:
-            parts.append(_slot(token))
+            parts.append(_slot(token, classes))
     return "".join(parts)
 
 
-def compile_cue(text: str) -> str:
+def compile_cue(text: str, classes: Classes = _NO_CLASSES) -> str:
     """A cue line as a regular expression over " word word word " (see en.txt).
 
     Before the first "~", a slash separates single words ("kill/hurt myself"); after
@@ -281,7 +287,7 @@ def compile_cue(text: str) -> str:
     segments = [segment.split() for segment in text.split("~")]
     if not segments[0]:
         raise ValueError(f"a cue starts with a word, not a gap: {text!r}")
-    parts = [_words(segments[0])]
+    parts = [_words(segments[0], classes)]
     for segment in segments[1:]:
         if not segment:
             raise ValueError(f"a gap needs words after it: {text!r}")
@@ -289,14 +295,14 @@ def compile_cue(text: str) -> str:
         phrases = [p.split() for p in " ".join(segment).split("/")]
         if any(not p for p in phrases):
             raise ValueError(f"empty phrase in cue: {text!r}")
-        compiled = [_words(p) for p in phrases]
+        compiled = [_words(p, classes) for p in phrases]
         parts.append(compiled[0] if len(compiled) == 1 else "(?:" + "|".join(compiled) + ")")
     return "".join(parts) + "(?= )"
 
 
-def compile_frame(text: str) -> str:
+def compile_frame(text: str, classes: Classes = _NO_CLASSES) -> str:
     """A cue of parts joined by "&": every part somewhere in the same sentence."""
-    return "^" + "".join(f"(?=.*?{compile_cue(part.strip())})" for part in text.split("&"))
+    return "^" + "".join(f"(?=.*?{compile_cue(part.strip(), classes)})" for part in text.split("&"))
 
 
 @dataclass(frozen=True)
@@ -351,13 +357,13 @@ def lexicon() -> Lexicon:
     for language in LANGUAGES:
         language_markers: set[str] = set()
         lines = list(_parse(language, DATA / f"{language}.txt"))
-        _CLASSES.clear()
+        classes: dict[str, str] = {}
         for section, number, line in lines:
             if section == CLASSES:
                 name, _, members = line.partition("=")
                 if not name.strip().startswith("@") or not members.split():
                     raise ValueError(f"{language}.txt line {number}: a class is @name = words")
-                _CLASSES[name.strip()] = "/".join(members.split())
+                classes[name.strip()] = "/".join(members.split())
         for section, number, line in lines:
             if section == MARKERS:
                 language_markers.update(normalise(line))
@@ -367,7 +373,7 @@ def lexicon() -> Lexicon:
             frame = "&" in line
             if frame and section in (HARMLESS, RESOLVED):
                 raise ValueError(f"{language}.txt line {number}: a frame needs a category")
-            regex = compile_frame(line) if frame else compile_cue(line)
+            regex = compile_frame(line, classes) if frame else compile_cue(line, classes)
             cues.append(Cue(language, section, number, re.compile(regex)))
             if section == HARMLESS:
                 harmless.append(regex)
@@ -378,7 +384,7 @@ def lexicon() -> Lexicon:
             else:
                 by_category[Category(section)].append(regex)  # type: ignore[call-arg]  # a lookup by value, not a new member
             expanded = " ".join(
-                "/".join(_CLASSES.get(a, a) for a in token.split("/"))
+                "/".join(classes.get(a, a) for a in token.split("/"))
                 for token in line.replace("&", " ").split()
             )
             for token in expanded.split():
@@ -389,7 +395,6 @@ def lexicon() -> Lexicon:
                             continue
                         (stems if piece.endswith("*") else words).add(core)
         markers[language] = frozenset(language_markers)
-    _CLASSES.clear()
     ordinary = set()
     for line in (DATA / "ordinary.txt").read_text(encoding="utf-8").splitlines():
         ordinary.update(normalise(line.split("#", 1)[0]))

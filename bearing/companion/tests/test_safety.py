@@ -334,3 +334,32 @@ class EvaluationTests(SimpleTestCase):
     def test_held_out_texts_are_never_printed(self):
         for note in self.section.notes:
             self.assertFalse(note.startswith("heldout miss"))
+
+
+class LexiconCompileTests(SimpleTestCase):
+    def test_word_classes_are_passed_down_not_kept_in_a_global(self):
+        from bearing.companion import safety
+
+        self.assertEqual(
+            safety.compile_cue("@harm myself", {"@harm": "hurt/kill"}),
+            safety.compile_cue("hurt/kill myself"),
+        )
+        with self.assertRaises(ValueError):
+            safety.compile_cue("@harm myself")  # a class from another file is unknown here
+
+    def test_two_threads_compiling_at_once_build_the_same_lexicon(self):
+        import threading
+
+        from bearing.companion import safety
+
+        built = []
+        threads = [
+            threading.Thread(target=lambda: built.append(safety.lexicon.__wrapped__()))
+            for _ in range(2)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        patterns = {tuple(c.pattern.pattern for c in lexicon.cues) for lexicon in built}
+        self.assertEqual(patterns, {tuple(c.pattern.pattern for c in safety.lexicon().cues)})
