@@ -205,3 +205,16 @@ class EstimateForm(forms.Form):
     )
     value = forms.DecimalField(label="Your estimate", max_digits=12, decimal_places=2)
     unit = forms.CharField(label="Unit (optional)", max_length=40, required=False)
+
+
+class ChemistryCallForm(forms.Form):
+    scheduled_for = forms.DateTimeField(
+        label="When",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text="In your time zone; 20 minutes.",
+        error_messages={
+            "required": "When would you like the call?",
+            "invalid": "Enter a date and time, for example 2030-03-14 09:30.",
+        },
+    )

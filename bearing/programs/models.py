@@ -363,3 +363,23 @@ class ProgramEstimate(models.Model):
 
     def __str__(self):
         return f"Estimate in {self.program_id}"
+
+
+class ChemistryCall(models.Model):
+    """A short call a leader books with a coach proposed to them, to get to know each
+    other before choosing. Both get a calendar invitation; no notes are kept."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.CASCADE, related_name="chemistry_call"
+    )
+    scheduled_for = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=20)
+    sequence = models.PositiveIntegerField(default=0)  # iCalendar SEQUENCE
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["scheduled_for"]
+
+    def __str__(self):
+        return f"Chemistry call for {self.proposal_id}"

@@ -103,6 +103,15 @@ KINDS = (
         ),
     ),
     RecordKind(
+        model="programs.ChemistryCall",
+        title="Calls to meet a coach proposed to you",
+        owner="proposal__seat__leader",
+        readers={Reader.COACHEE, Reader.COACH},  # the leader and the coach proposed
+        authors={},
+        audit_non_author_reads=False,
+        export=("proposal__coach__name", "scheduled_for", "duration_minutes"),
+    ),
+    RecordKind(
         model="programs.SessionTheme",
         title="Coaching themes you tagged",
         owner="tagged_by",

@@ -35,6 +35,7 @@ from bearing.growth.queries import sponsor_goal_progress
 
 from . import cohort as c
 from .models import (
+    ChemistryCall,
     CoachProfile,
     CoachStyle,
     Language,
@@ -239,12 +240,15 @@ class ProposalRow:
     reasons: tuple[str, ...]
     status: str
     status_label: str
+    call_at: datetime | None = None  # a chemistry call booked with this coach
 
 
 def proposals_for_seat(seat: Seat) -> list[ProposalRow]:
     """The latest round of proposals, and the coach chosen (if any), for the seat's
     leader (the seat came through ``seat_for_leader``)."""
-    proposals = list(seat.proposals.select_related("coach").order_by("-round", "rank"))
+    proposals = list(
+        seat.proposals.select_related("coach", "chemistry_call").order_by("-round", "rank")
+    )
     if not proposals:
         return []
     latest = proposals[0].round
@@ -273,9 +277,17 @@ def proposals_for_seat(seat: Seat) -> list[ProposalRow]:
                 reasons=tuple(p.reasons),
                 status=p.status,
                 status_label=ProposalStatus(p.status).label,
+                call_at=_call_of(p),
             )
         )
     return rows
+
+
+def _call_of(proposal: Proposal) -> datetime | None:
+    try:
+        return proposal.chemistry_call.scheduled_for
+    except ChemistryCall.DoesNotExist:
+        return None
 
 
 def proposal_for(viewer: User, code: UUID | str, *, as_coach: bool) -> Proposal:
@@ -317,16 +329,17 @@ class CoachProposalRow:
     organization: str
     status: str
     status_label: str
+    call_at: datetime | None = None
 
 
 def proposals_for_coach(viewer: User) -> list[CoachProposalRow]:
-    """Leaders who chose the viewer and wait for their answer, and recent answers."""
+    """Leaders who chose the viewer and wait for their answer, recent answers, and
+    leaders who booked a call to meet them."""
+    answered = [ProposalStatus.CHOSEN, ProposalStatus.ACCEPTED, ProposalStatus.DECLINED]
     proposals = (
-        Proposal.objects.filter(
-            coach=viewer,
-            status__in=[ProposalStatus.CHOSEN, ProposalStatus.ACCEPTED, ProposalStatus.DECLINED],
-        )
-        .select_related("seat__leader", "seat__program__organization")
+        Proposal.objects.filter(coach=viewer)
+        .filter(Q(status__in=answered) | Q(chemistry_call__isnull=False))
+        .select_related("seat__leader", "seat__program__organization", "chemistry_call")
         .order_by("status", "-decided_at")[:50]
     )
     return [
@@ -337,6 +350,7 @@ def proposals_for_coach(viewer: User) -> list[CoachProposalRow]:
             organization=p.seat.program.organization.name,
             status=p.status,
             status_label=ProposalStatus(p.status).label,
+            call_at=_call_of(p),
         )
         for p in proposals
     ]

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,9 +22,12 @@ from bearing.accounts.queries import practice_serves, roles_of
 from bearing.accounts.services import invitation_create
 from bearing.engagements.models import CoachingSession, Engagement, EngagementStatus, SessionStatus
 from bearing.engagements.services import engagement_create
+from bearing.lib import ics
+from bearing.lib.mail import send_after_commit
 
 from . import matching
 from .models import (
+    ChemistryCall,
     CoachProfile,
     CoachStyle,
     Language,
@@ -450,6 +454,59 @@ def proposal_decide(*, proposal: Proposal, by: User, accept: bool) -> Proposal:
         status=ProposalStatus.PASSED, decided_at=now
     )
     return proposal
+
+
+CHEMISTRY_MINUTES = 20
+
+
+def _chemistry_event(call: ChemistryCall, proposal: Proposal) -> ics.Event:
+    leader = proposal.seat.leader
+    assert leader is not None
+    return ics.Event(
+        uid=f"chemistry-{call.code}@bearing",
+        start=call.scheduled_for,
+        end=call.scheduled_for + timedelta(minutes=call.duration_minutes),
+        summary=f"Getting to know each other: {proposal.coach.name} and {leader.name}",
+        sequence=call.sequence,
+        url=f"{settings.SITE_URL}/programs/seats/{proposal.seat.code}/",
+        organizer=(leader.name, leader.email),
+        attendees=((proposal.coach.name, proposal.coach.email),),
+    )
+
+
+@transaction.atomic
+def chemistry_call_book(*, proposal: Proposal, by: User, scheduled_for: datetime) -> ChemistryCall:
+    """The leader books a short call with a coach proposed to them, before choosing;
+    booking again moves it. Both get a calendar invitation."""
+    proposal = _locked_proposal(proposal)
+    _check_leader(proposal.seat, by)
+    if proposal.status != ProposalStatus.PROPOSED:
+        raise ValidationError("A call is booked with a coach proposed to you, before choosing.")
+    now = timezone.now()
+    if timezone.is_naive(scheduled_for):
+        raise ValidationError({"scheduled_for": "A time zone is needed."})
+    if scheduled_for < now + timedelta(hours=1):
+        raise ValidationError({"scheduled_for": "Choose a time at least an hour from now."})
+    if scheduled_for > now + timedelta(days=60):
+        raise ValidationError({"scheduled_for": "Choose a time within the next two months."})
+    call = ChemistryCall.objects.filter(proposal=proposal).first()
+    if call is None:
+        call = ChemistryCall(proposal=proposal, duration_minutes=CHEMISTRY_MINUTES)
+    else:
+        call.sequence += 1
+    call.scheduled_for = scheduled_for
+    call.full_clean()
+    call.save()
+    body = ics.calendar([_chemistry_event(call, proposal)], method="REQUEST")
+    for person in (proposal.seat.leader, proposal.coach):
+        assert person is not None
+        send_after_commit(
+            to=[person.email],
+            template="chemistry_call",
+            context={"call": call, "proposal": proposal, "recipient": person},
+            attachments=[("chemistry-call.ics", body, "text/calendar; method=REQUEST")],
+        )
+    return call
 
 
 # --- Coaching themes -----------------------------------------------------------------

@@ -23,6 +23,7 @@ urlpatterns = [
     path("programs/seats/<uuid:code>/other-coaches/", views.different, name="different"),
     path("programs/proposals/<uuid:code>/", views.proposal, name="proposal"),
     path("programs/proposals/<uuid:code>/choose/", views.choose, name="choose"),
+    path("programs/proposals/<uuid:code>/call/", views.chemistry, name="chemistry"),
     path("programs/proposals/<uuid:code>/decide/", views.decide, name="decide"),
     path("programs/sessions/<uuid:code>/themes/", views.themes, name="themes"),
     path("programs/pulse/<uuid:code>/", views.pulse, name="pulse"),

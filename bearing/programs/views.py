@@ -27,6 +27,7 @@ from . import queries as pq
 from . import services as ps
 from .charts import bar_chart
 from .forms import (
+    ChemistryCallForm,
     CoachProfileForm,
     DashboardFilterForm,
     DecideForm,
@@ -253,7 +254,7 @@ def roster(request):
 # --- Leaders: their matching profile, the three coaches, their choice -------------------
 
 
-def _seat_page(request, seat, form, status=200):
+def _seat_page(request, seat, form, status=200, call_form=None, call_for=None):
     return render(
         request,
         "programs/seat.html",
@@ -263,6 +264,8 @@ def _seat_page(request, seat, form, status=200):
             "engagement_code": str(seat.engagement.code) if seat.engagement else None,
             "form": form,
             "proposals": pq.proposals_for_seat(seat),
+            "call_form": call_form or ChemistryCallForm(),
+            "call_for": str(call_for) if call_for else None,
         },
         status=status,
     )
@@ -329,6 +332,28 @@ def choose(request, code):
     else:
         messages.success(request, f"You chose {proposal.coach.name}. They will answer soon.")
     return redirect("programs:seat", code=proposal.seat.code)
+
+
+@login_required
+@require_POST
+def chemistry(request, code):
+    """The leader books a short call with a coach proposed to them."""
+    proposal = pq.proposal_for(request.user, code, as_coach=False)
+    form = ChemistryCallForm(request.POST)
+    if form.is_valid():
+        try:
+            ps.chemistry_call_book(proposal=proposal, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc, default_field="scheduled_for")
+        else:
+            messages.success(
+                request,
+                f"Your call with {proposal.coach.name} is booked; you both have an invitation.",
+            )
+            return redirect("programs:seat", code=proposal.seat.code)
+    seat = pq.seat_for_leader(request.user, proposal.seat.code)
+    form_profile = MatchingProfileForm(initial=_profile_initial(seat, request.user))
+    return _seat_page(request, seat, form_profile, status=400, call_form=form, call_for=code)
 
 
 # --- Coaches: the leader who chose them --------------------------------------------------

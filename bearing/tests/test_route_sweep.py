@@ -510,6 +510,7 @@ POLICY: dict[str, Route] = {
     "programs:different": Route(allow={COACHEE}, methods=("POST",), kwargs=_program("seat")),
     "programs:proposal": Route(allow={COACH}, kwargs=_program("proposal")),
     "programs:choose": Route(allow={COACHEE}, methods=("POST",), kwargs=_program("proposal")),
+    "programs:chemistry": Route(allow={COACHEE}, methods=("POST",), kwargs=_program("proposal")),
     "programs:decide": Route(allow={COACH}, methods=("POST",), kwargs=_program("proposal")),
     "programs:themes": Route(allow={COACH}, methods=("GET", "POST"), kwargs=_past),
     "programs:pulse": Route(allow={COACHEE}, methods=("GET", "POST"), kwargs=_program("pulse")),

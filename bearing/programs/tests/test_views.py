@@ -317,3 +317,58 @@ class ProgramPageTests(WorldTestCase):
         self.assertRedirects(self.client.get(url), reverse("programs:home"))
         self.assertEqual(self.client.put(url).status_code, 405)
         self.assert_only(url, {"coachee"})
+
+
+class ChemistryCallTests(WorldTestCase):
+    def setUp(self):
+        self.p = program_world(self.w)
+        self.url = reverse("programs:chemistry", args=[self.p.other_proposal.code])
+
+    def test_the_leader_books_a_call_and_both_get_an_invitation(self):
+        from datetime import timedelta
+
+        from django.core import mail
+        from django.utils import timezone
+
+        from bearing.programs.models import ChemistryCall
+
+        self.login(self.w.coachee)
+        when = timezone.localtime(timezone.now() + timedelta(days=3), self.w.coachee.tz)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                self.url, {"scheduled_for": when.strftime("%Y-%m-%dT%H:%M")}
+            )
+        self.assertRedirects(response, reverse("programs:seat", args=[self.p.seat.code]))
+        call = ChemistryCall.objects.get(proposal=self.p.other_proposal)
+        self.assertEqual(call.duration_minutes, 20)
+        self.assertEqual(
+            sorted(m.to[0] for m in mail.outbox),
+            sorted([self.w.coachee.email, self.w.other_coach.email]),
+        )
+        self.assertIn("BEGIN:VEVENT", mail.outbox[0].attachments[0][1])
+        self.assertContains(
+            self.client.get(reverse("programs:seat", args=[self.p.seat.code])),
+            "Your call to get to know each other",
+        )
+        self.login(self.w.other_coach)
+        self.assertContains(
+            self.client.get(reverse("programs:home")), "a call to get to know each other"
+        )
+
+    def test_a_time_too_soon_is_refused_beside_the_field(self):
+        self.login(self.w.coachee)
+        response = self.client.post(self.url, {"scheduled_for": "2020-01-01T10:00"})
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "This was not booked", status_code=400)
+        self.assertContains(response, 'aria-invalid="true"', status_code=400)
+
+    def test_only_the_leader_and_only_before_choosing(self):
+        for persona in ("coach", "other_coach", "sponsor", "staff", "other_sponsor"):
+            with self.subTest(persona=persona):
+                self.login(getattr(self.w, persona))
+                self.assertEqual(self.client.post(self.url, {}).status_code, 404)
+        self.login(self.w.coachee)
+        self.assertEqual(self.client.get(self.url).status_code, 405)
+        chosen = reverse("programs:chemistry", args=[self.p.proposal.code])  # already chosen
+        response = self.client.post(chosen, {"scheduled_for": "2099-01-01T10:00"})
+        self.assertEqual(response.status_code, 400)
