@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bearing.accounts import throttle
 from bearing.accounts.queries import erasures_pending, roles_of
 from bearing.accounts.recent_auth import require_recent_auth
+from bearing.lib.brief_sections import brief_sources
 from bearing.lib.forms import apply_errors
 from bearing.lib.htmx import is_htmx
 
@@ -642,6 +643,12 @@ def session_context(request, session, relation, **forms):
         "today": timezone.localdate(),
         "attendance_choices": AttendanceForm.base_fields["status"].choices,
     }
+    if relation == q.Relation.COACHEE:
+        # What the coachee may bring to this session from the areas above (their
+        # decision records, transition plans, priority board), beside the agenda.
+        ctx["to_bring"] = [
+            item for src in brief_sources() for item in src.items(request, session, relation)
+        ]
     if is_coach:
         # Only ever for the engagement's coach: the door says so again.
         note = q.private_note_for(request.user, session)

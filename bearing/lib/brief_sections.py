@@ -9,8 +9,10 @@ area::
     register(BriefSource(name="practice", items=brought_items))
 
 ``items(request, session, relation)`` gets the request (for the audit), the coaching
-session and the viewer's relation to it (the brief is the coach's), and returns
-only what that viewer may read, having audited the read. This module imports no app.
+session and the viewer's relation to it, and returns only what that viewer may read,
+having audited the read: for the coach, what was brought (the brief); for the
+coachee, what they could bring to this session (its page, beside the agenda). This
+module imports no app.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class BriefItem:
     title: str
     url: str
     note: str  # "brought to this session", "shared 3 Nov 2026"
+    bring_url: str = ""  # for the coachee: where to POST to bring it to this session
 
 
 @dataclass(frozen=True)

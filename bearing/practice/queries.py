@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import cast
+from typing import Any, cast
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -17,7 +17,13 @@ from django.utils.formats import date_format
 
 from bearing.accounts.models import User
 from bearing.engagements.access import Relation, audit_read, deny, get_for, may_read
-from bearing.engagements.models import Action, CoachingSession, Engagement, EngagementStatus
+from bearing.engagements.models import (
+    Action,
+    CoachingSession,
+    Engagement,
+    EngagementStatus,
+    SessionStatus,
+)
 from bearing.lib.brief_sections import BriefItem
 
 from . import framework as fw
@@ -418,6 +424,8 @@ def brief_items(request: HttpRequest, session: CoachingSession, relation: str) -
     """For the coach's session brief: what the coachee shared from their working
     tools, what they brought to this session first (the read audited)."""
     engagement = session.engagement
+    if Relation(relation) == Relation.COACHEE:
+        return _to_bring(engagement, session)
     rows = brought_to_session(cast(User, request.user), engagement, Relation(relation), session.id)
     if rows:
         audit_read(request, engagement, relation, kind=Decision, fields=["title"], label="brought")
@@ -432,3 +440,66 @@ def brief_items(request: HttpRequest, session: CoachingSession, relation: str) -
         )
         for r in rows
     ]
+
+
+def _to_bring(engagement: Engagement, session: CoachingSession) -> list[BriefItem]:
+    """For the coachee's page of their next coaching session: their decision records
+    (not yet reviewed), transition plans and board, each to bring (or brought)."""
+    if session.status != SessionStatus.SCHEDULED or session.scheduled_for <= timezone.now():
+        return []
+    next_one = (
+        engagement.sessions.filter(status=SessionStatus.SCHEDULED, scheduled_for__gt=timezone.now())
+        .order_by("scheduled_for")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if next_one != session.id:
+        return []
+
+    def item(kind: str, title: str, url: str, bring: str, record: Any) -> BriefItem:
+        here = record.brought_to_id == session.id
+        note = (
+            "brought to this session"
+            if here
+            else "shared with your coach"
+            if record.shared_with_coach_at
+            else "private"
+        )
+        return BriefItem(
+            kind=kind, title=title, url=url, note=note, bring_url="" if here else bring
+        )
+
+    items = [
+        item(
+            "decision",
+            d.title,
+            reverse("practice:decision", args=[d.code]),
+            reverse("practice:decision_bring", args=[d.code]),
+            d,
+        )
+        for d in engagement.decisions.exclude(status=DecisionStatus.REVIEWED).order_by(
+            "-created_at"
+        )
+    ]
+    items += [
+        item(
+            "transition plan",
+            p.title,
+            reverse("practice:transition", args=[p.code]),
+            reverse("practice:transition_bring", args=[p.code]),
+            p,
+        )
+        for p in engagement.transition_plans.order_by("-created_at")
+    ]
+    board = PriorityBoard.objects.filter(engagement=engagement).first()
+    if board is not None:
+        items.append(
+            item(
+                "priority board",
+                "Your priority board",
+                reverse("practice:board", args=[engagement.code]),
+                reverse("practice:board_bring", args=[engagement.code]),
+                board,
+            )
+        )
+    return items

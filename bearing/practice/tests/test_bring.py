@@ -114,3 +114,26 @@ class BriefTests(WorldTestCase):
         page = self.client.get(reverse("growth:brief", args=[self.w.next_session.code]))
         self.assertNotContains(page, "What they brought")
         self.assertNotContains(page, "CANARY-BRIEF-private")
+
+
+class AgendaBringTests(WorldTestCase):
+    def test_the_coachee_brings_from_the_session_page(self):
+        d = make_draft(self.w.engagement, title="CANARY-AGENDA-BRING draft")
+        self.login(self.w.coachee)
+        url = reverse("engagements:session_detail", args=[self.w.next_session.code])
+        page = self.client.get(url)
+        self.assertContains(page, "Bring to this session")
+        self.assertContains(page, "CANARY-AGENDA-BRING draft")
+        bring = reverse("practice:decision_bring", args=[d.code])
+        self.assertContains(page, f'action="{bring}"')
+        self.client.post(bring)
+        page = self.client.get(url)
+        self.assertContains(page, "brought to this session")
+        self.assertNotContains(page, f'action="{bring}"')
+        # Not on a past session's page, and never on the coach's.
+        past = self.client.get(
+            reverse("engagements:session_detail", args=[self.w.past_session.code])
+        )
+        self.assertNotContains(past, "Bring to this session")
+        self.login(self.w.coach)
+        self.assertNotContains(self.client.get(url), "Bring to this session")
