@@ -83,6 +83,13 @@ class ProgramBrowserTests(BrowserTestCase):
         self.assertEqual(leader.get_by_role("button", name=re.compile("^Choose ")).count(), 3)
         leader.get_by_text("Works on delegation, as you asked.").wait_for()
         self.screenshot(leader, "programs-02-three-coaches")
+        # A short call with Clara first.
+        leader.get_by_text("Meet Clara Coach first").click()
+        when = timezone.localtime(timezone.now() + timedelta(days=2), w.coachee.tz)
+        leader.locator("#call-1").fill(when.strftime("%Y-%m-%dT%H:%M"))
+        leader.get_by_role("button", name="Book the call").first.click()
+        leader.get_by_text("Your call with Clara Coach is booked").wait_for()
+        leader.get_by_text("Your call to get to know each other").wait_for()
         leader.get_by_role("button", name="Choose Clara Coach").click()
         leader.get_by_text("You chose Clara Coach").wait_for()
 
