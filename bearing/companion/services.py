@@ -18,6 +18,8 @@ from bearing.audit.services import audit_record
 from bearing.engagements import services as engagement_services
 from bearing.engagements.models import Engagement
 from bearing.engagements.queries import agreement_in_force
+from bearing.lib import ratelimit
+from bearing.lib.mail import send_after_commit
 
 from .engine import Conversation, Turn, respond
 from .models import CompanionConsent, CompanionConversation, CompanionMessage, Speaker
@@ -351,6 +353,10 @@ def support_resources_save(
     return row
 
 
+# One request to the coach per conversation in this time.
+COACH_CONTACT_LIMIT = ratelimit.Limit("coach-contact", 1, 12 * 60 * 60)
+
+
 @transaction.atomic
 def coach_contact_request(
     *, conversation: CompanionConversation, by: User, request: HttpRequest | None = None
@@ -358,11 +364,19 @@ def coach_contact_request(
     """After a referral the coachee may ask their coach to get in touch. The coach
     is emailed that much and nothing else: no words of the conversation, no kind of
     crisis. Audited as the coachee's say-so, without content."""
-    from bearing.lib.mail import send_after_commit
-
     engagement = conversation.engagement
     if by.id != engagement.coachee_id:
         raise ValidationError("Only the coachee asks their coach to get in touch.")
+    if not conversation.messages.filter(referred=True).exists():
+        raise ValidationError(
+            "Your coach can be asked from here after the companion points to help."
+        )
+    # Once is enough: a second press (or a script) does not email the coach again.
+    if ratelimit.hit(COACH_CONTACT_LIMIT, str(conversation.code)) > COACH_CONTACT_LIMIT.count:
+        raise ValidationError(
+            "Your coach has already been asked to get in touch. If it cannot wait, "
+            "use the help above."
+        )
     send_after_commit(
         to=[engagement.coach.email],
         template="companion_coach_contact",

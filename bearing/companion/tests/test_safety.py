@@ -296,6 +296,21 @@ class AskCoachTests(WorldTestCase):
         page = self.client.get(reverse("companion:conversation", args=[conv.code]))
         self.assertContains(page, "Your coach has been asked to get in touch")
 
+    def test_the_coach_is_asked_once_and_only_after_a_referral(self):
+        self.login(self.w.coachee)
+        url = reverse("companion:ask_coach", args=[self.w.conversation.code])
+        with self.captureOnCommitCallbacks(execute=True):
+            page = self.client.post(url, follow=True)
+        self.assertContains(page, "after the companion points to help")
+        self.assertEqual(mail.outbox, [])
+        conv = self.refer()
+        url = reverse("companion:ask_coach", args=[conv.code])
+        for _ in range(3):
+            with self.captureOnCommitCallbacks(execute=True):
+                page = self.client.post(url, follow=True)
+        self.assertEqual(len(mail.outbox), 1)
+        self.assertContains(page, "already been asked")
+
     def test_outsiders_get_404_and_the_wrong_method_405(self):
         conv = self.refer()
         url = reverse("companion:ask_coach", args=[conv.code])
