@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from bearing.rehearsals import speech
-from bearing.rehearsals.models import Rehearsal, Status, Talk
+from bearing.rehearsals.models import Status, Talk
 from bearing.testing import PASSWORD, make_world
 from bearing.testing.browser import CHROMIUM, CHROMIUM_ARGS, BrowserTestCase
 
@@ -96,7 +96,7 @@ class RecordingTests(BrowserTestCase):
         page.get_by_role("heading", name="Filler words").wait_for(timeout=120_000)
         self.screenshot(page, "31-rehearsal-observations")
 
-        rehearsal = Rehearsal.objects.get()
+        rehearsal = self.talk.rehearsals.get()
         self.assertEqual((rehearsal.status, rehearsal.source), (Status.READY, "recorded"))
         self.assertEqual(rehearsal.audio_bytes, 0)  # not kept: deleted once transcribed
         fillers = page.locator("[data-fillers]").inner_text()
