@@ -12,7 +12,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable
-from typing import TextIO
+from typing import Protocol
 
 from bearing.exports.tasks import housekeeping_tick
 from bearing.growth.tasks import reminders_tick
@@ -28,11 +28,19 @@ TICKS = [
 ]
 
 
+class Writer(Protocol):
+    """Where the supervisor reports: a command's stdout or stderr, or any text stream."""
+
+    def write(self, msg: str, /) -> object: ...
+
+    def flush(self) -> object: ...
+
+
 def supervise(
     children: list[tuple[str, subprocess.Popen]],
     *,
-    stdout: TextIO,
-    stderr: TextIO,
+    stdout: Writer,
+    stderr: Writer,
     on_started: Callable[[], None] | None = None,
 ) -> int:
     """Wait until asked to stop or a child dies; stop every child; return the exit code."""
