@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bearing.engagements.queries import Relation, engagement_get_for
@@ -210,7 +212,7 @@ def bring(request, code):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        when = session.scheduled_for.strftime("%-d %B")
+        when = date_format(timezone.localtime(session.scheduled_for), "j F")
         messages.success(request, f"Shared with your coach and brought to your session on {when}.")
     return redirect("rehearsals:talk", code=the_talk.code)
 
