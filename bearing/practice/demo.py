@@ -61,11 +61,16 @@ def demo_practice(engagement: Engagement) -> None:
             ),
         ],
     )
+    # Made five weeks ago: its dates, and the date its snapshot carries, say so.
+    decided = timezone.now() - timedelta(days=35)
     Decision.objects.filter(pk=d.pk).update(
         review_on=today - timedelta(days=1),
-        decided_at=timezone.now() - timedelta(days=35),
-        created_at=timezone.now() - timedelta(days=38),
+        decided_at=decided,
+        created_at=decided - timedelta(days=3),
     )
+    d.refresh_from_db()
+    d.snapshot = {**d.snapshot, "decided_on": timezone.localdate(decided).isoformat()}
+    d.save(update_fields=["snapshot"])
 
     # One reviewed already: a sound process that met bad luck.
     r = s.decision_create(engagement=engagement, by=daniel, title="Move the supplier audit?")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 
 from bearing.practice.demo import demo_practice
 from bearing.practice.queries import calibration_for, decisions_due_for_review
@@ -15,6 +16,7 @@ class DemoPracticeTests(WorldTestCase):
         demo_practice(e)
         (due,) = decisions_due_for_review(e)
         self.assertEqual(due.title, "Who leads the night shift?")
+        self.assertEqual(due.snapshot["decided_on"], timezone.localdate(due.decided_at).isoformat())
         self.assertEqual(calibration_for(e).resolved, 1)
         plan = e.transition_plans.get()
         self.assertEqual(plan.stakeholders.count(), 2)
