@@ -1049,6 +1049,9 @@ class RolePlay:
     # net referred the turn. Never the leader's words, never the reply's text.
     turns: list[dict] = field(default_factory=list)
     used: list[str] = field(default_factory=list)  # ids of the lines said so far
+    # After a referral the practice pauses: the language the leader wrote in, until they
+    # ask to go on ("" while the role-play runs).
+    paused: str = ""
 
     def to_dict(self) -> dict:
         return {
@@ -1056,6 +1059,7 @@ class RolePlay:
             "tension": self.tension,
             "turns": self.turns,
             "used": self.used,
+            "paused": self.paused,
         }
 
     @classmethod
@@ -1079,7 +1083,11 @@ class RolePlay:
             turns.append(t)
         used = [u for u in data.get("used", []) if re.fullmatch(r"[a-z_]+(\.[a-z_0-9]+)+", u)]
         return cls(
-            scenario=data["scenario"], tension=data.get("tension", 0.0), turns=turns, used=used
+            scenario=data["scenario"],
+            tension=data.get("tension", 0.0),
+            turns=turns,
+            used=used,
+            paused=str(data.get("paused", "")),
         )
 
 
@@ -1192,8 +1200,78 @@ def counterpart_reply(play: RolePlay, leader_text: str) -> str:
     return reply
 
 
-def record_referral(play: RolePlay, leader_text: str, reply: str) -> None:
-    """A turn the safety net referred: no tension change, no moves, nothing quoted."""
+def record_referral(play: RolePlay, leader_text: str, reply: str, language: str = "en") -> None:
+    """A turn the safety net referred: no tension change, no moves, nothing quoted; the
+    practice pauses until the leader asks to go on."""
+    play.paused = language if language in PAUSE_REPLIES else "en"
+    _record_aside(play, leader_text, reply)
+
+
+# The counterpart stays silent while the role-play is paused after a referral: the
+# companion, out of character, asks how the leader is and says how to go on.
+PAUSE_REPLIES = {
+    "en": (
+        "(The role-play is paused.) After what you wrote, the practice can wait. How are "
+        "you right now? The help above is there for you, and you can ask your coach to get "
+        "in touch. When you want to go back to the practice, write “continue”."
+    ),
+    "es": (
+        "(El juego de rol está en pausa.) Después de lo que escribiste, la "
+        "práctica puede esperar. ¿Cómo estás ahora? La ayuda de arriba "
+        "está para ti, y puedes pedir a tu coach que se ponga en contacto. Cuando quieras "
+        "volver a la práctica, escribe «continuar»."
+    ),
+    "de": (
+        "(Das Rollenspiel ist pausiert.) Nach dem, was du geschrieben hast, kann die Übung "
+        "warten. Wie geht es dir gerade? Die Hilfe oben ist für dich da, und du kannst "
+        "deinen Coach bitten, sich zu melden. Wenn du zur Übung zurückwillst, schreib "
+        "„weiter“."
+    ),
+    "fr": (
+        "(Le jeu de rôle est en pause.) Après ce que vous avez écrit, "
+        "l'exercice peut attendre. Comment allez-vous en ce moment ? L'aide ci-dessus est "
+        "là pour vous, et vous pouvez demander à votre coach de vous contacter. Quand "
+        "vous voudrez reprendre l'exercice, écrivez « continuer »."
+    ),
+}
+_RESUME = re.compile(
+    r"^\W*(?:(?:let['’]?s|ok(?:ay)?|yes|sure|vale|sí|ja|oui|d'accord)[,!.]?\s+)*"
+    r"(?:continue|resume|go on|carry on|back to (?:it|the role-?play)"
+    r"|continuar|seguir|sigamos|weiter|fortsetzen|weitermachen|continuer|reprendre|on continue)"
+    r"\b",
+    re.IGNORECASE,
+)
+
+
+def asks_to_resume(text: str) -> bool:
+    return bool(_RESUME.search(text.strip()))
+
+
+RESUME_REPLIES = {
+    "en": "(Back to the role-play.) Say what you would say to them next.",
+    "es": "(Volvemos al juego de rol.) Di lo que le dirías ahora.",
+    "de": "(Zurück zum Rollenspiel.) Sag, was du als Nächstes sagen würdest.",
+    "fr": "(Retour au jeu de rôle.) Dites ce que vous lui diriez maintenant.",
+}
+
+
+def paused_reply(play: RolePlay, leader_text: str) -> str | None:
+    """While the role-play is paused after a referral, the companion answers out of
+    character: how the leader is, and how to go on; asked to go on, it lifts the pause.
+    Both are recorded like the referral (no tension, nothing quoted). None while the
+    role-play runs."""
+    if not play.paused:
+        return None
+    if asks_to_resume(leader_text):
+        reply = RESUME_REPLIES[play.paused]
+        play.paused = ""
+    else:
+        reply = PAUSE_REPLIES[play.paused]
+    _record_aside(play, leader_text, reply)
+    return reply
+
+
+def _record_aside(play: RolePlay, leader_text: str, reply: str) -> None:
     play.turns.append(
         {
             "moves": {},

@@ -269,7 +269,7 @@ def _roleplay_reply(
     conversation: CompanionConversation, play: RolePlay, text: str, *, offline: bool
 ) -> tuple[str, bool]:
     """The counterpart's answer to one leader turn (or a referral); updates ``play``."""
-    from .roleplay import counterpart_reply, record_referral
+    from .roleplay import counterpart_reply, paused_reply, record_referral
 
     assessment = assess(text)
     if assessment.crisis:  # safety first, in role-play too
@@ -279,8 +279,11 @@ def _roleplay_reply(
             assessment.language,
         )
         # Kept as a turn of its own: no tension change, never quoted in the debrief.
-        record_referral(play, text, reply_text)
+        record_referral(play, text, reply_text, assessment.language)
         return reply_text, True
+    aside = paused_reply(play, text)
+    if aside is not None:  # careful after a referral: the practice waits, out of character
+        return aside, True
     org = conversation.engagement.organization
     if not offline and org.companion_model_enabled and settings.COMPANION_MODEL_URL:
         from .llm import ModelConfig

@@ -7,10 +7,14 @@ from django.urls import reverse
 
 from bearing.companion.models import CompanionConversation
 from bearing.companion.roleplay import (
+    PAUSE_REPLIES,
+    RESUME_REPLIES,
     RolePlay,
+    asks_to_resume,
     counterpart_reply,
     debrief,
     line_text,
+    paused_reply,
     read_turn,
     record_referral,
     scenario_for,
@@ -249,6 +253,32 @@ class CounterpartTests(SimpleTestCase):
         self.assertEqual(result.totals["question"], 1)
 
 
+class PauseTests(SimpleTestCase):
+    def test_a_referral_pauses_the_practice_in_the_leader_s_language(self):
+        for language in ("en", "es", "de", "fr"):
+            play = RolePlay.start("performance_conversation")
+            record_referral(play, CRISIS, "referral text", language)
+            before = play.tension
+            self.assertEqual(paused_reply(play, "You're fired."), PAUSE_REPLIES[language])
+            self.assertEqual(play.tension, before)
+            self.assertTrue(all(t["referred"] for t in play.turns))
+        self.assertEqual(RolePlay.from_dict(play.to_dict()).paused, "fr")
+
+    def test_asking_to_go_on_lifts_the_pause(self):
+        play = RolePlay.start("performance_conversation")
+        self.assertIsNone(paused_reply(play, "continue"))  # not paused: the play runs
+        record_referral(play, CRISIS, "referral text", "de")
+        self.assertEqual(paused_reply(play, "Weiter bitte"), RESUME_REPLIES["de"])
+        self.assertEqual(play.paused, "")
+        self.assertIsNone(paused_reply(play, "You're fired."))
+
+    def test_what_counts_as_asking_to_go_on(self):
+        for text in ("continue", "Let's continue", "ok, resume", "seguir", "on continue", "weiter"):
+            self.assertTrue(asks_to_resume(text), text)
+        for text in ("I can't continue like this", "You're fired.", "no"):
+            self.assertFalse(asks_to_resume(text), text)
+
+
 class DebriefTests(SimpleTestCase):
     def test_counts_quotes_and_no_score(self):
         play = RolePlay.start("feedback_high_performer")
@@ -344,12 +374,13 @@ class RolePlayPageTests(WorldTestCase):
         calm = "Thank you for coming in; I know this has been a hard quarter."
         harsh = "You always miss deadlines and frankly it's pathetic."
         repair = "I'm sorry, that was unfair of me. What would help you most?"
-        for line in (calm, CRISIS, harsh, repair):
+        for line in (calm, CRISIS, "continue", harsh, repair):
             self.client.post(url, {"text": line})
         conv.refresh_from_db()
         replies = list(conv.messages.filter(speaker="companion").order_by("created_at", "id"))
-        self.assertEqual([m.referred for m in replies], [False, True, False, False])
-        self.assertEqual(len(conv.state["turns"]), 4)
+        self.assertEqual([m.referred for m in replies], [False, True, True, False, False])
+        self.assertEqual(replies[2].text, RESUME_REPLIES["en"])
+        self.assertEqual(len(conv.state["turns"]), 5)
         self.assertTrue(conv.state["turns"][1]["referred"])
         self.assertEqual(conv.state["turns"][1]["tension"], conv.state["turns"][0]["tension"])
         result = self.client.get(url).context["debrief"]
@@ -358,6 +389,26 @@ class RolePlayPageTests(WorldTestCase):
         self.assertNotIn(CRISIS, [q for _w, q in result.moments])
         page = self.client.get(url)
         self.assertContains(page, "left out of this debrief")
+
+    def test_after_a_referral_the_counterpart_waits_until_the_leader_asks_to_go_on(self):
+        conv, url = self._start("performance_conversation")
+        self.client.post(url, {"text": "Thank you for coming in."})
+        self.client.post(url, {"text": CRISIS})
+        conv.refresh_from_db()
+        tension = conv.state["tension"]
+        # Still in crisis territory, said in anger: no counterpart, no tension, a check-in.
+        for line in ("You're fired.", "whatever, I don't care about any of it"):
+            self.client.post(url, {"text": line})
+            conv.refresh_from_db()
+            last = conv.messages.filter(speaker="companion").order_by("created_at", "id").last()
+            self.assertEqual(last.text, PAUSE_REPLIES["en"])
+            self.assertEqual(conv.state["tension"], tension)
+        self.client.post(url, {"text": "ok, let's continue"})
+        self.client.post(url, {"text": "I'm sorry, that was unfair of me. What would help you?"})
+        conv.refresh_from_db()
+        last = conv.messages.filter(speaker="companion").order_by("created_at", "id").last()
+        self.assertNotIn(last.text, (*PAUSE_REPLIES.values(), *RESUME_REPLIES.values()))
+        self.assertEqual(conv.state["paused"], "")
 
 
 class RolePlayModelTests(SimpleTestCase):
@@ -399,7 +450,7 @@ class RolePlayEvaluationTests(SimpleTestCase):
         from bearing.companion.evals import roleplay
 
         section = roleplay.evaluate()
-        self.assertEqual(section.failures(), [])
+        self.assertEqual(section.failures(timed=False), [])
         self.assertGreater(section.figures["heldout_rows"], 0)
         self.assertGreater(section.figures["min_turns_to_pin"], 3)
 
