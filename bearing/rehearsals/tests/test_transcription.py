@@ -6,8 +6,12 @@ checked against the script's own words over the clip's length, within 15%; of th
 disfluent prompt kept all 30 of 30 in the README's measurement)."""
 
 import base64
-import time
+import os
+import subprocess
+import sys
+import textwrap
 import unittest
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -22,6 +26,10 @@ from bearing.testing import WorldTestCase
 
 from .speech_clips import ESPEAK, KEY_MESSAGES, SCRIPT, SCRIPT_FILLERS, duration_of, silence, speak
 
+CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+if CI and not (speech.available() and ESPEAK):
+    # In CI the speech layer is required: a missing package or voice fails, never skips.
+    raise RuntimeError("the speech packages or espeak-ng are missing (.ci/run installs them)")
 needs_speech = unittest.skipUnless(
     speech.available() and ESPEAK, "needs the speech packages and espeak-ng"
 )
@@ -46,12 +54,8 @@ class TranscriptionTests(WorldTestCase):
             )
 
     def test_a_spoken_script_is_transcribed_with_its_fillers_and_pace(self):
-        started = time.perf_counter()
+        # How fast is measured by `manage.py bench_speech --check`, not here.
         response = self.upload(self.clip)
-        elapsed = time.perf_counter() - started
-        # Faster than speech itself, so a three-minute rehearsal is ready within three
-        # minutes (measured: 7-21 s per audio minute on two shared cores, model load included).
-        self.assertLess(elapsed, duration_of(self.clip))
         rehearsal = self.talk.rehearsals.get()
         self.assertRedirects(response, reverse("rehearsals:rehearsal", args=[rehearsal.code]))
         rehearsal.refresh_from_db()
@@ -176,3 +180,48 @@ class TranscriptionTests(WorldTestCase):
         Rehearsal.objects.filter(pk=pending.pk).update(status="failed", failure="error")
         fragment = self.client.get(url, headers={"HX-Request": "true"})
         self.assertEqual(fragment["HX-Refresh"], "true")
+
+
+# Run in a child process where opening any network connection raises, so the model is
+# shown to load and transcribe from the package alone.
+_OFFLINE = textwrap.dedent(
+    """
+    import os, socket, sys
+    def refuse(*args, **kwargs):
+        raise OSError("network unavailable")
+    socket.socket.connect = refuse
+    socket.socket.connect_ex = refuse
+    socket.create_connection = refuse
+    socket.getaddrinfo = refuse
+    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        os.environ.pop(var, None)
+    import django
+    django.setup()
+    from bearing.rehearsals import speech
+    from bearing.rehearsals.tests.speech_clips import speak
+    timed = speech.transcribe(speech.decode(speak(), max_seconds=120))
+    words = [w[2].lower().strip(".,") for w in timed.words]
+    print("WORDS", len(words), "lisbon" in words)
+    """
+)
+
+
+@needs_speech
+class OfflineTests(unittest.TestCase):
+    def test_the_model_loads_and_transcribes_with_the_network_unavailable(self):
+        root = Path(__file__).resolve().parents[3]
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bearing.settings"}
+        done = subprocess.run(
+            [sys.executable, "-c", _OFFLINE],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        self.assertEqual(done.returncode, 0, done.stderr[-3000:])
+        self.assertIn("WORDS", done.stdout)
+        count, lisbon = done.stdout.split("WORDS", 1)[1].split()
+        self.assertGreater(int(count), 40)
+        self.assertEqual(lisbon, "True")
