@@ -106,6 +106,7 @@ class Cohort:
         self._base: dict[str, frozenset[frozenset[int]]] = {}
         self._pool: dict[str, list[frozenset[int]]] = {}
         self._tag_memo: dict[tuple[int, str], frozenset[str]] = {}
+        self._who_memo: dict[tuple[str, str], frozenset[int]] = {}
 
     # --- who is in which cell --------------------------------------------------------
 
@@ -135,28 +136,17 @@ class Cohort:
     def _tagged(self, m: Member, theme: str, w: Window) -> bool:
         return theme in self._tags(m, w)
 
-    def population(self, combo: Combo) -> frozenset[int]:
-        found = self._population.get(combo)
+    def _who(self, window: str, key: str) -> frozenset[int]:
+        """Everyone in the cohort a figure's key picks out in the date range (in it or
+        not): a cell is the filter's population narrowed to them."""
+        found = self._who_memo.get((window, key))
         if found is not None:
             return found
-        w = self.windows[combo.window]
-        found = frozenset(
-            m.id
-            for m in self.members.values()
-            if self._in_window(m, w)
-            and (combo.theme == ANY or self._tagged(m, combo.theme, w))
-            and (combo.status == ANY or m.status == combo.status)
-        )
-        self._population[combo] = found
-        return found
-
-    def cell(self, combo: Combo, key: str) -> frozenset[int]:
-        found = self._cells.get((combo, key))
-        if found is not None:
-            return found
-        w = self.windows[combo.window]
-        people = [self.members[i] for i in self.population(combo)]
-        if key == STATUS_N:
+        w = self.windows[window]
+        people = self.members.values()
+        if key == "":  # in the date range at all
+            chosen = [m for m in people if self._in_window(m, w)]
+        elif key == STATUS_N:
             chosen = [m for m in people if m.status is not None]
         elif key.startswith(STATUS_PREFIX):
             chosen = [m for m in people if m.status == key[len(STATUS_PREFIX) :]]
@@ -168,9 +158,27 @@ class Cohort:
             chosen = [m for m in people if self._tagged(m, key[len(THEME_PREFIX) :], w)]
         else:
             raise KeyError(key)
-        result = frozenset(m.id for m in chosen)
-        self._cells[(combo, key)] = result
-        return result
+        found = frozenset(m.id for m in chosen)
+        self._who_memo[(window, key)] = found
+        return found
+
+    def population(self, combo: Combo) -> frozenset[int]:
+        found = self._population.get(combo)
+        if found is None:
+            found = self._who(combo.window, "")
+            if combo.theme != ANY:
+                found &= self._who(combo.window, THEME_PREFIX + combo.theme)
+            if combo.status != ANY:
+                found &= self._who(combo.window, STATUS_PREFIX + combo.status)
+            self._population[combo] = found
+        return found
+
+    def cell(self, combo: Combo, key: str) -> frozenset[int]:
+        found = self._cells.get((combo, key))
+        if found is None:
+            found = self.population(combo) & self._who(combo.window, key)
+            self._cells[(combo, key)] = found
+        return found
 
     def combos_in(self, window: str) -> list[Combo]:
         return [Combo(window, t, s) for t in [ANY, *self.themes] for s in [ANY, *self.statuses]]

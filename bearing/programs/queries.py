@@ -25,12 +25,13 @@ from bearing.accounts.models import Practice, User
 from bearing.accounts.queries import roles_of
 from bearing.engagements.access import Relation, deny, get_for
 from bearing.engagements.models import (
+    Agreement,
     CoachingSession,
     Engagement,
     EngagementStatus,
     SessionStatus,
 )
-from bearing.engagements.queries import agreements_in_force_for, session_get_for
+from bearing.engagements.queries import session_get_for
 from bearing.growth.queries import sponsor_goal_progress
 
 from . import cohort as c
@@ -479,6 +480,29 @@ def program_windows(program: Program) -> list[c.Window]:
     return windows
 
 
+@dataclass(frozen=True)
+class _Terms:
+    status: bool
+    attendance: bool
+    session_count: int
+
+
+def _terms_in_force(engagement_ids: list[int]) -> dict[int, _Terms]:
+    """What the agreement in force (the newest version the coachee accepted) of each
+    engagement shares with the sponsor: flags and a count only, no text decrypted."""
+    found: dict[int, _Terms] = {}
+    rows = (
+        Agreement.objects.filter(engagement_id__in=engagement_ids, accepted_at__isnull=False)
+        .order_by("engagement_id", "-version")
+        .values_list(
+            "engagement_id", "sponsor_sees_status", "sponsor_sees_attendance", "session_count"
+        )
+    )
+    for engagement_id, status, attendance, count in rows:
+        found.setdefault(engagement_id, _Terms(status, attendance, count))
+    return found
+
+
 def cohort_members(program: Program) -> list[c.Member]:
     """The program's coachees as the sponsor may count them: only engagements whose
     coachee accepted an agreement, each signal only where that agreement shares it.
@@ -495,33 +519,43 @@ def cohort_members(program: Program) -> list[c.Member]:
         )
     )
     engagements = [s.engagement for s in seats if s.engagement is not None]
-    agreements = agreements_in_force_for(e.id for e in engagements)
+    agreements = _terms_in_force([e.id for e in engagements])
     engagements = [e for e in engagements if e.id in agreements]
-    attending = [e.id for e in engagements if agreements[e.id].sponsor_sees_attendance]
+    attending = [e.id for e in engagements if agreements[e.id].attendance]
     sessions: dict[int, list[tuple[date, str]]] = defaultdict(list)
-    for eid, when, status in CoachingSession.objects.filter(
-        engagement_id__in=attending, status__in=[SessionStatus.HELD, SessionStatus.NO_SHOW]
-    ).values_list("engagement_id", "scheduled_for", "status"):
+    for eid, when, status in (
+        CoachingSession.objects.filter(
+            engagement_id__in=attending, status__in=[SessionStatus.HELD, SessionStatus.NO_SHOW]
+        )
+        .order_by()
+        .values_list("engagement_id", "scheduled_for", "status")
+    ):
         sessions[eid].append((when.date(), status))
     themes: dict[int, list[tuple[date, str]]] = defaultdict(list)
-    for eid, when, theme in SessionTheme.objects.filter(
-        session__engagement_id__in=[e.id for e in engagements],
-        session__status=SessionStatus.HELD,
-    ).values_list("session__engagement_id", "session__scheduled_for", "theme"):
+    # The held coaching sessions as a subquery: joined instead, SQLite walks every held
+    # session of the installation (275 ms on the benchmark data; 2.5 ms this way).
+    held = CoachingSession.objects.filter(
+        engagement_id__in=[e.id for e in engagements], status=SessionStatus.HELD
+    ).values("id")
+    for eid, when, theme in (
+        SessionTheme.objects.filter(session__in=held)
+        .order_by()
+        .values_list("session__engagement_id", "session__scheduled_for", "theme")
+    ):
         themes[eid].append((when.date(), theme))
     goals = sponsor_goal_progress(e.id for e in engagements)
     members = []
     for e in engagements:
-        agreement = agreements[e.id]
+        terms = agreements[e.id]
         progress = [g["progress"] for g in goals.get(e.id, [])]
         members.append(
             c.Member(
                 id=e.id,
                 started_on=e.started_at.date() if e.started_at else None,
                 ended_on=e.ended_at.date() if e.ended_at else None,
-                status=e.status if agreement.sponsor_sees_status else None,
-                attendance=agreement.sponsor_sees_attendance,
-                contracted=agreement.session_count,
+                status=e.status if terms.status else None,
+                attendance=terms.attendance,
+                contracted=terms.session_count,
                 sessions=tuple(sessions.get(e.id, ())),
                 themes=tuple(themes.get(e.id, ())),
                 goal_progress=sum(progress) / len(progress) if progress else None,
