@@ -52,6 +52,7 @@ def _staff_page(request, status: int = 200, **forms):
         "engagements": engagements[:STAFF_ENGAGEMENTS_PER_PAGE],
         "engagements_page": engagements_page,
         "engagements_has_next": len(engagements) > STAFF_ENGAGEMENTS_PER_PAGE,
+        "erasures": list(queries.erasures_pending().values()),
         "org_form": OrganizationForm(prefix="org"),
         "practice_form": PracticeForm(prefix="practice"),
         **forms,

@@ -253,7 +253,11 @@ def role_grant_get_for(user: User, code: UUID | str) -> Invitation:
 
 def erasures_pending(person_ids: Iterable[int] | None = None) -> dict[int, ErasureRequest]:
     """Erasures waiting for their grace period to end, by person id (all, or these)."""
-    rows = ErasureRequest.objects.filter(state=ErasureState.PENDING).order_by("erase_after")
+    rows = (
+        ErasureRequest.objects.filter(state=ErasureState.PENDING)
+        .select_related("person")
+        .order_by("erase_after")
+    )
     if person_ids is not None:
         rows = rows.filter(person_id__in=list(person_ids))
     return {e.person_id: e for e in rows}

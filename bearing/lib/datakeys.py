@@ -95,7 +95,8 @@ def _last_id(instance: models.Model, path: str) -> object:
     if obj is None:
         return None
     field = obj._meta.get_field(last)
-    return getattr(obj, field.attname) if field.is_relation else getattr(obj, last)
+    attname = getattr(field, "attname", last)  # a foreign key's "<name>_id"
+    return getattr(obj, attname)
 
 
 def scope_of(instance: models.Model) -> str:

@@ -330,8 +330,15 @@ class ErasureViewTests(TestCase):
         sign_in(sponsor, self.w.sponsor)
         for url in ("/", "/dashboard/"):
             self.assertNotContains(sponsor.get(url, follow=True), "erase")
+        # Staff see it waiting.
+        staff = self.client_class()
+        sign_in(staff, self.w.staff)
+        staff_page = staff.get("/staff/")
+        self.assertContains(staff_page, "Erasures waiting")
+        self.assertContains(staff_page, "Lena Leader")
         response = self.client.post("/account/data/erasure/cancel/", follow=True)
         self.assertContains(response, "Your erasure is cancelled")
         request.refresh_from_db()
         self.assertEqual(request.state, ErasureState.CANCELLED)
         self.assertNotContains(coach.get(f"/engagements/{self.w.engagement.code}/"), "asked on")
+        self.assertContains(staff.get("/staff/"), "No erasure is waiting")
