@@ -113,7 +113,9 @@ PLAINTEXT: dict[str, str] = {
     "programs.CoachProfile.time_zone": "an IANA zone name from a fixed list",
     "programs.Seat.invited_email": "where the leader's invitation goes, as on a User row",
     "programs.Seat.invited_name": "the leader's name until they join, as on a User row",
-    "programs.MatchingProfile.themes": "themes from a fixed list (the leader's words are encrypted)",
+    "programs.MatchingProfile.themes": (
+        "themes from a fixed list (the leader's own words are encrypted)"
+    ),
     "programs.MatchingProfile.languages": "language codes from a fixed list",
     "programs.MatchingProfile.time_zone": "an IANA zone name from a fixed list",
     "programs.MatchingProfile.coach_style": "a style from a fixed list",
