@@ -38,6 +38,17 @@ def _page_number(request, name: str) -> int:
         return 1
 
 
+# Organizations and practices listed on one page of the staff page (their selects in the
+# forms still offer every one).
+LIST_PER_PAGE = 25
+
+
+def _page_of(items, number: int) -> tuple[list, bool]:
+    """One page of a list already loaded, and whether another follows."""
+    start = (number - 1) * LIST_PER_PAGE
+    return list(items[start : start + LIST_PER_PAGE]), len(items) > start + LIST_PER_PAGE
+
+
 def _staff_page(request, status: int = 200, **forms):
     """People, roles, organizations, practices, invitations and engagement status
     with attendance counts. Never anything said or written in coaching."""
@@ -47,11 +58,21 @@ def _staff_page(request, status: int = 200, **forms):
         limit=STAFF_ENGAGEMENTS_PER_PAGE + 1,
         offset=(engagements_page - 1) * STAFF_ENGAGEMENTS_PER_PAGE,
     )
+    organizations_page = _page_number(request, "opage")
+    organizations, organizations_has_next = _page_of(overview.organizations, organizations_page)
+    practices_page = _page_number(request, "ppage")
+    practices, practices_has_next = _page_of(overview.practices, practices_page)
     ctx = {
         "overview": overview,
         "engagements": engagements[:STAFF_ENGAGEMENTS_PER_PAGE],
         "engagements_page": engagements_page,
         "engagements_has_next": len(engagements) > STAFF_ENGAGEMENTS_PER_PAGE,
+        "organizations": organizations,
+        "organizations_page": organizations_page,
+        "organizations_has_next": organizations_has_next,
+        "practices": practices,
+        "practices_page": practices_page,
+        "practices_has_next": practices_has_next,
         "erasures": list(queries.erasures_pending().values()),
         "org_form": OrganizationForm(prefix="org"),
         "practice_form": PracticeForm(prefix="practice"),

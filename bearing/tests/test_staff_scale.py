@@ -105,3 +105,22 @@ class StaffEngagementsTests(WorldTestCase):
         self.assertIn("Newer engagements", last)
         self.assertNotIn("Older engagements", last)
         self.assertEqual(first.count('<span class="badge">Active</span>'), 1)
+
+
+class StaffListsPagedTests(WorldTestCase):
+    def test_organizations_and_practices_are_listed_a_page_at_a_time(self):
+        from bearing.accounts.models import Organization, Practice
+
+        Organization.objects.create(name="Zeta Organization")
+        Practice.objects.create(name="Zeta Practice")
+        self.login(self.w.staff)
+        with mock.patch("bearing.staff.LIST_PER_PAGE", 1):
+            first = self.client.get(reverse("accounts:staff")).content.decode()
+            second = self.client.get(reverse("accounts:staff") + "?opage=2&ppage=2")
+        self.assertIn("More organizations", first)
+        self.assertIn("More practices", first)
+        html = second.content.decode()
+        self.assertIn("Previous organizations", html)
+        self.assertIn("Previous practices", html)
+        # Every organization is still offered in the forms' selects.
+        self.assertEqual(first.count(">Zeta Organization</option>"), 2)
