@@ -404,3 +404,44 @@ class EstimateTests(WorldTestCase):
             self.client.post(remove), reverse("programs:report", args=[self.p.program.code])
         )
         self.assertFalse(ProgramEstimate.objects.exists())
+
+
+class ConsentTests(WorldTestCase):
+    """Only what each coachee's agreement in force shares reaches a figure."""
+
+    def test_each_signal_counts_only_those_who_share_it(self):
+        program = program_world(self.w).program
+        engagements = add_cohort(
+            self.w,
+            program,
+            [("active", ["delegation"], 2, 50, True) for _ in range(3)]
+            + [("active", ["delegation"], 5, None, False) for _ in range(3)],
+        )
+        # Three more whose coachee never accepted an agreement: not in any figure.
+        waiting = add_cohort(
+            self.w, program, [("active", ["team"], 9, 90, True) for _ in range(3)], "waiting"
+        )
+        from bearing.engagements.models import Agreement
+
+        Agreement.objects.filter(engagement__in=waiting).update(accepted_at=None, accepted_by=None)
+        # One shares nothing about its status.
+        Agreement.objects.filter(engagement=engagements[0]).update(sponsor_sees_status=False)
+        d = program_dashboard(self.w.sponsor, program.code)
+        self.assertEqual((d.attendance.n, d.attendance.held), (3, 6))
+        self.assertEqual(d.goals.n, 3)
+        self.assertEqual(d.status_n, 5)
+        self.assertEqual({r.key: r.value for r in d.themes}["team"], 0)
+
+    def test_a_newer_version_counts_only_once_accepted(self):
+        from bearing.engagements.models import Agreement
+
+        program = program_world(self.w).program
+        engagements = add_cohort(
+            self.w, program, [("active", [], 2, None, False) for _ in range(3)]
+        )
+        for e in engagements:  # a waiting version 2 would share attendance
+            Agreement.objects.create(
+                engagement=e, version=2, sponsor_sees_attendance=True, created_by=self.w.other_coach
+            )
+        d = program_dashboard(self.w.sponsor, program.code)
+        self.assertEqual(d.attendance.n, 0)
