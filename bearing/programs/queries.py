@@ -12,7 +12,7 @@ coaching session's themes, a pulse request) goes through ``get_for``.
 from __future__ import annotations
 
 from calendar import monthrange
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import cast
@@ -320,6 +320,60 @@ def roster_profile_of(viewer: User, practice: Practice) -> CoachProfile | None:
     if practice.id not in {p.id for p in roles_of(viewer).coach_practices}:
         raise deny(viewer, "programs.coachprofile", practice.code)
     return CoachProfile.objects.filter(coach=viewer, practice=practice).first()
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """A roster entry as staff see it: no biography (the coach's words), only the
+    lists, capacity and how many coachees the coach has now."""
+
+    practice: str
+    coach_name: str
+    focus: tuple[str, ...]
+    languages: tuple[str, ...]
+    time_zone: str
+    years_experience: int
+    capacity: int
+    load: int
+
+
+def roster_for_staff(viewer: User) -> list[RosterRow]:
+    """Every practice's roster, for staff only (404 for anyone else)."""
+    if not roles_of(viewer).is_staff:
+        raise deny(viewer, "programs.coachprofile", "roster")
+    profiles = list(
+        CoachProfile.objects.select_related("coach", "practice")
+        .defer("bio")
+        .order_by("practice__name", "coach__name")[:500]
+    )
+    open_load = Counter(
+        Engagement.objects.filter(
+            coach_id__in=[p.coach_id for p in profiles],
+            status__in=[
+                EngagementStatus.PROPOSED,
+                EngagementStatus.ACTIVE,
+                EngagementStatus.PAUSED,
+            ],
+        ).values_list("coach_id", "practice_id")
+    )
+    waiting = Counter(
+        Proposal.objects.filter(
+            coach_id__in=[p.coach_id for p in profiles], status=ProposalStatus.CHOSEN
+        ).values_list("coach_id", "seat__program__practice_id")
+    )
+    return [
+        RosterRow(
+            practice=p.practice.name,
+            coach_name=p.coach.name,
+            focus=_labels(p.focus_areas, THEME_LABELS),
+            languages=_labels(p.languages, LANGUAGE_LABELS),
+            time_zone=p.time_zone,
+            years_experience=p.years_experience,
+            capacity=p.capacity,
+            load=open_load[(p.coach_id, p.practice_id)] + waiting[(p.coach_id, p.practice_id)],
+        )
+        for p in profiles
+    ]
 
 
 @dataclass(frozen=True)

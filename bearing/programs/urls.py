@@ -10,6 +10,7 @@ urlpatterns = [
     path("programs/", views.home, name="home"),
     path("programs/new/", views.create, name="create"),
     path("programs/roster/", views.roster, name="roster"),
+    path("programs/roster/all/", views.roster_staff, name="roster_staff"),
     path("programs/<uuid:code>/", views.detail, name="detail"),
     path("programs/<uuid:code>/invite/", views.invite, name="invite"),
     path("programs/<uuid:code>/dashboard/", views.dashboard, name="dashboard"),

@@ -126,6 +126,7 @@ def home(request):
             "coach_proposals": pq.proposals_for_coach(user),
             "to_tag": pq.sessions_to_tag(user),
             "pulses": [str(p.code) for p in pulses],
+            "user_is_staff": roles_of(user).is_staff,
         },
     )
 
@@ -248,6 +249,15 @@ def roster(request):
         "programs/roster.html",
         {"form": form, "practice": practice.name, "practices": practices},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def roster_staff(request):
+    """Staff: every practice's roster, its capacity and load (never a biography)."""
+    return render(
+        request, "programs/roster_staff.html", {"rows": pq.roster_for_staff(request.user)}
     )
 
 

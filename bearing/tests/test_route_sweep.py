@@ -494,6 +494,7 @@ POLICY: dict[str, Route] = {
     "programs:home": Route(allow=ANYONE_SIGNED_IN),
     "programs:create": Route(allow={SPONSOR, OTHER_SPONSOR, STAFF}, methods=("GET", "POST")),
     "programs:roster": Route(allow={COACH, OTHER_COACH}, methods=("GET", "POST")),
+    "programs:roster_staff": Route(allow={STAFF}),
     "programs:detail": Route(allow={SPONSOR, STAFF}, kwargs=_program("program")),
     "programs:invite": Route(allow={SPONSOR, STAFF}, methods=("POST",), kwargs=_program("program")),
     "programs:dashboard": Route(allow={SPONSOR, STAFF}, kwargs=_program("program")),

@@ -372,3 +372,21 @@ class ChemistryCallTests(WorldTestCase):
         chosen = reverse("programs:chemistry", args=[self.p.proposal.code])  # already chosen
         response = self.client.post(chosen, {"scheduled_for": "2099-01-01T10:00"})
         self.assertEqual(response.status_code, 400)
+
+
+class StaffRosterTests(WorldTestCase):
+    def test_staff_see_every_roster_without_biographies(self):
+        p = program_world(self.w)
+        url = reverse("programs:roster_staff")
+        self.login(self.w.staff)
+        response = self.client.get(url)
+        self.assertContains(response, "Clara Coach")
+        self.assertContains(response, "<td>2 / 8</td>", html=True)  # an engagement, a choice
+        self.assertNotContains(response, "coaches leaders.")  # the biography
+        self.assertContains(self.client.get(reverse("programs:home")), url)
+        self.assertEqual(self.client.post(url).status_code, 405)
+        for persona in ("coach", "other_coach", "coachee", "sponsor", "other_sponsor"):
+            with self.subTest(persona=persona):
+                self.login(getattr(self.w, persona))
+                self.assertEqual(self.client.get(url).status_code, 404)
+        self.assertTrue(p.program)
