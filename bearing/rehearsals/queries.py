@@ -9,10 +9,14 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from bearing.accounts.models import User
 from bearing.engagements.access import Relation, audit_read, get_for
-from bearing.engagements.models import Engagement
+from bearing.engagements.models import CoachingSession, Engagement, SessionStatus
+from bearing.lib.brief_sections import BriefItem
 
 from .models import QuestionRound, Rehearsal, Status, Talk
 from .observations import Observations, observe
@@ -132,3 +136,62 @@ def question_round_get_for(
 def question_rounds_of(talk: Talk) -> list[QuestionRound]:
     """A talk's rounds of questions (the talk came through the door), newest first."""
     return list(talk.question_rounds.order_by("-created_at"))
+
+
+def brief_items(request: HttpRequest, session: CoachingSession, relation: str) -> list[BriefItem]:
+    """For the coach's session brief: the talks the coachee shared, those brought to this
+    session first (the read of their titles audited). For the coachee's page of their next
+    coaching session: their talks, each to bring (or brought)."""
+    engagement = session.engagement
+    viewer = Relation(relation)
+    if viewer == Relation.COACHEE:
+        # Only the next coaching session takes what the coachee brings.
+        if session.status != SessionStatus.SCHEDULED or session.scheduled_for <= timezone.now():
+            return []
+        next_one = (
+            engagement.sessions.filter(
+                status=SessionStatus.SCHEDULED, scheduled_for__gt=timezone.now()
+            )
+            .order_by("scheduled_for")
+            .values_list("id", flat=True)
+            .first()
+        )
+        if next_one != session.id:
+            return []
+        talks = list(engagement.talks.order_by("-updated_at"))
+    elif viewer == Relation.COACH:
+        talks = list(engagement.talks.filter(shared_with_coach_at__isnull=False))
+        talks.sort(key=lambda t: (t.brought_to_id != session.id, -t.updated_at.timestamp()))
+        if talks:
+            audit_read(request, engagement, relation, kind=Talk, fields=["title"], label="brought")
+    else:
+        return []
+    items = []
+    for talk in talks:
+        here = talk.brought_to_id == session.id
+        if viewer == Relation.COACH:
+            note = (
+                "brought to this session"
+                if here
+                else f"shared {date_format(talk.shared_with_coach_at.date(), 'j M Y')}"  # type: ignore[union-attr]
+            )
+        else:
+            note = (
+                "brought to this session"
+                if here
+                else "shared with your coach"
+                if talk.shared_with_coach_at
+                else "private"
+            )
+        items.append(
+            BriefItem(
+                kind="talk",
+                title=talk.title,
+                url=reverse("rehearsals:talk", args=[talk.code]),
+                note=note,
+                bring_url=""
+                if here or viewer == Relation.COACH
+                else reverse("rehearsals:bring", args=[talk.code]),
+            )
+        )
+    return items

@@ -278,3 +278,28 @@ class RehearsalViewTests(WorldTestCase):
         response = self.client.post(reverse("rehearsals:questions_start", args=[empty.code]))
         self.assertRedirects(response, reverse("rehearsals:talk", args=[empty.code]))
         self.assertFalse(empty.question_rounds.exists())
+
+
+class BroughtToTheBriefTests(WorldTestCase):
+    def test_a_talk_brought_to_the_next_session_is_in_the_coach_s_brief_only_once_shared(self):
+        from bearing.rehearsals.models import Talk
+
+        talk = Talk.objects.create(
+            engagement=self.w.engagement, title="CANARY-TALK board update", minutes_allowed=5
+        )
+        brief = reverse("growth:brief", args=[self.w.next_session.code])
+        self.login(self.w.coach)
+        self.assertNotContains(self.client.get(brief), "CANARY-TALK")
+        self.login(self.w.coachee)
+        session_page = self.client.get(
+            reverse("engagements:session_detail", args=[self.w.next_session.code])
+        )
+        self.assertContains(session_page, "CANARY-TALK")
+        self.client.post(reverse("rehearsals:bring", args=[talk.code]))
+        self.login(self.w.coach)
+        page = self.client.get(brief)
+        self.assertContains(page, "CANARY-TALK")
+        self.assertContains(page, "brought to this session")
+        for outsider in (self.w.other_coach, self.w.sponsor, self.w.staff):
+            self.login(outsider)
+            self.assertNotContains(self.client.get(brief), "CANARY-TALK", status_code=404)
