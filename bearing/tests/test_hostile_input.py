@@ -22,12 +22,14 @@ from django.db import transaction
 from django.test import Client
 from django.test.client import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from bearing.growth.models import Goal, KeyResult
+from bearing.practice.services import decision_create, transition_plan_create
 from bearing.testing import WorldTestCase, sign_in
 
 from . import figures
@@ -273,7 +275,28 @@ def form_kwargs(w) -> dict[str, Callable[[], dict]]:
             "key_results": list(KeyResult.objects.filter(pk=w.key_result.pk)),
         },
         "SupportResourcesForm": lambda: {"defaults": None},
+        # The decision journal and transition plans: a record of the coachee's, as the
+        # view has it (the matrix, the step with the most fields).
+        "StepForm": lambda: {"step": "matrix", "decision": _decision(w)},
+        # Two forms share this name: the practice's is named by its module.
+        "bearing.practice.forms.DecideForm": lambda: {"decision": _decision(w)},
+        "ReviewForm": lambda: {"predictions": []},
+        "TransitionPlanForm": lambda: {"plan": _transition_plan(w)},
     }
+
+
+def _decision(w):
+    return decision_create(engagement=w.engagement, by=w.coachee, title="Which market first")
+
+
+def _transition_plan(w):
+    return transition_plan_create(
+        engagement=w.engagement,
+        by=w.coachee,
+        kind="promotion",
+        title="VP Operations",
+        starts_on=timezone.localdate(),
+    )
 
 
 def _value():
@@ -289,7 +312,8 @@ def _value():
 
 class EveryFormTests(WorldTestCase):
     def build(self, cls, data=None):
-        extra = form_kwargs(self.w).get(cls.__name__, dict)()
+        needs = form_kwargs(self.w)
+        extra = needs.get(f"{cls.__module__}.{cls.__name__}", needs.get(cls.__name__, dict))()
         return cls(data=data, **extra) if data is not None else cls(**extra)
 
     def test_every_form_can_be_built(self):
