@@ -204,7 +204,7 @@ def rater_nominate(
 ) -> RaterInvitation:
     _coachee_only(campaign.engagement, by, "nominate raters")
     campaign = (
-        Campaign.objects.select_for_update()
+        Campaign.objects.select_for_update(of=("self",))  # PostgreSQL locks no outer join
         .select_related("engagement__coachee")
         .get(pk=campaign.pk)
     )

@@ -274,7 +274,7 @@ def matching_profile_save(
     at: datetime | None = None,
 ) -> MatchingProfile:
     """Save the leader's matching profile; the first time, three coaches are proposed."""
-    seat = Seat.objects.select_for_update().select_related("program").get(pk=seat.pk)
+    seat = Seat.objects.select_for_update(of=("self",)).select_related("program").get(pk=seat.pk)
     _check_leader(seat, by)
     if seat.engagement_id is not None:
         raise ValidationError("You already have your coach in this program.")
@@ -307,7 +307,7 @@ def matching_profile_save(
 def proposals_make(*, seat: Seat, by: User, at: datetime | None = None) -> list[Proposal]:
     """A new round of up to three coaches, none proposed to this leader before. The
     proposals of the round before that were not chosen are closed as not chosen."""
-    seat = Seat.objects.select_for_update().select_related("program").get(pk=seat.pk)
+    seat = Seat.objects.select_for_update(of=("self",)).select_related("program").get(pk=seat.pk)
     _check_leader(seat, by)
     if seat.engagement_id is not None:
         raise ValidationError("You already have your coach in this program.")
@@ -411,7 +411,7 @@ def proposal_decide(*, proposal: Proposal, by: User, accept: bool) -> Proposal:
     if proposal.status != ProposalStatus.CHOSEN:
         raise ValidationError("There is nothing to answer: the leader has not chosen you.")
     seat = (
-        Seat.objects.select_for_update()
+        Seat.objects.select_for_update(of=("self",))
         .select_related("program", "leader")
         .get(pk=proposal.seat_id)
     )

@@ -74,6 +74,11 @@ class Campaign360BrowserTests(BrowserTestCase):
             rater.locator("#c-communication-start").fill(
                 f"Comment number {n}: share the agenda the day before"
             )
+            # Leaving the comment saves it (htmx, on change); let that finish before
+            # handing in, as a person would see "Kept." first. (The test server shares one
+            # SQLite connection between its threads, so two requests at once collide.)
+            rater.locator("#c-communication-start").press("Tab")
+            rater.wait_for_load_state("networkidle")
             if n == 0:
                 self.screenshot(rater, "insight-04-rater")
             rater.get_by_role("button", name="Hand in").click()
