@@ -295,6 +295,14 @@ def ensure_seeded(env: dict, scale: float) -> None:
     )
     if seeded.strip().endswith("True"):
         print(f"  reusing the seeded data (scale {scale:g})")
+        if env.get("DATABASE_URL", "").startswith("postgres"):
+            # Statistics as autovacuum keeps them in a running installation.
+            manage(
+                env,
+                "shell",
+                "-c",
+                "from django.db import connection as c; c.cursor().execute('ANALYZE')",
+            )
         return
     print(f"  seeding at scale {scale:g} ...", flush=True)
     manage(env, "seed", "--scale", str(scale), quiet=False)
