@@ -29,8 +29,8 @@ class RequestSizeLimitMiddleware:
     def limit_for(self, path: str) -> int:
         for pattern, size in self.larger:
             if pattern.match(path):
-                return max(size, settings.MAX_REQUEST_BYTES)
-        return settings.MAX_REQUEST_BYTES
+                return max(int(size), int(settings.MAX_REQUEST_BYTES))
+        return int(settings.MAX_REQUEST_BYTES)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:

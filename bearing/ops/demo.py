@@ -474,6 +474,7 @@ def _demo_insight(daniel_e, clara) -> None:
     ]
     for n, (_, token) in enumerate(insight.campaign_open(campaign=campaign, by=daniel, send=False)):
         link = insight_queries.rater_link(token)
+        assert link is not None and link.answers is not None  # the token was just made
         answers = {i.key: rng.randint(*seen.get(i.competency.key, (3, 4))) for i in items}
         kinds = ("start", "continue", "stop")
         comps = ("delegation", "communication", "delegation")

@@ -21,7 +21,7 @@ from . import queries as q
 from . import services as s
 from . import transitions as tr
 from .forms import PlanGoalForm, StakeholderForm, TransitionNewForm, TransitionPlanForm
-from .models import STAKEHOLDER_QUADRANTS, TransitionPlan
+from .models import STAKEHOLDER_QUADRANTS, TransitionKind, TransitionPlan
 from .views import bring
 
 COACHEE = Relation.COACHEE
@@ -98,7 +98,7 @@ def _plan_page(request, plan: TransitionPlan, relation, *, form=None, person_for
             ],
             "situation": situation,
             "situation_set": any(v for _, v in situation),
-            "template": tr.TEMPLATES[plan.kind],
+            "template": tr.TEMPLATES[TransitionKind(plan.kind)],
         },
         status=status,
     )

@@ -75,7 +75,7 @@ class Document:
         for i, row in enumerate([header, *rows]):
             self._room(size * 1.8)
             self.y -= size * 1.6
-            x = MARGIN
+            x = float(MARGIN)
             for cell, width in zip(row, widths, strict=False):
                 self._text(x, self.y, cell, size, bold=i == 0)
                 x += width
