@@ -7,9 +7,10 @@ Bearing keeps one settings module.
 import tempfile
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
-from bearing.lib import crypto
+from bearing.lib import crypto, datakeys
 
 settings.ENCRYPTION_KEYS = "ktest1:" + "dGVzdC1rZXktbm90LWZvci1wcm9kdWN0aW9uLXVzZSE="
 settings.AUDIT_KEY = "dGVzdC1hdWRpdC1rZXktbm90LWZvci1wcm9kdWN0aW9uIQ=="
@@ -30,3 +31,11 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("figures")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(autouse=True)
+def _data_key_scopes_per_test():
+    """A test's rows are rolled back after it, and SQLite reuses their ids: a scope
+    ("person:3") must not carry over to another test's person 3."""
+    datakeys.forget_scopes()
+    yield

@@ -34,7 +34,12 @@ from . import crypto, policy
 # already gone from the live database by then).
 CACHE_SECONDS = 300.0
 
+# How long this process trusts that a scope's key still exists before asking again (a
+# key destroyed elsewhere is then no longer used for new text; its scope's rows are gone).
+SCOPE_SECONDS = 60.0
+
 _cache: dict[str, tuple[bytes, float]] = {}
+_scopes: dict[str, tuple[str, float]] = {}  # scope -> (kid, when it was looked up)
 _lock = threading.Lock()
 
 
@@ -60,12 +65,23 @@ def forget_all() -> None:
     """Drop every unwrapped key from this process (after a key change)."""
     with _lock:
         _cache.clear()
+        _scopes.clear()
+
+
+def forget_scopes() -> None:
+    """Forget which key each scope uses (the keys themselves stay): the next write of
+    each scope asks the database again."""
+    with _lock:
+        _scopes.clear()
 
 
 def _forget(kids: Iterable[str]) -> None:
+    gone = set(kids)
     with _lock:
-        for kid in kids:
+        for kid in gone:
             _cache.pop(kid, None)
+        for scope in [s for s, (kid, _) in _scopes.items() if kid in gone]:
+            del _scopes[scope]
 
 
 # --- Which key a row uses --------------------------------------------------------------
@@ -122,7 +138,21 @@ def scope_of(instance: models.Model) -> str:
 
 
 def key_for_scope(scope: str) -> tuple[str, bytes]:
-    """The data key (id, key) of a scope, made on first use."""
+    """The data key (id, key) of a scope, made on first use. Writing many rows of one
+    scope (a seed, a migration) asks the database once a minute, not once a row."""
+    with _lock:
+        known = _scopes.get(scope)
+    if known is not None and time.monotonic() - known[1] <= SCOPE_SECONDS:
+        key = _cached(known[0])
+        if key is not None:
+            return known[0], key
+    kid, key = _key_for_scope(scope)
+    with _lock:
+        _scopes[scope] = (kid, time.monotonic())
+    return kid, key
+
+
+def _key_for_scope(scope: str) -> tuple[str, bytes]:
     DataKey = _model()
     row = DataKey._default_manager.filter(scope=scope).values_list("kid", "wrapped").first()
     if row is None:

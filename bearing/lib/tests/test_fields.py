@@ -1,7 +1,9 @@
 from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from bearing.engagements.models import PrivateNote
+from bearing.engagements.models import Action, PrivateNote
 from bearing.lib import crypto, datakeys
 from bearing.lib.fields import associated_data
 from bearing.testing import CANARY, WorldTestCase
@@ -185,3 +187,26 @@ class EncryptedJSONFieldTests(WorldTestCase):
                 self.assertEqual(CompanionConversation.objects.get(pk=conv.pk).state, self.STATE)
         finally:
             crypto.reset_keyring()
+
+
+class DataKeyLookupTests(WorldTestCase):
+    def test_many_rows_of_one_scope_ask_for_its_key_once(self):
+        datakeys.forget_scopes()
+        with CaptureQueriesContext(connection) as queries:
+            for i in range(5):
+                Action.objects.create(
+                    engagement=self.w.engagement,
+                    owner=self.w.coachee,
+                    title=f"step {i}",
+                    due_on=timezone.localdate(),
+                    created_by=self.w.coachee,
+                )
+        asked = [q for q in queries.captured_queries if "lib_datakey" in q["sql"]]
+        self.assertEqual(len(asked), 1)
+
+    def test_a_destroyed_key_is_not_used_for_new_text(self):
+        scope = datakeys.engagement_scope(self.w.engagement.code)
+        old_kid, _ = datakeys.key_for_scope(scope)
+        datakeys.destroy([scope])
+        new_kid, _ = datakeys.key_for_scope(scope)
+        self.assertNotEqual(old_kid, new_kid)
