@@ -104,6 +104,9 @@ class Rehearsal(models.Model):
     audio_type = models.CharField(max_length=40, blank=True)  # a MIME type from a fixed list
     audio_bytes = models.PositiveIntegerField(default=0)  # the size of the audio held; 0: none
     keep_audio = models.BooleanField(default=False)
+    # The leader chose to let their coach listen to this rehearsal's kept audio (the talk
+    # must be shared too); None: the coach never gets the audio.
+    audio_shared_at = models.DateTimeField(null=True, blank=True)
     # The timed words: {"words": [[start, end, text], ...], "pauses": [[start, end], ...]}.
     transcript = EncryptedJSONField(blank=True)
     duration_seconds = models.FloatField(null=True, blank=True)

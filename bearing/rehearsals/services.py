@@ -194,7 +194,22 @@ def rehearsal_audio_discard(*, rehearsal: Rehearsal, by: User) -> Rehearsal:
         raise ValidationError("Wait until the recording is transcribed.")
     rehearsal.audio, rehearsal.audio_type, rehearsal.audio_bytes = "", "", 0
     rehearsal.keep_audio = False
-    rehearsal.save(update_fields=["audio", "audio_type", "audio_bytes", "keep_audio"])
+    rehearsal.audio_shared_at = None
+    rehearsal.save(
+        update_fields=["audio", "audio_type", "audio_bytes", "keep_audio", "audio_shared_at"]
+    )
+    return rehearsal
+
+
+@transaction.atomic
+def rehearsal_audio_share(*, rehearsal: Rehearsal, by: User, share: bool) -> Rehearsal:
+    """The leader lets their coach listen to the kept audio of this rehearsal (the coach
+    hears it only while the talk is shared too), or takes that back."""
+    _coachee_only(rehearsal.talk.engagement, by)
+    if share and not rehearsal.has_audio:
+        raise ValidationError("There is no audio kept to share.")
+    rehearsal.audio_shared_at = timezone.now() if share else None
+    rehearsal.save(update_fields=["audio_shared_at"])
     return rehearsal
 
 

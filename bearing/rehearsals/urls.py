@@ -17,6 +17,7 @@ urlpatterns = [
     path("rehearsals/<uuid:code>/", views.rehearsal, name="rehearsal"),
     path("rehearsals/<uuid:code>/audio/", views.audio, name="audio"),
     path("rehearsals/<uuid:code>/audio/discard/", views.audio_discard, name="audio_discard"),
+    path("rehearsals/<uuid:code>/audio/share/", views.audio_share, name="audio_share"),
     path("rehearsals/<uuid:code>/retry/", views.retry, name="retry"),
     path("rehearsals/<uuid:code>/delete/", views.delete, name="delete"),
 ]

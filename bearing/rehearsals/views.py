@@ -195,7 +195,8 @@ def share(request, code):
     s.talk_share(talk=the_talk, by=request.user, share=share_it)
     messages.success(
         request,
-        "Your coach can now read this talk and its rehearsals (never the audio)."
+        "Your coach can now read this talk and its rehearsals (the audio only of the "
+        "recordings you choose to share)."
         if share_it
         else "No longer shared with your coach.",
     )
@@ -282,11 +283,14 @@ def rehearsal(request, code):
 @login_required
 @require_GET
 def audio(request, code):
-    """The kept audio, for its owner alone to listen to again."""
-    the_rehearsal, _ = q.rehearsal_get_for(
-        request.user, code, request, want=Relation.COACHEE, with_audio=True
+    """The kept audio: for its owner to listen to again, and for their coach only where
+    the leader chose to share it (the read audited)."""
+    the_rehearsal, relation = q.rehearsal_get_for(
+        request.user, code, request, want={Relation.COACHEE, Relation.COACH}, with_audio=True
     )
     if not the_rehearsal.has_audio:
+        raise Http404("Not found")
+    if relation == Relation.COACH and the_rehearsal.audio_shared_at is None:
         raise Http404("Not found")
     response = HttpResponse(
         base64.b64decode(the_rehearsal.audio), content_type=the_rehearsal.audio_type
@@ -304,6 +308,21 @@ def _owner_step(request, code, act, done):
     else:
         messages.success(request, done)
     return the_rehearsal
+
+
+@login_required
+@require_POST
+def audio_share(request, code):
+    share = request.POST.get("share") == "1"
+    r = _owner_step(
+        request,
+        code,
+        lambda r: s.rehearsal_audio_share(rehearsal=r, by=request.user, share=share),
+        "Your coach can listen to this recording while the talk is shared."
+        if share
+        else "Your coach can no longer listen to this recording.",
+    )
+    return redirect("rehearsals:rehearsal", code=r.code)
 
 
 @login_required

@@ -484,6 +484,7 @@ POLICY: dict[str, Route] = {
     "rehearsals:rehearsal": Route(allow={COACHEE}, kwargs=_rehearsal),
     "rehearsals:audio": Route(allow={COACHEE}, kwargs=_rehearsal),
     "rehearsals:audio_discard": Route(allow={COACHEE}, methods=("POST",), kwargs=_rehearsal),
+    "rehearsals:audio_share": Route(allow={COACHEE}, methods=("POST",), kwargs=_rehearsal),
     "rehearsals:retry": Route(allow={COACHEE}, methods=("POST",), kwargs=_rehearsal),
     "rehearsals:delete": Route(allow={COACHEE}, methods=("POST",), kwargs=_rehearsal),
     # sponsor pages: the sponsor of the engagement's organization only

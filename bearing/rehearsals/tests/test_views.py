@@ -1,5 +1,7 @@
 """The presentation-practice pages: who may, who may not, and bad input beside its field."""
 
+import base64
+
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
@@ -303,3 +305,69 @@ class BroughtToTheBriefTests(WorldTestCase):
         for outsider in (self.w.other_coach, self.w.sponsor, self.w.staff):
             self.login(outsider)
             self.assertNotContains(self.client.get(brief), "CANARY-TALK", status_code=404)
+
+
+class AudioSharingTests(WorldTestCase):
+    """The coach hears a recording only when the leader chooses, and only while the
+    talk is shared; the sponsor, another coach and staff never."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.talk = Talk.objects.create(
+            engagement=cls.w.engagement, title="Board", minutes_allowed=3
+        )
+        cls.rehearsal = Rehearsal.objects.create(
+            talk=cls.talk,
+            status=Status.READY,
+            source="uploaded",
+            audio=base64.b64encode(b"RIFF-not-really-a-wav").decode(),
+            audio_type="audio/wav",
+            audio_bytes=21,
+            keep_audio=True,
+        )
+
+    def test_the_coach_listens_only_to_what_the_leader_shares_while_the_talk_is_shared(self):
+        audio = reverse("rehearsals:audio", args=[self.rehearsal.code])
+        share_audio = reverse("rehearsals:audio_share", args=[self.rehearsal.code])
+        self.login(self.w.coachee)
+        self.client.post(reverse("rehearsals:share", args=[self.talk.code]), {"share": "1"})
+        self.login(self.w.coach)
+        self.assertEqual(self.client.get(audio).status_code, 404)  # the talk only
+        self.assertEqual(self.client.post(share_audio, {"share": "1"}).status_code, 404)
+        self.login(self.w.coachee)
+        self.client.post(share_audio, {"share": "1"})
+        self.login(self.w.coach)
+        response = self.client.get(audio)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(b"".join(response), b"RIFF-not-really-a-wav")
+        self.assertTrue(
+            AuditEntry.objects.filter(
+                action=AuditAction.READ, actor_id=self.w.coach.pk, detail__field="rehearsal"
+            ).exists()
+        )
+        for outsider in (self.w.other_coach, self.w.sponsor, self.w.staff):
+            self.login(outsider)
+            self.assertEqual(self.client.get(audio).status_code, 404)
+        # The talk unshared: no audio either, even though the recording still is.
+        self.login(self.w.coachee)
+        self.client.post(reverse("rehearsals:share", args=[self.talk.code]), {"share": "0"})
+        self.login(self.w.coach)
+        self.assertEqual(self.client.get(audio).status_code, 404)
+        # Taken back by the leader.
+        self.login(self.w.coachee)
+        self.client.post(reverse("rehearsals:share", args=[self.talk.code]), {"share": "1"})
+        self.client.post(share_audio, {"share": "0"})
+        self.login(self.w.coach)
+        self.assertEqual(self.client.get(audio).status_code, 404)
+
+    def test_nothing_to_share_without_kept_audio(self):
+        self.rehearsal.audio, self.rehearsal.audio_bytes = "", 0
+        self.rehearsal.save(update_fields=["audio", "audio_bytes"])
+        self.login(self.w.coachee)
+        page = self.client.post(
+            reverse("rehearsals:audio_share", args=[self.rehearsal.code]),
+            {"share": "1"},
+            follow=True,
+        )
+        self.assertContains(page, "There is no audio kept to share.")
