@@ -22,6 +22,13 @@ coachees it counts or sums. A figure is shown only when every one of these holds
    parts are hidden, smallest first, until it is. Where it is hidden, it must not
    be the sum of parts that are all shown.
 
+4. **What the reader knows already.** A coach reading the practice's view knows
+   their own coachees. Every figure's cell holds none of the others or at least
+   ``K`` of them, two cells differ by none or at least ``K`` of the others, and
+   what rule 3 hides must hold at least ``K`` of the others in at least two parts:
+   what the reader knows cannot be subtracted to single out a colleague's coachee.
+   (The sponsor reads with nobody known.)
+
 Filters: a date range (the whole program or one of its quarters), a theme and a
 status. Every check is made again for each filter a reader asks for, from the
 same cohort, so the answer does not depend on what was asked before.
@@ -94,8 +101,10 @@ class Cohort:
         windows: Sequence[Window],
         themes: Sequence[str],
         statuses: Sequence[str],
+        known: Iterable[int] = (),
     ) -> None:
         self.members = {m.id: m for m in members}
+        self.known = frozenset(known)
         self.windows = {w.key: w for w in windows}
         self.themes = list(themes)
         self.statuses = list(statuses)
@@ -189,6 +198,11 @@ class Cohort:
     def big_enough(cell: frozenset[int]) -> bool:
         return len(cell) == 0 or len(cell) >= K
 
+    def unknown_ok(self, cell: frozenset[int]) -> bool:
+        """Rule 4: the cell holds none or at least ``K`` of those the reader does not
+        know already."""
+        return self.big_enough(cell - self.known)
+
     def base(self, window: str) -> frozenset[frozenset[int]]:
         """The cells always kept (if big enough): who the whole cohort's headline
         figures cover, and the whole cohort itself, in the date range."""
@@ -225,14 +239,16 @@ class Cohort:
             return memo
         mine = self.cell(combo, key)
         whole = Combo(combo.window)
-        if combo.unfiltered and key in BASE_KEYS:
+        if self.known and not self.unknown_ok(mine):
+            ok = False
+        elif combo.unfiltered and key in BASE_KEYS:
             ok = self.big_enough(mine)
         elif not combo.unfiltered and mine == self.cell(whole, key):
             # The same people as this figure for the whole cohort: the same figure.
             ok = self.pairwise_ok(whole, key)
         else:
             ok = self.big_enough(mine) and not any(
-                0 < len(mine ^ other) < K for other in self.pool(combo.window)
+                0 < len((mine ^ other) - self.known) < K for other in self.pool(combo.window)
             )
         self._pairwise[(combo, key)] = ok
         return ok
@@ -252,11 +268,13 @@ class Cohort:
             hidden_parts = [parts[s] for s in self.statuses if not shown[s] and parts[s]]
             if unshared:
                 hidden_parts.append(unshared)
-            hidden = frozenset().union(*hidden_parts)
+            # What is hidden from this reader: the parts less whom they know.
+            unknown = [x - self.known for x in hidden_parts if x - self.known]
+            hidden = frozenset().union(*unknown)
             if shown[ANY]:
-                safe = not hidden_parts or (len(hidden_parts) >= 2 and len(hidden) >= K)
+                safe = not unknown or (len(unknown) >= 2 and len(hidden) >= K)
             else:
-                safe = not whole or bool(hidden_parts)
+                safe = not (whole - self.known) or bool(unknown)
             if safe:
                 break
             candidates = [s for s in self.statuses if shown[s] and parts[s]]

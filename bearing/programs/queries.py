@@ -512,18 +512,18 @@ def _add_months(day: date, months: int) -> date:
 
 
 def program_windows(program: Program) -> list[c.Window]:
+    return _windows(program.starts_on, program.ends_on, "Whole program")
+
+
+def _windows(starts_on: date, ends_on: date, whole: str) -> list[c.Window]:
+    """The whole date range, then each of its quarters (at most twelve)."""
     fmt = "%-d %b %Y"
     windows = [
-        c.Window(
-            "all",
-            program.starts_on,
-            program.ends_on,
-            f"Whole program ({program.starts_on:{fmt}} – {program.ends_on:{fmt}})",
-        )
+        c.Window("all", starts_on, ends_on, f"{whole} ({starts_on:{fmt}} – {ends_on:{fmt}})")
     ]
-    start, n = program.starts_on, 1
-    while start <= program.ends_on and n <= 12:
-        end = min(_add_months(start, 3) - timedelta(days=1), program.ends_on)
+    start, n = starts_on, 1
+    while start <= ends_on and n <= 12:
+        end = min(_add_months(start, 3) - timedelta(days=1), ends_on)
         first = 3 * (n - 1) + 1
         windows.append(
             c.Window(
@@ -576,27 +576,8 @@ def cohort_members(program: Program) -> list[c.Member]:
     agreements = _terms_in_force([e.id for e in engagements])
     engagements = [e for e in engagements if e.id in agreements]
     attending = [e.id for e in engagements if agreements[e.id].attendance]
-    sessions: dict[int, list[tuple[date, str]]] = defaultdict(list)
-    for eid, when, status in (
-        CoachingSession.objects.filter(
-            engagement_id__in=attending, status__in=[SessionStatus.HELD, SessionStatus.NO_SHOW]
-        )
-        .order_by()
-        .values_list("engagement_id", "scheduled_for", "status")
-    ):
-        sessions[eid].append((when.date(), status))
-    themes: dict[int, list[tuple[date, str]]] = defaultdict(list)
-    # The held coaching sessions as a subquery: joined instead, SQLite walks every held
-    # session of the installation (275 ms on the benchmark data; 2.5 ms this way).
-    held = CoachingSession.objects.filter(
-        engagement_id__in=[e.id for e in engagements], status=SessionStatus.HELD
-    ).values("id")
-    for eid, when, theme in (
-        SessionTheme.objects.filter(session__in=held)
-        .order_by()
-        .values_list("session__engagement_id", "session__scheduled_for", "theme")
-    ):
-        themes[eid].append((when.date(), theme))
+    sessions = _sessions_of(attending)
+    themes = _themes_of([e.id for e in engagements])
     goals = sponsor_goal_progress(e.id for e in engagements)
     members = []
     for e in engagements:
@@ -714,14 +695,14 @@ class Dashboard:
     windows: tuple[tuple[str, str], ...]
 
 
-def _pulse_figures(program: Program, today: date) -> tuple[PulseFigure, ...]:
+def _pulse_figures(answers: QuerySet[PulseAnswer], today: date) -> tuple[PulseFigure, ...]:
     """Per moment, over answers of closed months only, released at month ends where
     three or more answers arrived since the last release: a new figure never differs
     from the one before it by fewer than three people's answers."""
     this_month = today.replace(day=1)
     months: dict[str, list[tuple[date, int, int, int, int]]] = defaultdict(list)
     for moment, month, n, useful, rec, fit in (
-        PulseAnswer.objects.filter(program=program, month__lt=this_month)
+        answers.filter(month__lt=this_month)
         .values("moment", "month")
         .annotate(
             n=Count("id"),
@@ -820,7 +801,198 @@ def program_dashboard(
         attendance=attendance,
         goals=goals,
         themes=themes,
-        pulses=_pulse_figures(program, timezone.localdate()),
+        pulses=_pulse_figures(PulseAnswer.objects.filter(program=program), timezone.localdate()),
+        something_hidden=hidden,
+        windows=tuple((x.key, x.label) for x in windows),
+    )
+
+
+# --- The practice's own view across its coaches -----------------------------------------
+
+
+@dataclass(frozen=True)
+class PracticeRow:
+    code: str
+    name: str
+
+
+def practices_viewable(viewer: User) -> list[PracticeRow]:
+    """The practices whose view the viewer may open: those they coach in; every
+    practice for staff."""
+    roles = roles_of(viewer)
+    practices = Practice.objects.order_by("name") if roles.is_staff else roles.coach_practices
+    return [PracticeRow(code=str(p.code), name=p.name) for p in practices]
+
+
+def practice_for(viewer: User, code: UUID | str) -> Practice:
+    """The practice for its coaches and staff; 404 (audited) for anyone else."""
+    roles = roles_of(viewer)
+    practice = Practice.objects.filter(code=code).first()
+    allowed = practice is not None and (
+        roles.is_staff or any(p.id == practice.id for p in roles.coach_practices)
+    )
+    if practice is None or not allowed:
+        raise deny(viewer, "accounts.practice", code)
+    return practice
+
+
+def _sessions_of(engagement_ids: list[int]) -> dict[int, list[tuple[date, str]]]:
+    """Held and missed coaching sessions per engagement: day and status only."""
+    sessions: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    for eid, when, status in (
+        CoachingSession.objects.filter(
+            engagement_id__in=engagement_ids,
+            status__in=[SessionStatus.HELD, SessionStatus.NO_SHOW],
+        )
+        .order_by()
+        .values_list("engagement_id", "scheduled_for", "status")
+    ):
+        sessions[eid].append((when.date(), status))
+    return sessions
+
+
+def _themes_of(engagement_ids: list[int]) -> dict[int, list[tuple[date, str]]]:
+    """The themes tagged on held coaching sessions per engagement: day and tag only."""
+    themes: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    # The held coaching sessions as a subquery: joined instead, SQLite walks every held
+    # session of the installation.
+    held = CoachingSession.objects.filter(
+        engagement_id__in=engagement_ids, status=SessionStatus.HELD
+    ).values("id")
+    for eid, when, theme in (
+        SessionTheme.objects.filter(session__in=held)
+        .order_by()
+        .values_list("session__engagement_id", "session__scheduled_for", "theme")
+    ):
+        themes[eid].append((when.date(), theme))
+    return themes
+
+
+def practice_windows(today: date) -> list[c.Window]:
+    return _windows(_add_months(today, -12) + timedelta(days=1), today, "Last 12 months")
+
+
+def practice_cohort(
+    practice: Practice, today: date, *, known_coach: int | None = None
+) -> tuple[c.Cohort, list[c.Window]]:
+    """The practice's started engagements, every coach's, as a cohort: status,
+    coaching sessions and themes (goal progress stays between coach and coachee).
+    ``known_coach``: a reader who knows their own coachees (rule 4 of ``cohort``).
+    A fixed number of queries, however large the practice."""
+    engagements = list(
+        Engagement.objects.filter(
+            practice=practice, started_at__isnull=False, status__in=COHORT_STATUSES
+        )
+        .order_by()
+        .only("id", "coach_id", "status", "started_at", "ended_at")
+    )
+    ids = [e.id for e in engagements]
+    terms = _terms_in_force(ids)
+    sessions = _sessions_of(ids)
+    themes = _themes_of(ids)
+    members = [
+        c.Member(
+            id=e.id,
+            started_on=e.started_at.date() if e.started_at else None,
+            ended_on=e.ended_at.date() if e.ended_at else None,
+            status=e.status,
+            attendance=True,
+            contracted=terms[e.id].session_count if e.id in terms else 0,
+            sessions=tuple(sessions.get(e.id, ())),
+            themes=tuple(themes.get(e.id, ())),
+        )
+        for e in engagements
+    ]
+    windows = practice_windows(today)
+    known = [e.id for e in engagements if known_coach is not None and e.coach_id == known_coach]
+    cohort = c.Cohort(
+        members,
+        windows,
+        themes=list(Theme.values),
+        statuses=[str(s) for s in COHORT_STATUSES],
+        known=known,
+    )
+    return cohort, windows
+
+
+@dataclass(frozen=True)
+class PracticeView:
+    """Everything the practice's view shows: counts and figures only."""
+
+    practice: PracticeRow
+    window_key: str
+    window_label: str
+    start: date
+    end: date
+    theme: str
+    status: str
+    filters: tuple[str, ...]
+    status_n: int | None
+    statuses: tuple[CountRow, ...]
+    attendance: AttendanceFigure
+    themes: tuple[CountRow, ...]
+    pulses: tuple[PulseFigure, ...]
+    something_hidden: bool
+    windows: tuple[tuple[str, str], ...]
+
+
+def practice_view(
+    viewer: User, code: UUID | str, *, window: str = "all", theme: str = "", status: str = ""
+) -> PracticeView:
+    """The practice's view across its coaches, for its coaches and staff under the
+    filters asked for; 404 for anyone else. Every figure passes the rules of
+    ``cohort``, a coach's own coachees counted as known to them; a hidden one reads
+    as None."""
+    practice = practice_for(viewer, code)
+    today = timezone.localdate()
+    coaches_here = any(p.id == practice.id for p in roles_of(viewer).coach_practices)
+    cohort, windows = practice_cohort(
+        practice, today, known_coach=viewer.id if coaches_here else None
+    )
+    w = {x.key: x for x in windows}.get(window, windows[0])
+    theme = theme if theme in Theme.values else c.ANY
+    status = status if status in cohort.statuses else c.ANY
+    combo = c.Combo(w.key, theme, status)
+    statuses = tuple(
+        CountRow(s, str(EngagementStatus(s).label), cohort.count(combo, c.STATUS_PREFIX + s))
+        for s in cohort.statuses
+    )
+    themes = tuple(
+        CountRow(t, str(THEME_LABELS[t]), cohort.count(combo, c.THEME_PREFIX + t))
+        for t in Theme.values
+    )
+    att = cohort.attendance(combo)
+    if att is None:
+        attendance = AttendanceFigure(None, None, None, None, None)
+    else:
+        n, held, missed, contracted = att
+        rate = round(100 * held / (held + missed)) if held + missed else None
+        attendance = AttendanceFigure(n, held, missed, contracted, rate)
+    status_n = cohort.count(combo, c.STATUS_N)
+    hidden = (
+        any(r.value is None for r in statuses + themes)
+        or status_n is None
+        or (attendance.n is None and len(cohort.cell(combo, c.ATTENDANCE)) > 0)
+    )
+    filters = []
+    if theme:
+        filters.append(f"Theme: {THEME_LABELS[theme]}")
+    if status:
+        filters.append(f"Status: {EngagementStatus(status).label}")
+    return PracticeView(
+        practice=PracticeRow(code=str(practice.code), name=practice.name),
+        window_key=w.key,
+        window_label=w.label,
+        start=w.start,
+        end=w.end,
+        theme=theme,
+        status=status,
+        filters=tuple(filters),
+        status_n=status_n,
+        statuses=statuses,
+        attendance=attendance,
+        themes=themes,
+        pulses=_pulse_figures(PulseAnswer.objects.filter(program__practice=practice), today),
         something_hidden=hidden,
         windows=tuple((x.key, x.label) for x in windows),
     )

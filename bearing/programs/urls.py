@@ -11,6 +11,7 @@ urlpatterns = [
     path("programs/new/", views.create, name="create"),
     path("programs/roster/", views.roster, name="roster"),
     path("programs/roster/all/", views.roster_staff, name="roster_staff"),
+    path("programs/practices/<uuid:code>/", views.practice, name="practice"),
     path("programs/<uuid:code>/", views.detail, name="detail"),
     path("programs/<uuid:code>/invite/", views.invite, name="invite"),
     path("programs/<uuid:code>/dashboard/", views.dashboard, name="dashboard"),

@@ -123,6 +123,7 @@ def home(request):
             "programs": pq.programs_run_by(user) if pq.runs_programs(user) else [],
             "seats": pq.seats_of_leader(user),
             "is_coach": bool(pq.coach_practices(user)),
+            "practices": pq.practices_viewable(user),
             "coach_proposals": pq.proposals_for_coach(user),
             "to_tag": pq.sessions_to_tag(user),
             "pulses": [str(p.code) for p in pulses],
@@ -210,6 +211,36 @@ def dashboard(request, code):
         request,
         "programs/dashboard.html",
         {"d": dash, "form": form, "status_bars": status_bars, "theme_bars": theme_bars},
+    )
+
+
+# --- The practice's own view across its coaches --------------------------------------
+
+
+@login_required
+@require_GET
+def practice(request, code):
+    view = pq.practice_view(
+        request.user,
+        code,
+        window=request.GET.get("window", "all"),
+        theme=request.GET.get("theme", ""),
+        status=request.GET.get("status", ""),
+    )
+    form = DashboardFilterForm(request.GET or None, windows=view.windows)
+    if request.GET:
+        form.is_valid()  # a bad filter is named beside its field; the default is used
+    else:
+        form = DashboardFilterForm(initial={"window": "all"}, windows=view.windows)
+    return render(
+        request,
+        "programs/practice.html",
+        {
+            "d": view,
+            "form": form,
+            "status_bars": bar_chart([(r.label, r.value) for r in view.statuses]),
+            "theme_bars": bar_chart([(r.label, r.value) for r in view.themes]),
+        },
     )
 
 

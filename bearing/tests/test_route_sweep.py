@@ -496,6 +496,10 @@ POLICY: dict[str, Route] = {
     "programs:create": Route(allow={SPONSOR, OTHER_SPONSOR, STAFF}, methods=("GET", "POST")),
     "programs:roster": Route(allow={COACH, OTHER_COACH}, methods=("GET", "POST")),
     "programs:roster_staff": Route(allow={STAFF}),
+    # the practice's own view across its coaches: its coaches and staff
+    "programs:practice": Route(
+        allow={COACH, OTHER_COACH, STAFF}, kwargs=lambda w: {"code": w.practice.code}
+    ),
     "programs:detail": Route(allow={SPONSOR, STAFF}, kwargs=_program("program")),
     "programs:invite": Route(allow={SPONSOR, STAFF}, methods=("POST",), kwargs=_program("program")),
     "programs:dashboard": Route(allow={SPONSOR, STAFF}, kwargs=_program("program")),

@@ -159,7 +159,7 @@ def differencing_leaks(k: c.Cohort) -> list[str]:
             if k.shown(x, key)
         ]
         for (a, ca, base_a), (b, cb, base_b) in combinations(shown, 2):
-            if 0 < len(ca ^ cb) < c.K and not (base_a and base_b):
+            if 0 < len((ca ^ cb) - k.known) < c.K and not (base_a and base_b):
                 leaks.append(f"{a} vs {b}: {sorted(ca ^ cb)}")
     return leaks
 
@@ -174,16 +174,19 @@ def partition_leaks(k: c.Cohort) -> list[str]:
             for key in k.keys:
                 if not k.shown(whole, key):
                     continue
-                left = set(k.cell(whole, key))
+                # What the reader knows already (rule 4) is no part of what is left.
+                left = set(k.cell(whole, key)) - k.known
                 parts = 0
                 for s in k.statuses:
                     part = c.Combo(w, theme, s)
                     if k.shown(part, key):
                         left -= k.cell(part, key)
-                    elif k.cell(part, key):
+                    elif k.cell(part, key) - k.known:
                         parts += 1
-                unshared = k.cell(whole, key) - frozenset().union(
-                    *(k.cell(c.Combo(w, theme, s), key) for s in k.statuses)
+                unshared = (
+                    k.cell(whole, key)
+                    - k.known
+                    - frozenset().union(*(k.cell(c.Combo(w, theme, s), key) for s in k.statuses))
                 )
                 parts += bool(unshared)
                 if left and (len(left) < c.K or parts < 2):
@@ -283,3 +286,19 @@ class RandomCohortTests(SimpleTestCase):
             for key in k.keys:
                 if k.shown(x, key):
                     self.assertTrue(k.big_enough(k.cell(x, key)))
+
+    @settings(max_examples=100, deadline=None)
+    @given(members_strategy, st.sets(st.integers(0, 13)))
+    def test_a_reader_who_knows_some_coachees_recovers_no_other(self, rows, known):
+        # Rule 4 (the practice's view): a coach knows their own coachees.
+        members = [
+            member(i, status=s or "active", themes=t, held=h)
+            for i, (s, t, h, _, _) in enumerate(rows)
+        ]
+        k = c.Cohort(members, WINDOWS, THEMES, STATUSES, known=known)
+        self.assertEqual(differencing_leaks(k), [])
+        self.assertEqual(partition_leaks(k), [])
+        for x in every_combo(k):
+            for key in k.keys:
+                if k.shown(x, key):
+                    self.assertTrue(k.big_enough(k.cell(x, key) - k.known), (x, key))
