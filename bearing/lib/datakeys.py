@@ -147,9 +147,15 @@ def key_for_scope(scope: str) -> tuple[str, bytes]:
         if key is not None:
             return known[0], key
     kid, key = _key_for_scope(scope)
+    # Remembered only once committed: a key made in a transaction that rolls back is
+    # gone, and text sealed under it later would never open again.
+    transaction.on_commit(lambda: _remember_scope(scope, kid))
+    return kid, key
+
+
+def _remember_scope(scope: str, kid: str) -> None:
     with _lock:
         _scopes[scope] = (kid, time.monotonic())
-    return kid, key
 
 
 def _key_for_scope(scope: str) -> tuple[str, bytes]:

@@ -1,4 +1,4 @@
-from django.db import connection
+from django.db import connection, transaction
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -193,6 +193,10 @@ class DataKeyLookupTests(WorldTestCase):
     def test_many_rows_of_one_scope_ask_for_its_key_once(self):
         datakeys.forget_scopes()
         with CaptureQueriesContext(connection) as queries:
+            # The first write makes the scope known once its transaction commits.
+            with self.captureOnCommitCallbacks(execute=True):
+                self.w.engagement.title = "renamed"
+                self.w.engagement.save(update_fields=["title"])
             for i in range(5):
                 Action.objects.create(
                     engagement=self.w.engagement,
@@ -203,6 +207,21 @@ class DataKeyLookupTests(WorldTestCase):
                 )
         asked = [q for q in queries.captured_queries if "lib_datakey" in q["sql"]]
         self.assertEqual(len(asked), 1)
+
+    def test_a_key_made_in_a_transaction_that_rolls_back_is_not_remembered(self):
+        scope = datakeys.person_scope(self.w.coachee.pk)
+        datakeys.forget_scopes()
+        with self.captureOnCommitCallbacks(execute=True):
+            try:
+                with transaction.atomic():
+                    made, _ = datakeys.key_for_scope(scope)
+                    raise RuntimeError("the request fails after the key was made")
+            except RuntimeError:
+                pass
+        self.assertEqual(datakeys.scopes_exist([scope]), set())
+        again, _ = datakeys.key_for_scope(scope)
+        self.assertNotEqual(again, made)
+        self.assertEqual(datakeys.scopes_exist([scope]), {scope})
 
     def test_a_destroyed_key_is_not_used_for_new_text(self):
         scope = datakeys.engagement_scope(self.w.engagement.code)
