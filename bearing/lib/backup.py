@@ -18,11 +18,14 @@ cannot be verified).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -157,7 +160,16 @@ def backup_write(path: Path, *, using: str = "default") -> BackupReport:
         else:
             raise BackupError(f"Backups of {connection.vendor} are not supported.")
         keys_path = Path(settings.DATA_KEYS_BACKUP)
-        data_keys_write(keys_path, keys)
+        with _keys_file_lock(keys_path):
+            # Under the lock an erasure's edit also takes: a key destroyed since the
+            # snapshot was read is left out, never written back after its erasure.
+            live = set(
+                apps.get_model("lib", "DataKey")
+                ._default_manager.using(using)
+                .values_list("kid", flat=True)
+            )
+            keys = [k for k in keys if k["kid"] in live]
+            data_keys_write(keys_path, keys)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -208,11 +220,26 @@ def data_keys_forget(scopes: set[str]) -> int:
     path = Path(settings.DATA_KEYS_BACKUP)
     if not scopes or not path.exists():
         return 0
-    keys = data_keys_read(path)
-    kept = [k for k in keys if k["scope"] not in scopes]
-    if len(kept) != len(keys):
-        data_keys_write(path, kept)
+    with _keys_file_lock(path):
+        keys = data_keys_read(path)
+        kept = [k for k in keys if k["scope"] not in scopes]
+        if len(kept) != len(keys):
+            data_keys_write(path, kept)
     return len(keys) - len(kept)
+
+
+@contextmanager
+def _keys_file_lock(path: Path) -> Iterator[None]:
+    """One writer of the keys file at a time, across processes on this machine (a backup
+    and an erasure's edit)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
 
 
 def _data_keys_load(connection: BaseDatabaseWrapper, path: Path) -> int:

@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -30,7 +31,7 @@ from bearing.engagements.models import (
 from bearing.engagements.queries import sponsor_engagements
 from bearing.exports import erasure
 from bearing.growth.models import CheckIn, Goal
-from bearing.lib import crypto, datakeys
+from bearing.lib import backup, crypto, datakeys
 from bearing.lib.fields import associated_data, encrypted_fields
 from bearing.lib.policy import record_kinds
 from bearing.testing import (
@@ -342,3 +343,27 @@ class ErasureViewTests(TestCase):
         self.assertEqual(request.state, ErasureState.CANCELLED)
         self.assertNotContains(coach.get(f"/engagements/{self.w.engagement.code}/"), "asked on")
         self.assertContains(staff.get("/staff/"), "No erasure is waiting")
+
+
+class KeysFileTests(TransactionTestCase):
+    def setUp(self):
+        if connection.vendor == "postgresql" and not shutil.which("pg_dump"):
+            self.skipTest("pg_dump is missing")  # test_backup_restore fails loudly in CI
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        self.tmp = Path(tmp.name)
+        override = override_settings(DATA_KEYS_BACKUP=self.tmp / "data-keys.json")
+        override.enable()
+        self.addCleanup(override.disable)
+
+    def test_a_key_destroyed_while_a_backup_runs_is_not_written_back(self):
+        make_world()
+        gone = {"id": 999999, "kid": "dgone", "scope": "person:999999", "wrapped": "x"}
+        gone["created_at"] = timezone.now().isoformat()
+        reader = "_sqlite_take_data_keys" if connection.vendor == "sqlite" else "_live_data_keys"
+        original = getattr(backup, reader)
+        with mock.patch.object(backup, reader, lambda *a: [*original(*a), gone]):
+            call_command("backup", str(self.tmp / "b.backup"), stdout=StringIO())
+        written = (self.tmp / "data-keys.json").read_text()
+        self.assertNotIn("dgone", written)
+        self.assertIn('"engagement:', written)  # the live keys are all there
