@@ -24,7 +24,7 @@ import time
 from collections.abc import Iterable
 
 from django.apps import apps
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, models, transaction
 
 from . import crypto, policy
@@ -127,6 +127,12 @@ def scope_of(instance: models.Model) -> str:
         code = getattr(engagement, "code", None)
         if code is None:
             raise ValueError(f"{instance._meta.label} needs its engagement to encrypt")
+        if getattr(engagement, "records_disposed_at", None) is not None:
+            # Its key is destroyed: text written now would never open again.
+            raise ValidationError(
+                "This engagement's records were disposed of at the end of the period its "
+                "agreement kept them; nothing more can be written to it."
+            )
         return engagement_scope(code)
     owner = _last_id(instance, kind.owner)
     if owner is None:

@@ -14,7 +14,7 @@ from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import TestCase, TransactionTestCase, override_settings
 from django.utils import timezone
 
@@ -367,3 +367,22 @@ class KeysFileTests(TransactionTestCase):
         written = (self.tmp / "data-keys.json").read_text()
         self.assertNotIn("dgone", written)
         self.assertIn('"engagement:', written)  # the live keys are all there
+
+
+class DisposedEngagementTests(TestCase):
+    def test_nothing_more_is_written_to_an_engagement_whose_records_were_disposed(self):
+        w = make_world()
+        Engagement.objects.filter(pk=w.engagement.pk).update(
+            status=EngagementStatus.COMPLETED,
+            ended_at=timezone.now() - timedelta(days=800),
+            started_at=timezone.now() - timedelta(days=900),
+        )
+        self.assertEqual(erasure.disposals_due(), 1)
+        engagement = Engagement.objects.get(pk=w.engagement.pk)
+        with self.assertRaises(ValidationError), transaction.atomic():
+            PrivateNote.objects.create(
+                session=CoachingSession.objects.get(pk=w.past_session.pk),
+                author=w.coach,
+                body="written after the disposal",
+            )
+        self.assertEqual(datakeys.scopes_exist([datakeys.engagement_scope(engagement.code)]), set())
