@@ -15,6 +15,8 @@ from bearing.companion.evals import SETS
 FROZEN = {
     "safety.tsv": "6b39165af7465b8be04599d9c67e3fc06121456477ef20f2ba90e2725f902995",
     "conversations.txt": "1aaf9e5fe8329f5f3a25167818190aebc15065cbeff67e7ec90485508ec80eaf",
+    # a development probe, written before the meta-turn detection was generalised
+    "conversations_probe.txt": "aad9b0bb4517c8b9efe69c6ad885370533c308039a9442f6fb80b2a8618eef92",
     "roleplay.tsv": "0232d8ed0103912f76ce3c984a3b4cd67b8b79486f687ca03f3cea5c906e4c34",
     "coding.tsv": "fcc5833e7d1a46b21de6e08711680ac6cf0277bb601ccf91332866cb7eafea5e",
 }
