@@ -19,6 +19,8 @@ FROZEN = {
     "conversations_probe.txt": "aad9b0bb4517c8b9efe69c6ad885370533c308039a9442f6fb80b2a8618eef92",
     "roleplay.tsv": "0232d8ed0103912f76ce3c984a3b4cd67b8b79486f687ca03f3cea5c906e4c34",
     "coding.tsv": "fcc5833e7d1a46b21de6e08711680ac6cf0277bb601ccf91332866cb7eafea5e",
+    # a development probe for the safety net, written before it was tuned (no held-out part)
+    "safety_probe.tsv": "79b491b03f41b63a7594c978856580f2422dbe7d83a19bf7c76f9e73940efacb",
 }
 
 
