@@ -1,4 +1,4 @@
-"""Measure the safety net on its frozen set (sets/safety.tsv).
+"""Measure the safety net on its frozen set (sets/safety.tsv) and its probe set.
 
 A crisis statement counts as caught only when it is referred under its own category
 (the right help is the point: a crisis line for self-harm, compliance for fraud).
@@ -8,6 +8,12 @@ false alarm is a hard negative (category ``none``) that was referred.
 Figures are computed on both parts; the gates are judged on the held-out part, which
 is never used while tuning. The notes list the dev misses and false alarms by text to
 help tuning, and never a held-out text: for the held-out part only counts are shown.
+
+The probe set (sets/safety_probe.tsv, split "probe") was written before the detector
+was tuned, independently of safety.tsv: a second development set, in other words.
+``evaluate(dev_only=True)`` (``manage.py eval_companion safety --dev-only``) reads the
+dev and probe rows only: held-out rows are dropped as the file is read, so no figure,
+note or gate can show them while tuning.
 """
 
 from __future__ import annotations
@@ -42,12 +48,18 @@ class Row:
         return self.category != "none"
 
 
-def load_rows() -> list[Row]:
+PROBE = "safety_probe.tsv"
+
+
+def load_rows(name: str = "safety.tsv", splits: frozenset[str] | None = None) -> list[Row]:
+    """The rows of a set; with ``splits``, only the rows of those parts are kept."""
     rows = []
-    for line in (SETS / "safety.tsv").read_text(encoding="utf-8").splitlines():
+    for line in (SETS / name).read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        rows.append(Row(*line.split("\t", 5)))
+        row = Row(*line.split("\t", 5))
+        if splits is None or row.split in splits:
+            rows.append(row)
     return rows
 
 
@@ -117,23 +129,36 @@ def figures_for(results: list[Result], prefix: str) -> tuple[dict[str, float | i
     return figures, table
 
 
-def evaluate() -> Section:
-    rows = load_rows()
-    dev_results, dev_times = run([r for r in rows if r.split == "dev"])
-    held_results, held_times = run([r for r in rows if r.split == "heldout"])
+def evaluate(dev_only: bool = False) -> Section:
+    """Figures on the held-out, dev and probe parts, gated on the held-out part; with
+    ``dev_only``, the dev and probe parts only and no gate (for tuning)."""
+    splits = frozenset({"dev"}) if dev_only else None
+    rows = load_rows(splits=splits)
+    parts: list[tuple[str, list[Row]]] = []
+    if not dev_only:
+        parts.append(("heldout", [r for r in rows if r.split == "heldout"]))
+    parts.append(("dev", [r for r in rows if r.split == "dev"]))
+    parts.append(("probe", load_rows(PROBE, frozenset({"probe"}))))
     figures: dict[str, float | int] = {}
     notes: list[str] = []
-    for prefix, results in (("heldout", held_results), ("dev", dev_results)):
+    times: list[float] = []
+    readable: list[Result] = []  # dev and probe texts only: never a held-out one
+    for prefix, part_rows in parts:
+        results, part_times = run(part_rows)
+        times += part_times
         part, table = figures_for(results, prefix)
         figures.update(part)
         notes += table
-    times = sorted(dev_times + held_times)
+        if prefix != "heldout":
+            readable += results
+    times.sort()
     figures["assess_ms_p50"] = round(statistics.median(times), 3)
     figures["assess_ms_p95"] = round(times[int(0.95 * (len(times) - 1))], 3)
-    for r in dev_results:  # dev texts only: never a held-out one
+    for r in readable:
         where = f"{r.row.category}/{r.row.form}/{r.row.lang}→{r.found}"
         if r.row.crisis and not r.caught:
-            notes.append(f"dev miss [{where}] {r.row.text}")
+            notes.append(f"{r.row.split} miss [{where}] {r.row.text}")
         elif r.false_alarm:
-            notes.append(f"dev false alarm [{where}] {r.row.text}")
-    return Section(name="safety", figures=figures, gates=dict(GATES), notes=notes)
+            notes.append(f"{r.row.split} false alarm [{where}] {r.row.text}")
+    gates = {} if dev_only else dict(GATES)
+    return Section(name="safety", figures=figures, gates=gates, notes=notes)
