@@ -2,8 +2,14 @@
 
 At N=1: 1,000 coaches, 20,000 coachees (one engagement each, with an accepted
 agreement), 200,000 coaching sessions and 40,000 actions, across practices of
-ten coaches and organizations of a hundred coachees with a sponsor each. The
-same N and --base-date give the same data, row for row.
+ten coaches and organizations of a hundred coachees with a sponsor each. Every
+tenth coachee talks with the companion (2,000 conversations of 12 messages), every
+fifth keeps a journal, decision records and a priority board, every tenth
+organization runs a program its sponsor sees (20 programs of 100 seats, their held
+coaching sessions tagged with themes, satisfaction pulses), and the first coachee
+has a closed 360 answered by 50 raters, its report frozen and released. One staff
+account operates the installation. The same N and --base-date give the same data,
+row for row (the 360 excepted: it goes through the services, which date it today).
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models.query import QuerySet
+from django.utils import timezone
 
 from bearing.accounts.models import (
     Membership,
@@ -29,6 +36,14 @@ from bearing.accounts.models import (
     Role,
     User,
 )
+from bearing.companion.engine import Conversation, respond
+from bearing.companion.models import (
+    CompanionConsent,
+    CompanionConversation,
+    CompanionMessage,
+    Speaker,
+)
+from bearing.companion.services import CONSENT_VERSION
 from bearing.engagements.models import (
     Action,
     Agreement,
@@ -38,6 +53,25 @@ from bearing.engagements.models import (
     SessionStatus,
 )
 from bearing.growth.seed import seed_growth
+from bearing.insight import queries as insight_queries
+from bearing.insight import services as insight
+from bearing.insight.models import Instrument, JournalEntry
+from bearing.lib import datakeys
+from bearing.practice.models import (
+    BoardItem,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+    PriorityBoard,
+)
+from bearing.programs.models import (
+    Program,
+    PulseAnswer,
+    PulseMoment,
+    PulseRequest,
+    Seat,
+    SessionTheme,
+)
 
 SEED_PASSWORD = "bearing-seed-2026"
 AGENDAS = [
@@ -90,7 +124,8 @@ class Command(BaseCommand):
 
 def expected_rows(scale: float) -> int:
     """Rows the seed writes at this scale (people, memberships, engagements, agreements,
-    coaching sessions, actions; goals, key results, 50 check-ins with a reading each)."""
+    coaching sessions, actions; goals, key results, 50 check-ins with a reading each;
+    the companion, journal, decisions, priorities and programs: ``expected_extra_rows``)."""
     coaches, coachees = round(1000 * scale), round(20000 * scale)
     return (
         2 * (coaches + coachees)
@@ -98,6 +133,7 @@ def expected_rows(scale: float) -> int:
         + round(200000 * scale)
         + 2 * coachees
         + (2 + 2 * 50) * coachees
+        + expected_extra_rows(max(1, coachees), max(1, max(1, coachees) // 100))
     )
 
 
@@ -323,6 +359,9 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
             )
     _bulk(Action, actions, batch)
     growth = seed_growth(engagement_rows=eng_rows, rng=rng, base=base, batch=batch, uuid=_uuid)
+    tools = seed_tools(eng_rows=eng_rows, codes=codes, rng=rng, base=base, batch=batch)
+    programs = seed_programs(eng_rows=eng_rows, orgs=orgs, rng=rng, base=base, batch=batch)
+    three_sixty = seed_360(engagement_id=eng_rows[0][0], rng=rng)
     return {
         "practices": n_practices,
         "organizations": n_orgs,
@@ -333,4 +372,376 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
         "sessions": sessions_made,
         "actions": len(actions),
         **growth,
+        **tools,
+        **programs,
+        **three_sixty,
     }
+
+
+# --- Everything else a page shows: companion, journal, decisions, priorities, programs, 360 -
+
+
+# A share of the coachees (by their number) who use the tools between sessions; each
+# has one companion conversation (COMPANION), journal entries, a decision record or two
+# and a priority board (TOOLS). Every tenth organization runs a program (PROGRAMS).
+COMPANION = (0,)  # coachee number % 10
+TOOLS = (0, 1)
+PROGRAMS = 10
+SCRIPTS = 6  # distinct companion conversations, played through the engine once each
+LEADER_LINES = [
+    [
+        "I want to get better at delegating the quarterly report to my team.",
+        "Right now I do most of it myself on Sunday evenings, and it takes about six hours.",
+        "I worry that Priya will miss the numbers the board cares about.",
+        "I could walk her through last quarter's report, or split it between two people.",
+        "Walking her through it feels right; I would keep the board summary for now.",
+        "I will book an hour with Priya on Tuesday and hand her the first draft.",
+    ],
+    [
+        "I keep avoiding a difficult conversation with one of my senior engineers.",
+        "He misses deadlines and the team has started to notice it.",
+        "I have hinted twice but never said it plainly.",
+        "I could talk to him this week, or ask HR how to frame it first.",
+        "Talking to him directly, with two concrete examples, is what I want.",
+        "I will ask him for thirty minutes on Thursday morning.",
+    ],
+    [
+        "I would like to speak up more in the leadership meeting.",
+        "I prepare a lot but stay quiet when the CEO challenges the plan.",
+        "Last week I had the data that settled the argument and said nothing.",
+        "I could send my view beforehand, or agree with a colleague to bring me in.",
+        "Sending a short note the day before would make it easier to start.",
+        "I will write the note for Monday's meeting on Friday afternoon.",
+    ],
+]
+JOURNAL_LINES = [
+    (
+        "What drained your energy this week?",
+        "The budget meeting ran over and I lost the afternoon.",
+    ),
+    ("What are you proud of?", "I let the team present the roadmap and they did it well."),
+    ("", "I noticed I interrupt when I am tired. I want to catch it earlier."),
+]
+BOARD_TASKS = [
+    ("Prepare the board pack", "do"),
+    ("Reply to the vendor about the renewal", "delegate"),
+    ("Plan the team offsite", "schedule"),
+    ("Read the strategy draft", "schedule"),
+    ("Weekly status email", "delegate"),
+    ("Sort old shared drive folders", "drop"),
+]
+RATERS = {"manager": 1, "peer": 17, "report": 17, "other": 15}  # 50 in all
+
+
+def _shares(n_coachees: int, n_orgs: int) -> tuple[int, int, int, int]:
+    """(companion coachees, tool coachees, programs, seats) at this size."""
+    companion = sum(1 for i in range(n_coachees) if i % 10 in COMPANION)
+    tools = sum(1 for i in range(n_coachees) if i % 10 in TOOLS)
+    programs = [j for j in range(n_orgs) if j % PROGRAMS == 0]
+    seats = sum(1 for i in range(n_coachees) if i % n_orgs in programs)
+    return companion, tools, len(programs), seats
+
+
+def expected_extra_rows(n_coachees: int, n_orgs: int) -> int:
+    """Rows written in bulk below: a consent, a conversation and 12 messages per companion
+    coachee; 3 journal entries, 2 decision records, a board and 6 items per tool coachee;
+    per seat a seat, a pulse request and answer and about 9 tagged coaching sessions; the
+    programs. (The 360's rows go through the services, one at a time, and are few.)"""
+    companion, tools, programs, seats = _shares(n_coachees, n_orgs)
+    return companion * 14 + tools * (3 + 2 + 1 + 6) + programs + seats * (3 + 9)
+
+
+def _scripts() -> list[tuple[list[tuple[str, str, str]], dict[str, Any]]]:
+    """Companion conversations played through the offline engine: the messages
+    (speaker, text, stage) and the state they leave, as the page would have stored them."""
+    scripts = []
+    for k in range(SCRIPTS):
+        conv = Conversation(
+            seed=f"seed-script-{k}", series=f"seed-{k}", number=0, focus=[FOCUS_OF[k % 3]]
+        )
+        messages: list[tuple[str, str, str]] = []
+        for text in LEADER_LINES[k % len(LEADER_LINES)]:
+            turn = respond(conv, text)
+            messages.append((Speaker.LEADER, text, ""))
+            messages.append((Speaker.COMPANION, turn.reply, turn.stage))
+        scripts.append((messages, conv.to_dict()))
+    return scripts
+
+
+FOCUS_OF = ["delegation", "conflict", "communication"]
+
+
+def _with[M: models.Model](row: M, **encrypted_json: Any) -> M:
+    """A row with its encrypted JSON fields set (a dict or list, sealed on insert)."""
+    for name, value in encrypted_json.items():
+        setattr(row, name, value)
+    return row
+
+
+def _warm_keys(codes: list[Any]) -> None:
+    """Each engagement's data key looked up (or made) once, outside a transaction, so the
+    rows sealed under it next do not ask the database again, one by one."""
+    for code in codes:
+        datakeys.key_for_scope(datakeys.engagement_scope(code))
+
+
+def seed_tools(
+    *, eng_rows, codes, rng: random.Random, base: datetime, batch: int
+) -> dict[str, int]:
+    """Companion conversations, journal entries, decision records and priority boards
+    for a share of the coachees, encrypted through the models' fields."""
+    stubs = [Engagement(id=row[0], code=code) for row, code in zip(eng_rows, codes, strict=True)]
+    companion = [i for i in range(len(eng_rows)) if i % 10 in COMPANION]
+    tools = [i for i in range(len(eng_rows)) if i % 10 in TOOLS]
+    _warm_keys([codes[i] for i in tools])
+    scripts = _scripts()
+
+    consents = [
+        CompanionConsent(user_id=eng_rows[i][3], version=CONSENT_VERSION, given_at=base)
+        for i in companion
+    ]
+    _bulk(CompanionConsent, consents, batch)
+    conversations = []
+    for n, i in enumerate(companion):
+        messages, state = scripts[n % SCRIPTS]
+        started = (eng_rows[i][2] or base) + timedelta(days=20, hours=rng.randint(7, 21))
+        conversations.append(
+            _with(
+                CompanionConversation(
+                    code=_uuid(rng),
+                    engagement=stubs[i],
+                    title=messages[0][1][:80],
+                    created_at=started,
+                    updated_at=started + timedelta(minutes=len(messages)),
+                ),
+                state=state,
+            )
+        )
+    _bulk(CompanionConversation, conversations, batch)
+    rows: list[CompanionMessage] = []
+    for n, conv in enumerate(conversations):
+        for k, (speaker, text, stage) in enumerate(scripts[n % SCRIPTS][0]):
+            rows.append(
+                CompanionMessage(
+                    code=_uuid(rng),
+                    conversation=conv,
+                    speaker=speaker,
+                    text=text,
+                    stage=stage,
+                    created_at=conv.created_at + timedelta(minutes=k),
+                )
+            )
+    _bulk(CompanionMessage, rows, batch)
+
+    entries, decisions, boards = [], [], []
+    for i in tools:
+        day = (eng_rows[i][2] or base) + timedelta(days=7)
+        for k, (prompt, body) in enumerate(JOURNAL_LINES):
+            when = day + timedelta(days=9 * k, hours=rng.randint(6, 22))
+            entry = JournalEntry(
+                code=_uuid(rng),
+                engagement=stubs[i],
+                prompt=prompt,
+                body=body,
+                created_at=when,
+                updated_at=when,
+                shared_at=when if k == 1 else None,
+            )
+            entries.append(_with(entry, tags=["energy"] if k == 0 else []))
+        draft = Decision(
+            code=_uuid(rng),
+            engagement=stubs[i],
+            title="Whether to split the platform team in two",
+            kind=DecisionKind.PEOPLE,
+            created_at=day,
+            updated_at=day,
+        )
+        decisions.append(_with(draft, framework={"why_now": "The team has grown to fourteen."}))
+        decided = day + timedelta(days=3)
+        reasoning = {"why_now": "The contract ends in March.", "options": ["renew", "tender"]}
+        made = Decision(
+            code=_uuid(rng),
+            engagement=stubs[i],
+            title="Renew the vendor contract or run a tender",
+            kind=DecisionKind.MONEY,
+            status=DecisionStatus.DECIDED,
+            review_on=(decided + timedelta(days=60)).date(),
+            created_at=day,
+            updated_at=decided,
+            decided_at=decided,
+        )
+        decisions.append(_with(made, framework=reasoning, snapshot=reasoning))
+        boards.append(PriorityBoard(code=_uuid(rng), engagement=stubs[i], created_at=day))
+    _bulk(JournalEntry, entries, batch)
+    _bulk(Decision, decisions, batch)
+    _bulk(PriorityBoard, boards, batch)
+    items = [
+        BoardItem(
+            code=_uuid(rng),
+            board=board,
+            title=title,
+            quadrant=quadrant,
+            created_at=board.created_at,
+            moved_at=board.created_at + timedelta(minutes=k),
+        )
+        for board in boards
+        for k, (title, quadrant) in enumerate(BOARD_TASKS)
+    ]
+    _bulk(BoardItem, items, batch)
+    return {
+        "conversations": len(conversations),
+        "messages": len(rows),
+        "journal": len(entries),
+        "decisions": len(decisions),
+        "boards": len(boards),
+    }
+
+
+def seed_programs(*, eng_rows, orgs, rng: random.Random, base: datetime, batch: int):
+    """Every tenth organization puts its engagements into a program its sponsor runs:
+    a seat each, the coaches' themes on held coaching sessions, and satisfaction pulses
+    at three months (asked apart from answered, as the pages keep them)."""
+    n_orgs = len(orgs)
+    programs, members = [], []
+    for j in range(0, n_orgs, PROGRAMS):
+        org = orgs[j]
+        rows = [r for i, r in enumerate(eng_rows) if i % n_orgs == j]
+        practice_id = (
+            PracticeOrganization.objects.filter(organization=org)
+            .order_by("practice_id")
+            .values_list("practice_id", flat=True)
+            .first()
+        )
+        first = min((r[2] or base) for r in rows).date()
+        assert practice_id is not None  # the seed links every organization to a practice
+        programs.append(
+            Program(
+                code=_uuid(rng),
+                organization=org,
+                practice_id=practice_id,
+                name=f"Leadership program {j:05d}",
+                starts_on=first,
+                ends_on=first + timedelta(days=365),
+                seats=len(rows),
+                sessions_per_engagement=10,
+                focus_themes=["delegation", "communication"],
+                created_at=base,
+            )
+        )
+        members.append(rows)
+    _bulk(Program, programs, batch)
+    emails = dict(User.objects.filter(email__startswith="coachee").values_list("id", "email"))
+    seats, requests, answers = [], [], []
+    for program, rows in zip(programs, members, strict=True):
+        for eid, status, started, coachee_id in rows:
+            seats.append(
+                Seat(
+                    code=_uuid(rng),
+                    program=program,
+                    leader_id=coachee_id,
+                    invited_email=emails[coachee_id],
+                    engagement_id=eid,
+                    created_at=base,
+                )
+            )
+            if status == EngagementStatus.PROPOSED or rng.random() < 0.3:
+                continue
+            requests.append(
+                PulseRequest(
+                    code=_uuid(rng),
+                    engagement_id=eid,
+                    moment=PulseMoment.MONTH_THREE,
+                    answered=True,
+                    created_at=started + timedelta(days=90),
+                )  # fmt: skip
+            )
+            answers.append(
+                PulseAnswer(
+                    program=program,
+                    moment=PulseMoment.MONTH_THREE,
+                    month=(started + timedelta(days=90)).date().replace(day=1),
+                    usefulness=rng.randint(3, 5),
+                    recommend=rng.random() < 0.8,
+                    coach_fit=rng.randint(2, 5),
+                )
+            )
+    _bulk(Seat, seats, batch)
+    _bulk(PulseRequest, requests, batch)
+    _bulk(PulseAnswer, answers, batch)
+    seated = [s.engagement_id for s in seats if s.engagement_id is not None]
+    themes = []
+    for start in range(0, len(seated), 1000):
+        held = (
+            CoachingSession.objects.filter(
+                engagement_id__in=seated[start : start + 1000], status=SessionStatus.HELD
+            )
+            .order_by("id")
+            .values_list("id", "engagement__coach_id", "scheduled_for")
+        )
+        themes += [
+            SessionTheme(
+                session_id=sid,
+                theme=rng.choice(THEMES),
+                tagged_by_id=coach_id,
+                tagged_at=when + timedelta(hours=1),
+            )
+            for sid, coach_id, when in held
+        ]
+    _bulk(SessionTheme, themes, batch)
+    return {"programs": len(programs), "seats": len(seats), "themes": len(themes)}
+
+
+THEMES = ["delegation", "communication", "conflict", "priorities", "presence", "stakeholders"]
+
+
+def seed_360(*, engagement_id: int, rng: random.Random) -> dict[str, int]:
+    """One coachee's closed 360 with 50 raters, through the services as the pages run it:
+    a self-assessment, raters nominated, the campaign opened, each rater's answers saved
+    and handed in, closed by the coach (the report computed once and frozen) and released
+    after the debrief. (Its codes and times are the day's: the services make them.)"""
+    engagement = Engagement.objects.select_related("coach", "coachee").get(pk=engagement_id)
+    coachee, coach = engagement.coachee, engagement.coach
+    assert coachee is not None
+    instrument = Instrument.objects.filter(key="leadership", for_raters=True).order_by("-version")[
+        0
+    ]
+    keys = list(instrument.items.order_by("position").values_list("key", flat=True))
+    competencies = list(instrument.competencies.values_list("key", flat=True))
+    assessment = insight.assessment_start(engagement=engagement, by=coachee, instrument=instrument)
+    insight.assessment_answer(
+        assessment=assessment, by=coachee, answers={k: rng.randint(3, 5) for k in keys}
+    )
+    insight.assessment_complete(assessment=assessment, by=coachee)
+    campaign = insight.campaign_create(
+        engagement=engagement,
+        by=coachee,
+        instrument=instrument,
+        deadline=timezone.localdate() + timedelta(days=14),
+    )
+    n = 0
+    for group, count in RATERS.items():
+        for _ in range(count):
+            n += 1
+            insight.rater_nominate(
+                campaign=campaign,
+                by=coachee,
+                name=f"Rater {n:02d}",
+                email=f"rater{n:02d}@seed.example",
+                group=group,
+            )
+    for k, (_invitation, token) in enumerate(
+        insight.campaign_open(campaign=campaign, by=coachee, send=False)
+    ):
+        link = insight_queries.rater_link(token)
+        assert link is not None and link.answers is not None
+        comment = {competencies[k % len(competencies)]: {"start": f"Keep asking questions ({k})"}}
+        slot = insight.rater_save(
+            invitation=link.invitation,
+            answers_set=link.answers,
+            answers={key: rng.randint(0, 5) for key in keys},
+            comments=comment if k % 3 == 0 else None,
+        )
+        insight.rater_submit(invitation=link.invitation, answers_set=slot)
+    campaign = insight.campaign_close(campaign=campaign, by=coach)
+    insight.campaign_debriefed(campaign=campaign, by=coach)
+    return {"360 raters": n}
