@@ -317,6 +317,7 @@ class Lexicon:
     ordinary: frozenset[str]  # real words never read as a typo of a cue word
     markers: dict[str, frozenset[str]]  # language -> its common small words
     deletes: dict[str, tuple[str, ...]]  # one- and two-letter deletions -> cue words
+    spellings: dict[str, tuple[str, ...]]  # a common misspelling -> the words it stands for
 
 
 def _parse(language: str, path: Path):
@@ -421,7 +422,24 @@ def lexicon() -> Lexicon:
         ordinary=frozenset(ordinary - words),
         markers=markers,
         deletes={k: tuple(sorted(v)) for k, v in deletes.items()},
+        spellings=_spellings(),
     )
+
+
+def _spellings() -> dict[str, tuple[str, ...]]:
+    """data/safety/spellings.txt: "wrong = right" (short words a typo rule cannot reach)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for number, raw in enumerate(
+        (DATA / "spellings.txt").read_text(encoding="utf-8").splitlines(), start=1
+    ):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        wrong, sep, right = line.partition("=")
+        if not sep or len(normalise(wrong)) != 1 or not normalise(right):
+            raise ValueError(f"spellings.txt line {number}: a spelling is one word = right")
+        out[normalise(wrong)[0]] = tuple(normalise(right))
+    return out
 
 
 def correct(word: str) -> str:
@@ -440,10 +458,12 @@ def correct(word: str) -> str:
                 continue
             limit = _allowed_edits(len(target))
             distance = edit_distance(word, target, limit)
-            if distance <= limit and (best is None or (distance, target) < best):
-                best = (distance, target)
+            # on a tie, the word that shares the longer beginning: typos come late
+            key = (distance, -_shared_start(word, target), target)
+            if distance <= limit and (best is None or key < best):
+                best = key
     if best:
-        return best[1]
+        return best[-1]
     # beginnings: "sucidal" reads as "suicid" + "al"
     for stem in stems:
         if len(stem) <= matched or stem[1] != word[1] and stem[1:3] != word[1:3]:
@@ -456,6 +476,33 @@ def correct(word: str) -> str:
             if distance <= limit and (best is None or (distance, -len(stem)) < best[:2]):
                 best = (distance, -len(stem), stem + word[cut:])
     return best[-1] if best else word
+
+
+def _shared_start(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+_ELISIONS = frozenset("jlmdtsnc")
+_VOWELS = frozenset("aeiouyh")
+
+
+def _elided(word: str, lex: Lexicon) -> list[str]:
+    """French elision, apostrophe or not: "jantidate" (j'antidate) reads "j antidate"
+    when the rest is a cue word and the whole is not."""
+    if len(word) < 5 or word in lex.words or word in lex.ordinary:
+        return [word]
+    for size in (2, 1) if word.startswith("qu") else (1,):
+        head, rest = word[:size], word[size:]
+        if size == 1 and head not in _ELISIONS or rest[0] not in _VOWELS:
+            continue
+        if rest in lex.words or any(rest.startswith(stem) for stem in _stems_by_initial(rest[0])):
+            return [head, rest]
+    return [word]
 
 
 @lru_cache(maxsize=64)
@@ -479,13 +526,15 @@ def detect_language(text: str) -> str:
     return best if scores[best] > 0 else "en"
 
 
-def _readable(text: str, seen: dict[str, str] | None = None) -> str:
+def _readable(text: str, seen: dict[str, str] | None = None, french: bool = False) -> str:
     seen = {} if seen is None else seen  # this call only: nothing of the text outlives it
+    lex = lexicon()
     words = []
-    for word in normalise(text):
-        if word not in seen:
-            seen[word] = correct(word)
-        words.append(seen[word])
+    for typed in normalise(text):
+        if typed not in seen:
+            parts = lex.spellings.get(typed) or (_elided(typed, lex) if french else [typed])
+            seen[typed] = " ".join(correct(part) for part in parts)
+        words.append(seen[typed])
     line = " " + " ".join(words) + " "
     harmless = lexicon().harmless
     if harmless is not None:
@@ -494,8 +543,8 @@ def _readable(text: str, seen: dict[str, str] | None = None) -> str:
     return line
 
 
-def _sentences(text: str, seen: dict[str, str]) -> list[str]:
-    return [_readable(part, seen) for part in _SENTENCES.split(text) if part.strip()]
+def _sentences(text: str, seen: dict[str, str], french: bool = False) -> list[str]:
+    return [_readable(part, seen, french) for part in _SENTENCES.split(text) if part.strip()]
 
 
 def assess(text: str) -> Assessment:
@@ -503,25 +552,30 @@ def assess(text: str) -> Assessment:
     if not text or not text.strip():
         return Assessment(None)
     seen: dict[str, str] = {}
-    line = _readable(text, seen)
+    language = detect_language(text)
+    french = language == "fr"
+    line = _readable(text, seen, french)
     lex = lexicon()
-    sentences = _sentences(text, seen) if lex.frame_patterns else []
+    sentences = _sentences(text, seen, french) if lex.frame_patterns else []
     settled = lex.resolved is not None and lex.resolved.search(line) is not None
     for category in PRIORITY:
         if settled and category not in ALWAYS:
             continue
         pattern = lex.category_patterns.get(category)
         if pattern is not None and pattern.search(line):
-            cue = next(
-                c for c in lex.cues if c.section == category.value and c.pattern.search(line)
-            )
-            return Assessment(category, cue.name, detect_language(text))
+            cue = next(c for c in _cues_of(category.value) if c.pattern.search(line))
+            return Assessment(category, cue.name, language)
         frame = lex.frame_patterns.get(category)
         hit = next((s for s in sentences if frame is not None and frame.search(s)), None)
         if hit is not None:
-            cue = next(c for c in lex.cues if c.section == category.value and c.pattern.search(hit))
-            return Assessment(category, cue.name, detect_language(text))
-    return Assessment(None, "", detect_language(text))
+            cue = next(c for c in _cues_of(category.value) if c.pattern.search(hit))
+            return Assessment(category, cue.name, language)
+    return Assessment(None, "", language)
+
+
+@lru_cache(maxsize=16)
+def _cues_of(section: str) -> tuple[Cue, ...]:
+    return tuple(c for c in lexicon().cues if c.section == section)
 
 
 # --- The referral --------------------------------------------------------------------
