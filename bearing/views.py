@@ -34,9 +34,9 @@ def dashboard(request):
     roles = roles_of(user)
     ctx = {"roles": roles}
     if roles.is_coach:
-        ctx["coach_engagements"] = list(eq.engagements_coached_by(user))
+        ctx["coach_engagements"] = eq.coach_engagement_rows(user)
         ctx["attention"] = attention_list(user)
-        ctx["coach_overdue"] = list(eq.overdue_actions_for_coach(user)[:20])
+        ctx["coach_overdue"] = eq.coach_overdue_actions(user, limit=20)
         # Action titles the coachee wrote: the read is audited, never the text.
         audit_read(
             request,

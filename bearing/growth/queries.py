@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from bearing.accounts.models import User
@@ -213,79 +213,78 @@ class Attention:
 
 def attention_list(coach: User, *, now: datetime | None = None) -> list[Attention]:
     """Coachees who may need the coach's attention, each with the reasons shown.
-    A fixed number of queries however many coachees there are."""
+
+    One query however many coachees there are: every signal is a correlated subquery
+    of the coach's active engagement, each answered from its own index (the last
+    check-in, overdue actions, the last held and the next coaching session, the
+    rhythm, an active goal, the last three answers about confidence)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    engagements = list(
-        Engagement.objects.filter(coach=coach, status="active")
-        .select_related("coachee")
-        .annotate(
-            # One index lookup per engagement (engagement, submitted_at), not a join of
-            # every check-in grouped by every column of the engagement and its coachee.
-            last_check_in=Subquery(
-                CheckIn.objects.filter(engagement=OuterRef("pk"))
-                .order_by("-submitted_at")
-                .values("submitted_at")[:1]
-            ),
-        )
-        .order_by("coachee__name")
-    )
-    ids = [e.id for e in engagements]
-    overdue = dict(
-        Action.objects.filter(engagement_id__in=ids, completed_at__isnull=True, due_on__lt=today)
-        .values("engagement_id")
-        .annotate(n=Count("id"))
-        .values_list("engagement_id", "n")
-    )
-    last_session = dict(
-        CoachingSession.objects.filter(engagement_id__in=ids, status=SessionStatus.HELD)
-        .values("engagement_id")
-        .annotate(last=Max("scheduled_for"))
-        .values_list("engagement_id", "last")
-    )
-    upcoming = set(
-        CoachingSession.objects.filter(
-            engagement_id__in=ids, status=SessionStatus.SCHEDULED, scheduled_for__gte=now
-        ).values_list("engagement_id", flat=True)
-    )
-    rhythms = {r.engagement_id: r for r in CheckInRhythm.objects.filter(engagement_id__in=ids)}
-    recent: dict[int, list[int]] = {}
-    for row in (
-        # Answers only: a check-in that left confidence unanswered says nothing about it.
+    mine = OuterRef("pk")
+    # Answers only: a check-in that left confidence unanswered says nothing about it.
+    answered = (
         CheckIn.objects.filter(
-            engagement_id__in=ids,
+            engagement=mine,
             submitted_at__gte=now - timedelta(days=120),
             confidence__isnull=False,
         )
-        .order_by("engagement_id", "-submitted_at")
-        .values_list("engagement_id", "confidence")
-    ):
-        if row[1] is not None and len(recent.setdefault(row[0], [])) < 3:
-            recent[row[0]].append(row[1])
-    has_goals = set(
-        Goal.objects.filter(engagement_id__in=ids, status=GoalStatus.ACTIVE).values_list(
-            "engagement_id", flat=True
+        .order_by("-submitted_at")
+        .values("confidence")
+    )
+    engagements = (
+        Engagement.objects.filter(coach=coach, status="active")
+        .select_related("coachee")
+        .annotate(
+            last_check_in=Subquery(
+                CheckIn.objects.filter(engagement=mine)
+                .order_by("-submitted_at")
+                .values("submitted_at")[:1]
+            ),
+            overdue=Subquery(
+                Action.objects.filter(engagement=mine, completed_at__isnull=True, due_on__lt=today)
+                .order_by()
+                .values("engagement")
+                .annotate(n=Count("id"))
+                .values("n")
+            ),
+            last_held=Subquery(
+                CoachingSession.objects.filter(engagement=mine, status=SessionStatus.HELD)
+                .order_by("-scheduled_for")
+                .values("scheduled_for")[:1]
+            ),
+            has_upcoming=Exists(
+                CoachingSession.objects.filter(
+                    engagement=mine, status=SessionStatus.SCHEDULED, scheduled_for__gte=now
+                )
+            ),
+            every_weeks=Subquery(
+                CheckInRhythm.objects.filter(engagement=mine).values("every_weeks")[:1]
+            ),
+            has_goals=Exists(Goal.objects.filter(engagement=mine, status=GoalStatus.ACTIVE)),
+            confidence_0=Subquery(answered[:1]),
+            confidence_1=Subquery(answered[1:2]),
+            confidence_2=Subquery(answered[2:3]),
         )
+        .order_by("coachee__name")
     )
     result = []
     for e in engagements:
         reasons = []
-        weeks = rhythms[e.id].every_weeks if e.id in rhythms else 1
-        grace = timedelta(weeks=weeks, days=3)
+        grace = timedelta(weeks=e.every_weeks or 1, days=3)
         since = e.last_check_in or e.started_at
-        if e.id in has_goals and since and now - since > grace:
+        if e.has_goals and since and now - since > grace:
             reasons.append(f"No check-in for {(now - since).days} days")
-        confidences = recent.get(e.id, [])
-        if len(confidences) == 3 and confidences[0] < confidences[1] < confidences[2]:
+        newest, middle, oldest = e.confidence_0, e.confidence_1, e.confidence_2
+        if oldest is not None and newest < middle < oldest:
             reasons.append(
                 "Confidence falling over the last three check-ins that rated it "
-                f"({confidences[2]} → {confidences[0]})"
+                f"({oldest} → {newest})"
             )
-        if overdue.get(e.id):
-            n = overdue[e.id]
+        if e.overdue:
+            n = e.overdue
             reasons.append(f"{n} overdue action{'s' if n != 1 else ''}")
-        last = last_session.get(e.id)
-        if e.id not in upcoming and (last is None or now - last > timedelta(days=30)):
+        last = e.last_held
+        if not e.has_upcoming and (last is None or now - last > timedelta(days=30)):
             reasons.append(
                 "No coaching session for over 30 days and none scheduled"
                 if last
