@@ -12,6 +12,7 @@ from bearing.accounts.models import Organization
 from bearing.accounts.queries import require_staff, roles_of
 from bearing.accounts.recent_auth import recent_auth_response
 from bearing.engagements.queries import Relation, agreement_in_force, engagement_get_for
+from bearing.lib.actions import attempt
 from bearing.lib.htmx import is_htmx
 
 from . import queries as q
@@ -41,14 +42,16 @@ def home(request, code):
     if posting:
         if (response := _consent_needs_recent_auth(request, "companion:home", code)) is not None:
             return response
-        try:
+
+        def start():
             if request.POST.get("consent") == "yes":
                 s.consent_give(user=request.user, request=request)
-            conversation = s.conversation_start(engagement=engagement, by=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            return s.conversation_start(engagement=engagement, by=request.user)
+
+        started = attempt(request, start)
+        if started.value is None:
             return redirect("companion:home", code=engagement.code)
-        return redirect("companion:conversation", code=conversation.code)
+        return redirect("companion:conversation", code=started.value.code)
     return render(
         request,
         "companion/home.html",
@@ -109,13 +112,8 @@ def conversation(request, code):
 
 def _owner_action(request, code, act, message):
     conv, _ = q.conversation_get_for(request.user, code, request=request, want=Relation.COACHEE)
-    try:
-        result = act(conv)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("companion:conversation", code=conv.code)
-    messages.success(request, message)
-    return result or redirect("companion:conversation", code=conv.code)
+    outcome = attempt(request, lambda: act(conv), message)
+    return outcome.value or redirect("companion:conversation", code=conv.code)
 
 
 @login_required
@@ -163,16 +161,18 @@ def roleplay_home(request, code):
         response = _consent_needs_recent_auth(request, "companion:roleplay_home", code)
         if response is not None:
             return response
-        try:
+
+        def start():
             if request.POST.get("consent") == "yes":
                 s.consent_give(user=request.user, request=request)
-            conv = s.roleplay_start(
+            return s.roleplay_start(
                 engagement=engagement, by=request.user, scenario=request.POST.get("scenario", "")
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+
+        started = attempt(request, start)
+        if started.value is None:
             return redirect("companion:roleplay_home", code=engagement.code)
-        return redirect("companion:roleplay", code=conv.code)
+        return redirect("companion:roleplay", code=started.value.code)
     return render(
         request,
         "companion/roleplay_home.html",

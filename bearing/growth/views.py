@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bearing.engagements.access import Relation, audit_read
 from bearing.engagements.queries import agreement_in_force, engagement_get_for, session_get_for
+from bearing.lib.actions import attempt
 from bearing.lib.brief_sections import brief_sources
 from bearing.lib.forms import apply_errors
 
@@ -165,12 +166,7 @@ def goal_detail(request, code):
 
 def _goal_action(request, code, act, success: str):
     goal, _ = q.goal_get_for(request.user, code, want=Relation.COACHEE)
-    try:
-        act(goal)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
+    attempt(request, lambda: act(goal), success)
     if request.POST.get("next") == "goal":
         return redirect("growth:goal", code=goal.code)
     return redirect("growth:plan", code=goal.engagement.code)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bearing.engagements.access import Relation, audit_read, deny
 from bearing.engagements.queries import engagement_get_for
+from bearing.lib.actions import attempt
 from bearing.lib.forms import apply_errors
 
 from . import queries as q
@@ -90,14 +91,13 @@ def assessment_start(request, code):
     if instrument is None:
         messages.error(request, "Choose a questionnaire.")
         return redirect("insight:home", code=engagement.code)
-    try:
-        assessment = s.assessment_start(
-            engagement=engagement, by=request.user, instrument=instrument
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    started = attempt(
+        request,
+        lambda: s.assessment_start(engagement=engagement, by=request.user, instrument=instrument),
+    )
+    if started.value is None:
         return redirect("insight:home", code=engagement.code)
-    return redirect("insight:assessment", code=assessment.code)
+    return redirect("insight:assessment", code=started.value.code)
 
 
 def _uuid(value: str) -> bool:
@@ -311,23 +311,13 @@ def campaign_raters(request, code):
 @require_POST
 def rater_remove(request, code):
     invitation, _ = q.invitation_get_for(request.user, code, want=COACHEE)
-    try:
-        s.rater_remove(invitation=invitation, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Removed.")
+    attempt(request, lambda: s.rater_remove(invitation=invitation, by=request.user), "Removed.")
     return redirect("insight:campaign", code=invitation.campaign.code)
 
 
 def _campaign_step(request, code, want, act, success: str):
     campaign, _ = q.campaign_get_for(request.user, code, want=want)
-    try:
-        act(campaign)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("insight:campaign", code=campaign.code)
-    messages.success(request, success)
+    attempt(request, lambda: act(campaign), success)
     return redirect("insight:campaign", code=campaign.code)
 
 
@@ -389,10 +379,8 @@ def campaign_rerun(request, code):
 @require_POST
 def comment_hold(request, code):
     comment, _ = q.comment_get_for(request.user, code, want=COACH)
-    try:
-        s.comment_hold(comment=comment, by=request.user, held=request.POST.get("held") == "1")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    held = request.POST.get("held") == "1"
+    attempt(request, lambda: s.comment_hold(comment=comment, by=request.user, held=held))
     return redirect("insight:campaign", code=comment.campaign.code)
 
 

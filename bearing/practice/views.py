@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bearing.engagements.access import Relation, audit_read
 from bearing.engagements.queries import engagement_get_for
+from bearing.lib.actions import attempt
 from bearing.lib.forms import apply_errors
 
 from . import framework as fw
@@ -323,12 +324,13 @@ def decision_share(request, code):
 def decision_delete(request, code):
     decision, _ = q.decision_get_for(request.user, code, request=request, want=COACHEE)
     engagement_code = decision.engagement.code
-    try:
-        s.decision_delete(decision=decision, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    deleted = attempt(
+        request,
+        lambda: s.decision_delete(decision=decision, by=request.user),
+        "The draft is deleted.",
+    )
+    if not deleted.ok:
         return redirect("practice:decision", code=decision.code)
-    messages.success(request, "The draft is deleted.")
     return redirect("practice:decisions", code=engagement_code)
 
 
@@ -340,12 +342,13 @@ def prediction_resolve(request, code):
     if answer not in ("yes", "no"):
         messages.error(request, "Say whether it came true.")
     else:
-        try:
-            s.prediction_resolve(prediction=prediction, by=request.user, came_true=answer == "yes")
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, "Prediction settled. It now counts in your calibration.")
+        attempt(
+            request,
+            lambda: s.prediction_resolve(
+                prediction=prediction, by=request.user, came_true=answer == "yes"
+            ),
+            "Prediction settled. It now counts in your calibration.",
+        )
     return redirect("practice:decision", code=prediction.decision.code)
 
 
@@ -402,16 +405,14 @@ def calibration(request, code):
 
 def bring(request, record, back: str):
     """Bring a record to the next coaching session (shared with the coach)."""
-    try:
-        session = s.bring_to_next_session(record=record, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            f"Shared with your coach and brought to your coaching session of "
-            f"{date_format(timezone.localtime(session.scheduled_for), 'l j F')}.",
-        )
+    attempt(
+        request,
+        lambda: s.bring_to_next_session(record=record, by=request.user),
+        lambda session: (
+            "Shared with your coach and brought to your coaching session of "
+            f"{date_format(timezone.localtime(session.scheduled_for), 'l j F')}."
+        ),
+    )
     return redirect(back)
 
 

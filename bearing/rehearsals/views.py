@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bearing.engagements.queries import Relation, engagement_get_for
 from bearing.growth.queries import plan_goals
+from bearing.lib.actions import attempt
 from bearing.lib.forms import apply_errors
 from bearing.lib.htmx import is_htmx
 
@@ -208,13 +209,14 @@ def share(request, code):
 def bring(request, code):
     """Share the talk and bring it to the next coaching session."""
     the_talk, _ = q.talk_get_for(request.user, code, request, want=Relation.COACHEE)
-    try:
-        session = s.talk_bring(talk=the_talk, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        when = date_format(timezone.localtime(session.scheduled_for), "j F")
-        messages.success(request, f"Shared with your coach and brought to your session on {when}.")
+    attempt(
+        request,
+        lambda: s.talk_bring(talk=the_talk, by=request.user),
+        lambda session: (
+            "Shared with your coach and brought to your session on "
+            f"{date_format(timezone.localtime(session.scheduled_for), 'j F')}."
+        ),
+    )
     return redirect("rehearsals:talk", code=the_talk.code)
 
 
@@ -301,12 +303,7 @@ def audio(request, code):
 
 def _owner_step(request, code, act, done):
     the_rehearsal, _ = q.rehearsal_get_for(request.user, code, request, want=Relation.COACHEE)
-    try:
-        act(the_rehearsal)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
+    attempt(request, lambda: act(the_rehearsal), done)
     return the_rehearsal
 
 
@@ -364,12 +361,10 @@ def delete(request, code):
 def questions_start(request, code):
     """A round of the questions the room may ask, to answer one at a time."""
     the_talk, _ = q.talk_get_for(request.user, code, request, want=Relation.COACHEE)
-    try:
-        round_ = s.questions_start(talk=the_talk, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    started = attempt(request, lambda: s.questions_start(talk=the_talk, by=request.user))
+    if started.value is None:
         return redirect("rehearsals:talk", code=the_talk.code)
-    return redirect("rehearsals:questions", code=round_.code)
+    return redirect("rehearsals:questions", code=started.value.code)
 
 
 @login_required
