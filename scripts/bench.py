@@ -30,6 +30,7 @@ import platform
 import secrets
 import signal
 import socket
+import string
 import subprocess
 import sys
 import threading
@@ -37,6 +38,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -44,6 +46,24 @@ POSTGRES_ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@1
 FLOOR = "floor (/healthz)"
 # Seeded data, keys and server logs; kept between runs.
 BENCH_DIR = Path(os.environ.get("BENCH_DATA_DIR") or ROOT / "var" / "bench")
+FORM = "application/x-www-form-urlencoded"
+# What the coachee says to the companion under load: the first six start each
+# conversation in prepare(); then every POST sends the next line, round and round.
+REPLY_LINES = [
+    "I want to get better at delegating the quarterly report to my team.",
+    "Right now I do most of it myself on Sunday evenings, and it takes about six hours.",
+    "I worry that Priya will miss the numbers the board cares about.",
+    "I could walk her through last quarter's report, or split it between two people.",
+    "Walking her through it feels right; I would keep the board summary for now.",
+    "I will book an hour with Priya on Tuesday and hand her the first draft.",
+    "I think the hardest part is letting go of the detail.",
+    "Maybe I could ask her what she needs from me first.",
+    "Yes, that would help.",
+    "I would feel lighter, honestly, and I would have my Sundays back.",
+]
+REPLY_CONVERSATIONS = 4  # per person: each POST goes to the next one
+# Targets from the issues, beside the ratios to the floor (p95 ms, one user and eight).
+TARGETS_MS = {"coachee: companion reply": 20.0, "coach: 360 report (50 raters)": 200.0}
 
 
 # --- the child process: sign people in, list their pages, count queries -----------------
@@ -62,7 +82,10 @@ def prepare(users: int) -> None:
     from django.urls import reverse
 
     from bearing.accounts.models import User
+    from bearing.companion import services as companion
     from bearing.engagements.models import CoachingSession, Engagement
+    from bearing.insight.models import Campaign
+    from bearing.programs.models import Program
     from bearing.testing import sign_in
 
     def cookie_for(user: User) -> str:
@@ -141,6 +164,108 @@ def prepare(users: int) -> None:
             )
         return pages
 
+    # The tools between sessions, the program dashboard and the 360 report: the seed
+    # gives them to a share of the coachees, some organizations and one coachee.
+    def spread(rows: list) -> list:
+        step = max(1, len(rows) // max(users, 1))
+        return rows[::step][:users] or rows[:1]
+
+    talkers = spread(
+        list(
+            Engagement.objects.filter(status="active", companion_conversations__scenario="")
+            .distinct()
+            .select_related("coachee")
+            .order_by("id")
+        )
+    )
+    writers = spread(
+        list(
+            Engagement.objects.filter(status="active", journal_entries__isnull=False)
+            .distinct()
+            .select_related("coachee")
+            .order_by("id")
+        )
+    )
+    programs = spread(list(Program.objects.select_related("organization").order_by("name")))
+    campaign = (
+        Campaign.objects.filter(status="closed", released_at__isnull=False)
+        .select_related("engagement__coach")
+        .order_by("id")
+        .first()
+    )
+
+    def tool_pages(i: int) -> list[tuple[str, str, User, str]]:
+        pages = []
+        if writers:
+            w = writers[i % len(writers)]
+            pages += [
+                ("coachee", "journal", w.coachee, reverse("insight:journal", args=[w.code])),
+                (
+                    "coachee",
+                    "decision journal",
+                    w.coachee,
+                    reverse("practice:decisions", args=[w.code]),
+                ),
+                ("coachee", "priority board", w.coachee, reverse("practice:board", args=[w.code])),
+            ]
+        if talkers:
+            t = talkers[i % len(talkers)]
+            seeded = t.companion_conversations.filter(scenario="").order_by("created_at").first()
+            pages.append(
+                (
+                    "coachee",
+                    "companion conversation",
+                    t.coachee,
+                    reverse("companion:conversation", args=[seeded.code]),
+                )
+            )
+        if campaign is not None:
+            pages.append(
+                (
+                    "coach",
+                    "360 report (50 raters)",
+                    campaign.engagement.coach,
+                    reverse("insight:campaign_report", args=[campaign.code]),
+                )
+            )
+        if programs:
+            program = programs[i % len(programs)]
+            sponsor = User.objects.filter(
+                memberships__role="sponsor", memberships__organization=program.organization
+            ).order_by("id")[0]
+            pages.append(
+                (
+                    "sponsor",
+                    "program dashboard",
+                    sponsor,
+                    reverse("programs:dashboard", args=[program.code]),
+                )
+            )
+        return pages
+
+    def companion_target(i: int) -> dict | None:
+        """A coachee's fresh conversations, started and talked through the services as
+        the page does (six exchanges each), which the load then continues: one reply per
+        POST, each request to the next conversation, so none grows long within a run."""
+        if not talkers:
+            return None
+        t = talkers[i % len(talkers)]
+        urls = []
+        for _ in range(REPLY_CONVERSATIONS):
+            conv = companion.conversation_start(engagement=t, by=t.coachee)
+            for line in REPLY_LINES[:6]:
+                companion.conversation_reply(conversation=conv, by=t.coachee, text=line)
+            urls.append(reverse("companion:conversation", args=[conv.code]))
+        return {
+            "url": urls[0],
+            "urls": urls,
+            "method": "POST",
+            "bodies": [urlencode({"text": line}) for line in REPLY_LINES],
+            "cookie": cookie_for(t.coachee),
+            "csrf": "".join(secrets.choice(string.ascii_letters + string.digits) for _ in "x" * 32),
+            "user": t.coachee,
+        }
+
     def count(user: User, url: str) -> tuple[int, int]:
         client = Client()
         sign_in(client, user)
@@ -149,14 +274,33 @@ def prepare(users: int) -> None:
             status = client.get(url).status_code
         return len(queries), status
 
+    def count_post(user: User, url: str, body: str) -> tuple[int, int]:
+        client = Client()
+        sign_in(client, user)
+        post = {"data": body, "content_type": FORM, "headers": {"HX-Request": "true"}}
+        client.post(url, **post)  # warm, as above
+        with CaptureQueriesContext(connection) as queries:
+            status = client.post(url, **post).status_code
+        return len(queries), status
+
     out: dict[str, dict] = {}
     for i in range(users):
-        for role, label, user, url in person_pages(i):
+        for role, label, user, url in person_pages(i) + tool_pages(i):
             key = f"{role}: {label}"
             entry = out.setdefault(key, {"role": role, "label": label, "targets": []})
             entry["targets"].append({"url": url, "cookie": cookie_for(user)})
             if i == 0:
                 entry["queries"], entry["status"] = count(user, url)
+        target = companion_target(i)
+        if target is not None:
+            key = "coachee: companion reply"
+            entry = out.setdefault(key, {"role": "coachee", "label": "companion reply"})
+            user = target.pop("user")
+            entry.setdefault("targets", []).append(target)
+            if i == 0:
+                entry["queries"], entry["status"] = count_post(
+                    user, target["urls"][-1], target["bodies"][-1]
+                )
     print(json.dumps(out))
 
 
@@ -195,18 +339,30 @@ def drive(port: int, targets: list[dict], users: int, seconds: float) -> Sample:
 
     def user(n: int) -> None:
         target = targets[n % len(targets)]
+        method = target.get("method", "GET")
+        urls = target.get("urls") or [target["url"]]
+        bodies = target.get("bodies") or [None]
         headers = {"Host": "127.0.0.1"}
         if target.get("cookie"):
             headers["Cookie"] = f"sessionid={target['cookie']}"
+        if method == "POST":
+            # The CSRF cookie and its token as a browser's htmx request sends them; the
+            # page answers with the conversation's new messages (200).
+            headers["Cookie"] += f"; csrftoken={target['csrf']}"
+            headers.update(
+                {"X-CSRFToken": target["csrf"], "HX-Request": "true", "Content-Type": FORM}
+            )
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         times: list[float] = []
-        errors = size = 0
+        errors = size = sent = 0
         barrier.wait()
         deadline = time.perf_counter() + seconds
         while time.perf_counter() < deadline:
+            url, body = urls[sent % len(urls)], bodies[sent % len(bodies)]
+            sent += 1
             started = time.perf_counter()
             try:
-                conn.request("GET", target["url"], headers=headers)
+                conn.request(method, url, body=body, headers=headers)
                 response = conn.getresponse()
                 body = response.read()
                 if response.will_close:
@@ -284,16 +440,39 @@ def manage(env: dict, *args: str, quiet: bool = True) -> str:
     return done.stdout or ""
 
 
+def start_afresh(env: dict) -> None:
+    """Remove a benchmark database the seed of an earlier version made (it lacks pages
+    measured now): the SQLite file, or the PostgreSQL database, both the benchmark's own."""
+    url = env.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        import psycopg
+
+        name = url.rsplit("/", 1)[1]
+        assert name.startswith("bearing_bench_")
+        with psycopg.connect(f"{POSTGRES_ADMIN_URL}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    else:
+        for path in Path(env["BEARING_DATA_DIR"]).glob("bearing.sqlite3*"):
+            path.unlink()
+
+
 def ensure_seeded(env: dict, scale: float) -> None:
     manage(env, "migrate", "--noinput", "-v0")
-    seeded = manage(
-        env,
-        "shell",
-        "-c",
+    # The staff account, and the 360 the seed makes last: an older seed made neither.
+    check = (
         "from bearing.accounts.models import User;"
-        "print(User.objects.filter(email='staff00000@seed.bearing').exists())",
+        "from bearing.insight.models import Campaign;"
+        "staff = User.objects.filter(email='staff00000@seed.bearing').exists();"
+        "done = Campaign.objects.filter(released_at__isnull=False).exists();"
+        "print('complete' if staff and done else 'partial' if staff else 'empty')"
     )
-    if seeded.strip().endswith("True"):
+    seeded = manage(env, "shell", "-c", check).strip()
+    if seeded.endswith("partial"):
+        print("  the seeded data predates pages measured now: seeding afresh", flush=True)
+        start_afresh(env)
+        manage(env, "migrate", "--noinput", "-v0")
+    elif seeded.endswith("complete"):
         print(f"  reusing the seeded data (scale {scale:g})")
         if env.get("DATABASE_URL", "").startswith("postgres"):
             # Statistics as autovacuum keeps them in a running installation.
@@ -468,6 +647,42 @@ def table(db: str, run: dict, users_levels: list[int]) -> list[str]:
     return lines
 
 
+def targets(runs: dict[str, dict], users_levels: list[int]) -> list[str]:
+    """The pages with a target in milliseconds, and every page against the ratios to the
+    floor (p95 at most 5× the floor's with one user, 10× with eight)."""
+    lines = [
+        "## Targets",
+        "",
+        "| page | database | users | p95 ms | target | met |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for key, limit in TARGETS_MS.items():
+        for db, run in runs.items():
+            for users in users_levels:
+                sample = run["results"].get((key, users))
+                if sample is None:
+                    continue
+                p95 = sample.pct(0.95)
+                met = "yes" if p95 <= limit else "**no**"
+                lines.append(f"| {key} | {db} | {users} | {p95:.1f} | ≤ {limit:g} ms | {met} |")
+    lines += ["", "Pages over the ratio to the floor (≤ 5× with one user, ≤ 10× with eight):", ""]
+    over = []
+    for db, run in runs.items():
+        for users in users_levels:
+            limit = 5 if users == 1 else 10
+            floor = run["results"][(FLOOR, users)].pct(0.95)
+            for key in run["pages"]:
+                sample = run["results"].get((key, users))
+                if key == FLOOR or sample is None:
+                    continue
+                ratio = sample.pct(0.95) / floor
+                if ratio > limit:
+                    over.append(f"- {db}, {users} user(s): {key} {ratio:.1f}×")
+    lines += over or ["- none"]
+    lines.append("")
+    return lines
+
+
 def chart(runs: dict[str, dict], users_levels: list[int]) -> str:
     """Horizontal bars: page p95 / floor p95, one bar per database and user count."""
     rows = []
@@ -549,10 +764,18 @@ def main() -> int:
         f"- each page {args.rounds} × {args.seconds:g} s per user count, the floor between "
         "every four pages; p50/p95 are per request as the client saw them",
         "- queries: per request of the first person, counted in-process on the same data",
+        "- coachee: companion reply is a POST as the page's htmx form sends it (CSRF cookie "
+        "and token): it stores the coachee's message and the companion's reply (offline "
+        "engine) and renders them; each person's requests go round four conversations "
+        "started with six exchanges before the load",
+        "- coach: 360 report reads the seed's one closed campaign (50 raters), so at eight "
+        "users eight windows of its coach read it; sponsor: program dashboard is a program "
+        "of 100 seats (one program at scale 0.05, 20 at scale 1)",
         "",
         f"![page p95 / floor p95]({out.stem}.svg)",
         "",
     ]
+    lines += targets(runs, args.users)
     for db, run in runs.items():
         lines += table(db, run, args.users)
     out.write_text("\n".join(lines))
