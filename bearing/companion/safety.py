@@ -75,6 +75,9 @@ PRIORITY = (
     Category.MENTAL_HEALTH,
     Category.LEGAL_ETHICS,
 )
+# A panic attack can feel like a medical emergency ("I can't breathe, I'm going to
+# die"): when the words name it and a mental-health cue matches too, that help comes.
+_PANIC = re.compile(r" (?:panic\w*|panico|panique|panik\w*|d?angois\w*|anxiety attack)(?= )")
 # A past, settled or someone else's matter (a [resolved] phrase) stops every alarm
 # but these: thoughts of suicide and intent to harm are always answered.
 ALWAYS = frozenset({Category.SELF_HARM, Category.HARM_OTHERS})
@@ -452,10 +455,12 @@ def correct(word: str) -> str:
     matched = max((len(stem) for stem in stems if word.startswith(stem)), default=0)
     best: tuple | None = None
     # whole words: the typed word against every cue word near it
-    for probe in _deletions(word, 1 if len(word) < 9 else 2) if not matched else ():
+    for probe in _deletions(word, 1 if len(word) < 9 else 2):
         for target in lex.deletes.get(probe, ()):
             if target[0] != word[0] or target in lex.stems and target not in lex.words:
                 continue
+            if matched and not (len(target) > matched and target[:matched] == word[:matched]):
+                continue  # "breakdwon" may still be "breakdown", never a word unlike "break"
             limit = _allowed_edits(len(target))
             distance = edit_distance(word, target, limit)
             # on a tie, the word that shares the longer beginning: typos come late
@@ -558,19 +563,33 @@ def assess(text: str) -> Assessment:
     lex = lexicon()
     sentences = _sentences(text, seen, french) if lex.frame_patterns else []
     settled = lex.resolved is not None and lex.resolved.search(line) is not None
-    for category in PRIORITY:
+    found = _first(line, sentences, settled)
+    if found is not None and found[0] is Category.MEDICAL and _PANIC.search(line):
+        panic = _first(line, sentences, settled, only=Category.MENTAL_HEALTH)
+        found = panic or found
+    if found is None:
+        return Assessment(None, "", language)
+    return Assessment(found[0], found[1], language)
+
+
+def _first(
+    line: str, sentences: list[str], settled: bool, only: Category | None = None
+) -> tuple[Category, str] | None:
+    """The most urgent category whose cues match, with the matching cue's name."""
+    lex = lexicon()
+    for category in PRIORITY if only is None else (only,):
         if settled and category not in ALWAYS:
             continue
         pattern = lex.category_patterns.get(category)
         if pattern is not None and pattern.search(line):
             cue = next(c for c in _cues_of(category.value) if c.pattern.search(line))
-            return Assessment(category, cue.name, language)
+            return category, cue.name
         frame = lex.frame_patterns.get(category)
         hit = next((s for s in sentences if frame is not None and frame.search(s)), None)
         if hit is not None:
             cue = next(c for c in _cues_of(category.value) if c.pattern.search(hit))
-            return Assessment(category, cue.name, language)
-    return Assessment(None, "", language)
+            return category, cue.name
+    return None
 
 
 @lru_cache(maxsize=16)
