@@ -274,6 +274,8 @@ AUDIT_KEY = env("BEARING_AUDIT_KEY")
 AUDIT_KEY_FILE = Path(env("BEARING_AUDIT_KEY_FILE", str(DATA_DIR / "audit.key")))
 # Denied access is recorded this many times per person a minute, then once as a summary.
 AUDIT_DENIALS_PER_MINUTE = env_int("BEARING_AUDIT_DENIALS_PER_MINUTE", 20)
+# Audited writes are spread over this many chains, each locked on its own (bearing/audit).
+AUDIT_LANES = env_int("BEARING_AUDIT_LANES", 16)
 
 # --- Email ----------------------------------------------------------------------
 MAILERS = {

@@ -4,9 +4,14 @@ Each entry's MAC is HMAC-SHA256 over the entry (with the MAC of the one before
 it), under a key kept apart from the database and from ``SECRET_KEY``: someone who
 can write to the database but does not hold the key cannot delete rows and
 recompute the chain. Email addresses are stored only as keyed digests, so the
-log cannot be searched with a list of guessed addresses. A checkpoint (the head's
-id and MAC, itself signed) kept outside the database shows when the newest rows
-have been cut off.
+log cannot be searched with a list of guessed addresses. A checkpoint (each
+lane's head: id, MAC and count, itself signed) kept outside the database shows
+when the newest rows of any lane have been cut off.
+
+The log is several chains ("lanes", see ``services``). Each lane starts from its
+own keyed genesis value (lane 1 from the all-zero one the single chain always
+had, so entries written before lanes still verify unchanged): an entry copied
+from one lane into another never links there, and a lane cannot be relabelled.
 
 The key comes from ``settings.AUDIT_KEY`` (``BEARING_AUDIT_KEY``, base64 of 32
 bytes or more) or, on a developer's machine, from a key file created on first use,
@@ -86,6 +91,14 @@ def entry_mac(canonical_bytes: bytes) -> str:
     return _mac("chain", canonical_bytes)
 
 
+def lane_genesis(lane: int) -> str:
+    """The value the first entry of ``lane`` links to: the all-zero one for lane 1
+    (the chain as it was before lanes), a keyed value of its own for every other."""
+    if lane < 1:
+        raise ValueError(f"audit lanes are numbered from 1, not {lane}")
+    return GENESIS if lane == 1 else _mac("lane", str(lane).encode())
+
+
 def unsalted_email_digest(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest() if email else ""
 
@@ -102,17 +115,44 @@ def email_digest(email: str) -> str:
 
 # --- Checkpoints --------------------------------------------------------------------
 
-CHECKPOINT_FIELDS = ("version", "entry_id", "entry_hash", "count", "created_at")
+# Version 1 named the head of the single chain; version 2 names every lane's head
+# ({"<lane>": {"entry_id", "entry_hash", "count"}}) and the total count.
+CHECKPOINT_FIELDS = {
+    1: ("version", "entry_id", "entry_hash", "count", "created_at"),
+    2: ("version", "lanes", "count", "created_at"),
+}
+
+
+def _checkpoint_fields(document: dict) -> tuple[str, ...] | None:
+    version = document.get("version") if isinstance(document, dict) else None
+    if type(version) is not int:
+        return None
+    fields = CHECKPOINT_FIELDS.get(version)
+    if fields is None or not all(k in document for k in fields):
+        return None
+    return fields
 
 
 def checkpoint_sign(body: dict) -> dict:
-    signed = {k: body[k] for k in CHECKPOINT_FIELDS}
+    fields = _checkpoint_fields(body)
+    if fields is None:
+        raise ValueError("not a checkpoint body")
+    signed = {k: body[k] for k in fields}
     signed["mac"] = _mac("checkpoint", canonical(signed))
     return signed
 
 
 def checkpoint_valid(document: dict) -> bool:
-    if not isinstance(document, dict) or not all(k in document for k in CHECKPOINT_FIELDS):
+    fields = _checkpoint_fields(document)
+    if fields is None:
         return False
-    expected = _mac("checkpoint", canonical({k: document[k] for k in CHECKPOINT_FIELDS}))
+    expected = _mac("checkpoint", canonical({k: document[k] for k in fields}))
     return hmac.compare_digest(expected, str(document.get("mac", "")))
+
+
+def checkpoint_lanes(document: dict) -> dict[int, dict]:
+    """What a valid checkpoint says each lane held: {lane: {entry_id, entry_hash,
+    count}}. A version 1 checkpoint predates lanes: its chain is lane 1."""
+    if document["version"] == 1:
+        return {1: {k: document[k] for k in ("entry_id", "entry_hash", "count")}}
+    return {int(lane): dict(head) for lane, head in document["lanes"].items()}

@@ -42,11 +42,15 @@ GENESIS = chain.GENESIS
 
 
 class AuditEntry(models.Model):
-    """Append-only. Each row carries the MAC of the one before it (keyed: see
-    ``chain``); never the content. ``actor_email_hash`` is a keyed digest.
+    """Append-only. Each row carries the MAC of the one before it in its lane (keyed:
+    see ``chain``); never the content. ``actor_email_hash`` is a keyed digest.
 
     The actor is kept as plain ids (not a foreign key) so that the chain does not
     change when an account is erased.
+
+    ``lane`` is not part of the MAC (entries written before lanes verify unchanged)
+    and need not be: an entry moved to another lane no longer links in either, as
+    each lane starts from its own keyed genesis value.
     """
 
     at = models.DateTimeField(default=timezone.now)
@@ -57,13 +61,17 @@ class AuditEntry(models.Model):
     target_code = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    lane = models.PositiveSmallIntegerField(default=1)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["target_type", "target_code"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_code"], name="audit_target_idx"),
+            models.Index(fields=["lane", "id"], name="audit_lane_idx"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}"
@@ -96,13 +104,17 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """A single row locked while appending, so concurrent writers keep one chain."""
+    """The head of one lane (its id is the lane's number, from 1): locked while an
+    entry is appended to that lane, so each lane stays one chain while writers in
+    other lanes go ahead. Lane 1 is the chain as it was before there were lanes."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64, default=GENESIS)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id__gte=1), name="audit_head_lane")
+        ]
 
     def __str__(self):
-        return f"audit head {self.last_hash[:12]}"
+        return f"audit lane {self.id} head {self.last_hash[:12]}"

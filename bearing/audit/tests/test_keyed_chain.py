@@ -24,14 +24,17 @@ rechain = importlib.import_module("bearing.audit.migrations.0005_keyed_chain")
 
 
 def rewrite_chain(mac) -> None:
-    """What an attacker with the database does: recompute every link and the head."""
-    prev = GENESIS
+    """What an attacker with the database does: recompute every link and every
+    lane's head (each lane from the genesis value its first entry shows)."""
+    prevs: dict[int, str] = {}
     for row in AuditEntry.objects.order_by("id"):
+        prev = prevs.get(row.lane, row.prev_hash)
         row.prev_hash = prev
         digest = mac(row.canonical())
         AuditEntry.objects.filter(pk=row.pk).update(prev_hash=prev, entry_hash=digest)
-        prev = digest
-    AuditHead.objects.filter(id=1).update(last_hash=prev)
+        prevs[row.lane] = digest
+    for lane, prev in prevs.items():
+        AuditHead.objects.filter(id=lane).update(last_hash=prev)
 
 
 class AuditTestCase(TestCase):
@@ -95,11 +98,12 @@ class CheckpointTests(AuditTestCase):
         document = json.loads(path.read_text())
         last = AuditEntry.objects.order_by("-id").first()
         self.assertEqual(
-            (document["entry_id"], document["entry_hash"], document["count"]),
-            (last.id, last.entry_hash, 5),
+            document["lanes"],
+            {str(last.lane): {"entry_id": last.id, "entry_hash": last.entry_hash, "count": 5}},
         )
+        self.assertEqual((document["version"], document["count"]), (2, 5))
         self.assertTrue(chain.checkpoint_valid(document))
-        self.assertIn("including checkpoint entry", self.verify_command("--checkpoint", path))
+        self.assertIn("checkpoint's 5 entries", self.verify_command("--checkpoint", path))
         # Later entries are fine: the checkpoint only says what must still be there.
         audit_record(action=AuditAction.READ, actor=self.coach, field="agenda")
         self.verify_command("--checkpoint", path)
@@ -109,7 +113,7 @@ class CheckpointTests(AuditTestCase):
         newest = list(AuditEntry.objects.order_by("-id").values_list("id", flat=True)[:2])
         self.delete_rows(newest)
         remaining = AuditEntry.objects.order_by("-id").first()
-        AuditHead.objects.filter(id=1).update(last_hash=remaining.entry_hash)
+        AuditHead.objects.filter(id=remaining.lane).update(last_hash=remaining.entry_hash)
         self.assertTrue(audit_verify_chain().ok)  # nothing inside the database shows it
         with self.assertRaisesMessage(CommandError, "cut back"):
             self.verify_command("--checkpoint", path)
@@ -117,7 +121,8 @@ class CheckpointTests(AuditTestCase):
     def test_a_forged_checkpoint_is_refused(self):
         path = self.checkpoint()
         document = json.loads(path.read_text())
-        document["entry_id"] -= 1
+        for head in document["lanes"].values():
+            head["entry_id"] -= 1
         path.write_text(json.dumps(document))
         with self.assertRaisesMessage(CommandError, "signature"):
             self.verify_command("--checkpoint", path)

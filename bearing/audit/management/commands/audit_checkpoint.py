@@ -9,7 +9,7 @@ from bearing.audit.services import audit_checkpoint
 
 class Command(BaseCommand):
     help = (
-        "Write a signed checkpoint of the audit log's head (entry id, MAC, count). Keep it "
+        "Write a signed checkpoint of every audit lane's head (entry id, MAC, count). Keep it "
         "outside the database; `audit_verify --checkpoint FILE` then detects truncation."
     )
 
