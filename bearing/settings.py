@@ -148,8 +148,11 @@ def _database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
-            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60),
+            # One persistent connection per process: under load as fast as a psycopg pool, with
+            # a quarter of the connections (docs/bench/db-connections.md). DB_POOL=1: the pool.
+            "CONN_MAX_AGE": 0 if env_bool("DB_POOL") else env_int("DB_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": {"pool": True} if env_bool("DB_POOL") else {},
             "TEST": {"NAME": env("DB_TEST_NAME", "test_bearing")},
         }
     if parsed.scheme == "sqlite":
