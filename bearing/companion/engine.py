@@ -315,16 +315,21 @@ LANGUAGE_WORDS = {
         equipo jefe muy como qué cómo está hacer sé nada porque también trabajo yo su se lo
         al más ya hola gracias necesito puedo siento creo mis ella ellos nosotros usted
         reunión empresa problema ayuda tiempo sí bien vale bueno cuando donde quién pues
-        nada ni idea claro""",
+        nada ni idea claro un unos unas la esto eso esta este dame dime consejo consejos
+        otra otro vez misma mismo pregunta preguntas sirve deja hacerme harías haría lugar
+        dije ayúdame ayudas puedes debo debería nunca siempre ahora hago""",
     "German": """ich und nicht das die der ist mein meine mit zu bin habe ein eine es wie was
         wir sie er auch aber oder mir mich weiß kann will chef arbeit hallo danke bitte schon
         noch immer sehr für auf den dem des nein ja gut kein keine meinem meinen einem
         mitarbeiter firma zeit weil wenn dass sich hilfe brauche möchte naja egal jein
-        keine ahnung weiss doch halt""",
+        keine ahnung weiss doch halt wieder dieselbe gleiche frage fragen gesagt gefragt dir
+        du hilfst überhaupt würdest stelle tun soll sollte tipp einfach""",
     "French": """je et le la les pas mon ma mes est suis avec pour que une un ne c'est j'ai
         il elle nous vous sur dans au aux ce cette mais ou très équipe patron travail bonjour
         merci oui non sais veux fais peux besoin aide temps parce quand chef réunion moi
-        toujours jamais rien bof ouais bah bon peut-être sûr chais""",
+        toujours jamais rien bof ouais bah bon peut-être sûr chais tu te ça ca donne conseil
+        encore même déjà dit demandé arrête poser des du sert ferais dois devrais
+        qu'est-ce""",
 }
 _ENGLISH = STOPWORDS | frozenset(
     """team boss work time help need good bad yes ok meeting project people manager i'm
@@ -585,6 +590,475 @@ def _off_topic_request(text: str) -> bool:
     return bool(OFF_DOMAIN.search(low))
 
 
+# --- turns said to the companion, read by what they mean ----------------------------------
+#
+# The cue lists (data/turns.toml) name phrasings. These name the ideas behind them, so
+# that a phrasing nobody wrote down is still recognised, one sentence at a time, and a
+# sentence about someone else ("my team keeps asking me for advice", "she already asked
+# for a raise", "I'm frustrated with my boss") is not taken as said to the companion:
+#
+# - a request for advice is an ask (a question, an imperative, a wish) for direction
+#   (advice, a tip, the answer, what to do, which option, what the companion would do);
+# - a complaint of repetition is something said or asked before, between the leader and
+#   the companion (already, again, the same question, in circles);
+# - frustration is a bad verdict on this conversation or the companion, or a wish for
+#   the questions to stop.
+
+_LEAD_IN = (
+    r"^(?:(?:ok|okay|so|well|look|listen|honestly|seriously|please|pls|just|come on|right|"
+    r"fine|hey|and|but|yes|yeah|yep|no|nope|nah|alright|oh|ah|um+|uh+|hmm+|sorry|really|"
+    r"frankly|sigh|ugh+|argh+|pf+|meh|gosh|god|jeez|man|dude|then|now|see|coach|mate|"
+    r"in english|in english then|english|back in english|back to english)\W+)*"
+)
+# Someone other than the leader and the companion, as the subject of a sentence.
+_OTHERS = (
+    r"(?:he|she|they|everyone|everybody|someone|somebody|nobody|no one|people|others|"
+    r"customers|clients|users|colleagues|peers|managers|engineers|staff|investors|folks|"
+    r"stakeholders|leaders|employees|candidates|executives|directors|partners|vendors|"
+    r"(?:my|our|his|her|their|the|a|an|one of (?:my|our|the)) (?!(?:question|questions|chat|"
+    r"conversation|bot|app|companion|thing|whole|same|last|first|exact|very|answer|answers|"
+    r"reply|replies|point|tool|session)\b)[a-z'-]+(?: [a-z'-]+)?)"
+)
+_SOMEONE_ELSE = re.compile(
+    _LEAD_IN
+    + r"(?:(?:yesterday|today|last \w+|this (?:morning|week)|then|also|once),? )?"
+    + _OTHERS
+    + r"(?:'re|'s|'ve|'d| \w+ly| always| just| also| then| even| still| often| never| once|"
+    r" already| again| keeps?| kept)*"
+    r" (?:ask|asks|asked|asking|say|says|said|tell|tells|told|keeps?|kept|want|wants|wanted|"
+    r"complain\w*|repeat\w*|suggest\w*|recommend\w*|advis\w*|gave|give|gives|offer\w*|think|"
+    r"thinks|thought|wrote|writes|replied|replies|answered|answers|went|goes|go|talk|talks|"
+    r"talked|is|are|was|were|get|gets|got|seem\w*|feel|feels|felt|has|have|had|does|do|did|"
+    r"needs?|needed|sends?|sent|spent|spends)\b|" + _LEAD_IN + r"(?:he|she|they)'(?:re|s|ve|d)\b"
+)
+
+
+def _own_words(sentence: str) -> str:
+    """A lower-cased sentence without what it reports of someone else: "my manager said
+    that too, and you already asked it" keeps "you already asked it"."""
+    if not _said_by_someone_else(sentence):
+        return sentence
+    turn = re.search(r",? (?:and|but|so|yet|now) (?=(?:now )?you\b)", sentence)
+    return sentence[turn.end() :] if turn else ""
+
+
+def _said_by_someone_else(sentence: str) -> bool:
+    """Whether a sentence reports someone else ("my team keeps asking me for advice",
+    "she already asked for a raise", "the tips were useless")."""
+    return bool(_SOMEONE_ELSE.match(sentence))
+
+
+_THIRD_PARTY = re.compile(
+    r"\b(he|she|they|him|her|them|his|their|people|everyone|others|someone|when (\w+ )?"
+    r"(people|someone|colleagues)|my (boss|manager|team|director|ceo|cfo|peer|"
+    r"report|reports|colleague|colleagues|client|clients|co-?founder|deputy))\b"
+)
+
+_DIRECTION = (
+    r"(advice|advise|tips?|suggestions?|recommendations?|pointers?|guidance|a steer|"
+    r"direction|steps?|frameworks?|methods?|techniques?|tactics?|strateg(y|ies)|playbook|"
+    r"templates?|scripts?|formula|recipe|checklist|structure|model|best practices?|"
+    r"rules? of thumb|wisdom|two cents|2 cents|input|take|opinion|view|verdict|answers?|"
+    r"solutions?|fix|tricks?|hacks?|ideas?|options|approach|ways?|move|plan|"
+    r"(something|anything) (concrete|practical|actionable|useful|specific|i can use)|"
+    r"(things?|something|anything) to (try|do|say)|what to (do|say|write|try|choose|pick)|"
+    r"how to \w+|where to (start|begin)|which (one|option|way))"
+)
+_STRONG_DIRECTION = (
+    r"(advice|tips?|suggestions?|recommendations?|pointers?|guidance|a steer|direction|"
+    r"(concrete|practical|clear|specific|next|actual|real) steps|steps to|frameworks?|"
+    r"methods?|techniques?|tactics|playbook|templates?|scripts?|checklist|best practices?|"
+    r"rules? of thumb|an answer|the answer|answers|solutions?|ideas|"
+    r"your (take|view|opinion|input|thoughts|two cents|2 cents|advice|verdict|recommendation)|"
+    r"(something|anything) (concrete|practical|actionable|useful|specific|i can use)|"
+    r"what to (do|say|write|try))"
+)
+_ASK_QUESTION = re.compile(
+    r"\?\s*$|^(what|how|which|who|where|when|why|should|shall|would|could|can|do|does|did|is|"
+    r"are|am|any|got any|have you|will|must)\b"
+)
+_DECISION = re.compile(
+    r"\b(should|shall|ought to|must) (i|we)\b|\b(i|we) (should|ought)\b|"
+    r"\bwhat (would|do|did|will) you\b|\bwould you\b|\bwhat would (a|an|the|any|most|other|"
+    r"your|my|some) |\bif (you were|it were|you'?re|you are|it was) (me|you|your|in my)|"
+    r"\bin my (shoes|place|position|situation|seat)\b|\byour (call|decision|pick|choice)\b|"
+    r"\b(best|better|right|smartest|smart|wisest|wise|correct|proper|ideal|standard|good|"
+    r"recommended|usual) (way|thing|move|approach|option|choice|call|structure|framework|"
+    r"method|answer|first step|step|order|play|tactic|strategy|response)\b|"
+    r"\bhow (do|can|could|should|would|might|to|shall) (i|we|one)\b|\bhow to\b|"
+    r"\bwhat (do|can|could|should|might|shall) (i|we) (do|say|try|write|tell|answer)\b|"
+    r"\b(do|did|would|should|shall) (i|we) \w+[^.?!]{0,50} or (not|\w+)|"
+    r"\bwhich (one|option|way|would|should|is|of)\b|\bwhat do (\w+ ){1,3}do\b|"
+    r"\bhow (would|do|does|did|might|should|can) (a|an|the|most|other|good|great|"
+    r"successful|experienced|seasoned|you|people|leaders|managers) (\w+ ){0,3}(handle|deal|"
+    r"approach|do|tackle|manage|respond|play|navigate|go about|fix|solve|start|begin|get|"
+    r"run|say|put)\b|"
+    r"\bwhat( should| would| will|'s| is) (my|our|the) (next |first |best |right )?(move|step|"
+    r"steps|play|answer|approach|response|plan)\b|\bwhat now\b|\bnow what\b|"
+    r"\bwhat do you (think|reckon|suggest|recommend|advise|propose)\b|"
+    r"\b(do|would|can) you (recommend|suggest|advise|propose)\b|"
+    r"\bwho('s| is| was) (right|wrong|correct|in the right)\b|"
+    r"\b(is|would) it (be )?(better|best|wiser|smarter|ok|okay|wrong|right|fair|a good idea|"
+    r"a mistake|too (late|early|soon)) (to|if)\b|\bbetter to \w+[^.?!]{0,50} or\b|"
+    r"\b(anything|something) (else )?(i|we) (can|could|should|might) (do|say|try)\b|"
+    r"\bwho (can|should|could|do|would) (i|we) (talk|speak|turn|go|ask|reach out|call|"
+    r"contact)\b|\bwhat('s| is) (the|my|our) (first|next|best|right|smart) (step|move|thing)\b"
+)
+_IMPERATIVE_ASK = re.compile(
+    _LEAD_IN + r"(?:(?:can|could|would|will) you |please |just |pls )*"
+    r"(give|tell|share|suggest|recommend|show|teach|send|offer|point|walk|lay out|list|"
+    r"outline|name|pick|choose|decide|advise|draft|write|help|hit me|spell out|break down|"
+    r"hand|map out|run me through|answer)\b"
+)
+_ASKING_FOR = re.compile(
+    r"^(help|advise|recommend|suggest|decide|pick|choose|draft|write)\b|"
+    r"\b(me|us) (\w+ )?(what|how|which|whether|if|where)\b|\b(for|to) me\b|"
+    r"^answer (the|my|me|this)\b"
+)
+_WISH = re.compile(
+    r"\b((i|we)('d| would) (really |so |very much |much )?(like|love|appreciate|welcome|value)|"
+    r"(i|we) (really |just |honestly |actually |still )?(need|want|could use|could do with|"
+    r"came here for|came for|asked for)|(i'?m|i am|we'?re|we are|i was) (really |just )?"
+    r"(looking|hoping|asking|after|here) for|(i'?m|i am) after)(?! to\b)(?! from\b)"
+    r"( \w+){0,4}? " + _STRONG_DIRECTION + r"\b(?! (from|of) (?!you\b))"
+)
+_YOU_MUST_KNOW = re.compile(
+    r"\byou('re| are) the (coach|expert|professional|pro)\b|\byou (must|surely|probably|"
+    r"should|might|will) (have|know)\b[^.?!]*\b" + _DIRECTION
+)
+
+
+def _asks_for_advice(sentence: str) -> bool:
+    s = sentence.strip()
+    if _ASK_QUESTION.search(s):
+        if _DECISION.search(s) or re.search(
+            r"\b(any|some|got any|have you got|do you have|is there|are there|there a|your|"
+            r"a good|a better)\b[^.?!]{0,40}\b" + _DIRECTION + r"\b",
+            s,
+        ):
+            return True
+        if re.search(r"\b" + _STRONG_DIRECTION + r"\W*\?\s*$", s):
+            return True
+        if re.search(r"\b(do|say) something (useful|concrete|practical)\b", s):
+            return True
+    for clause in re.split(r"\s*[,;:]\s*|\s+and\s+|\s+-\s+", s):
+        m = _IMPERATIVE_ASK.match(clause)
+        if m and (
+            re.search(r"\b" + _DIRECTION + r"\b", clause[m.end() :])
+            or _ASKING_FOR.search(clause[m.start(1) :])
+        ):
+            return True
+    return bool(_WISH.search(s) or _YOU_MUST_KNOW.search(s))
+
+
+_BEFORE = (
+    r"(already|again|before|earlier|previously|twice|(two|three|four|five|\d+|several|many|"
+    r"a few|so many|multiple|a dozen) times|(second|third|fourth|2nd|3rd|4th|nth) time|"
+    r"the first time|a (minute|moment|second|while|few minutes) ago|(\w+ )?(messages?|"
+    r"minutes?|turns?|questions?|lines?|replies) ago|at the (start|beginning|top)|up top|"
+    r"above|last time|over and over|again and again|just now)"
+)
+_SAID = (
+    r"(ask|asks|asked|asking|say|said|saying|tell|told|answer|answered|explain|explained|"
+    r"cover|covered|mention|mentioned|give|gave|given|went over|gone over|been over|go over|"
+    r"been through|gone through|went through|discuss|discussed|talk about|talked about|"
+    r"did|done|had|write|wrote|written|share|shared|address|addressed|raise|raised|"
+    r"bring up|brought up|come back|coming back|circl\w*|establish\w*)"
+)
+# Said about the conversation wherever it stands: the same question, repeating yourself.
+_SAME_QUESTION = re.compile(
+    r"\b(same|identical|exact same|very same|that|this) (question|questions|q)\b[^.?!]{0,25}"
+    r"\b(again|already|before|twice|over and over|as (before|earlier|last time))\b|"
+    r"\b(same|identical|exact same|very same) (question|questions|q)\b|"
+    r"\brepeat(ing|s)? (yourself|itself|the question|your question)\b|"
+    r"\b(you'?re|you are|you keep) repeating\b|"
+    r"\b(i'?m|i am|i keep|making me|have to keep|i have to) repeat(ing)? myself\b|"
+    r"\b(rephras|reword|recycl|rehash|re-?ask)\w* (\w+ )?(question|questions|that|it|this)\b|"
+    r"\b(different|other) words\b|\bversions? of the same\b|\bscroll (up|back)\b|"
+    r"\blook back at what i\b|\bread (back|again|what i)\b|\basked and answered\b|"
+    r"\b(that'?s|that is) what i (just |already )?(said|told you|wrote|answered)\b|"
+    r"\b(as|like) i (just |already )?(said|told you|wrote|explained)\b"
+)
+# Said about the conversation only when nothing else is named: the same point, circles.
+_GOING_ROUND = re.compile(
+    r"\b(same|identical|exact same|very same) (thing|point|one|ground|answer|stuff|exchange|"
+    r"place|spot)\b|\b(in|round in|going in|going round in) circles\b|\bround and round\b|"
+    r"\bloop(ing)?\b|\bon repeat\b|\bgroundhog\b|\bd[ée]j[àa] ?vu\b|\bbroken record\b"
+)
+# Someone or something else named with it: "with finance", "in the board meeting".
+_ELSEWHERE = re.compile(
+    r"\b(with|in|at|during|to|for|from) (?!(you|me|this|that|it|here)\b)(the |my |our |a |an |"
+    r"his |her |their )?(\w+ )?(finance|board|team|meeting|meetings|call|review|boss|manager|"
+    r"ceo|cfo|client|clients|customer|customers|co-?founder|colleague|colleagues|peer|peers|"
+    r"report|reports|staff|people|everyone|hr|legal|sales|investors|family|wife|husband|"
+    r"partner|month|months|years?|weeks|quarter|decision|project|launch|budget|plan|numbers)\b|"
+    r"\b(he|she|they|him|her|them)\b|\bhappen(s|ed|ing)?\b"
+)
+_TALKING_HERE = re.compile(
+    r"\b(you|your|we'?re|we are|we keep|we'?ve|we have|this (chat|conversation|is|feels|"
+    r"seems)|it'?s|it is|it feels|here)\b"
+)
+_RECIPIENT = re.compile(r" (you|u|ya|that|this|it)\b")
+
+
+def _complains_of_repeat(sentence: str) -> bool:
+    s = sentence.strip()
+    if _SAME_QUESTION.search(s):
+        return True
+    here = _TALKING_HERE.search(s) or (len(s.split()) <= 7 and not re.match(r"\W*i\b", s))
+    if _GOING_ROUND.search(s) and not _ELSEWHERE.search(s) and here:
+        return True
+    if re.search(
+        r"\byou (keep|kept|are|'re|just|literally)( \w+)? (ask\w*|com\w* back|circl\w*|go\w* "
+        r"back|return\w*|bring\w* (it |that |this )?up|saying|asked|said)\b",
+        s,
+    ) and re.search(r"\b(keep|kept|again|already|just|literally|same|back)\b", s):
+        return True
+    if re.search(r"^\W*again\b|\bagain\W*\?\s*$|\bagain with (this|that|the)\b", s):
+        return True
+    if re.search(  # "you've put that to me already": whatever the verb
+        r"\byou('ve| have| had)?( \w+){1,2} (that|this|it)( one| question)?( to me| at me| me)? "
+        r"(already|before|earlier|twice|just now)\b",
+        s,
+    ):
+        return True
+    if _ELSEWHERE.search(s):
+        return False  # "we went over the plan twice with the board"
+    # you asked / we covered / I answered ... before
+    for m in re.finditer(
+        r"\b(you|we|i|you'?ve|we'?ve|i'?ve|you'?d|i'?d|didn'?t you|didn'?t we|didn'?t i|"
+        r"haven'?t you|haven'?t we|haven'?t i|hadn'?t you)( \w+){0,3}? " + _SAID + r"\b",
+        s,
+    ):
+        actor = m.group(1)
+        rest = s[m.end() :]
+        if re.search(r"(^|\W)i$", actor.replace("'ve", "").replace("'d", "")):
+            verb = m.group(3)
+            if re.match(r"(told|asked|gave|given|ask|tell|give)$", verb) and not _RECIPIENT.match(
+                rest
+            ):
+                continue  # "I told him", "I already asked finance"
+            if re.match(r" (no|yes|to|him|her|them|my|our|the)\b", rest) and not re.search(
+                r"\b(already|just)\b", s[: m.end()]
+            ):
+                continue
+        if re.search(r"\b" + _BEFORE + r"\b", s):
+            return True
+        if re.match(r"( (this|that|it)( one| bit| part| question)?)\W*$", rest):
+            return True  # "we've been over this", "you asked that", "I've covered it"
+    if re.match(_LEAD_IN + r"i (just |already )?told you( that| so| this)?\W*($|[,.;:!])", s):
+        return True
+    return bool(re.search(r"\byou (had|have|got|know|heard) my answer\b", s))
+
+
+_TALK = (
+    r"(these questions|your questions|the questions|all these questions|all the questions|"
+    r"this (chat|conversation|bot|thing|app|tool|exercise|approach|process|whole thing|back "
+    r"and forth|session|companion)|the whole thing|talking to you|talking to a (bot|machine|"
+    r"computer)|every (reply|answer|response|question)|your (replies|answers|approach|"
+    r"responses))"
+)
+_NOT = r"(not|\w+n't|isnt|doesnt|dont|arent|wasnt|aint)"
+_VERDICT = (
+    r"(useless|pointless|worthless|hopeless|futile|a waste|waste of (my |our )?time|"
+    r"wasting (my |our )?time|a joke|garbage|rubbish|nonsense|a farce|tedious|painful|"
+    r"annoying|irritating|infuriating|frustrating|exhausting|tiresome|tiring|draining|"
+    r"ridiculous|absurd|circular|going nowhere|(getting|leading|taking) (me |us )?nowhere|"
+    r"no help|no use|no good|" + _NOT + r" (\w+ )?(help|helps|helping|helpful|useful|work|"
+    r"works|working|going anywhere|getting (me |us )?anywhere|leading anywhere)|a dead end|"
+    r"driving me (mad|crazy|nuts|insane|up the wall)|getting on my nerves|on my (nerves|last "
+    r"nerve))"
+)
+_STOP_ASKING = re.compile(
+    r"\b(stop|quit|enough|no more|cut( out)?|drop|spare me|less|done with|enough of) (with )?"
+    r"(the |your |these |all |all the |all these |those |asking |more )*(me )?(questions|"
+    r"asking)\b|\bstop asking\b|\b(throw\w*|bounc\w*|turn\w*|fir\w*) (\w+ )?(questions?|it) "
+    r"back\b|\b(every|each) (reply|answer|response) is (just )?(another|a) question\b|"
+    r"\b(don'?t|do not) (want|need) (any |more |your |these )*questions\b|\bno more questions\b|"
+    r"\b(kidding|joking|serious|enough|done|stop|tired|sick|bored|fed up)\b[^.?!]{0,20}\b(these|"
+    r"your|the|all these|all your|all the|so many|more) questions\b|\bjust answer\b|"
+    r"^(\w+ )?(more|another|even more|yet another|so many|too many|all these|endless) "
+    r"questions?\W*$"
+)
+_FED_UP = re.compile(
+    r"\b(i'?m|i am|i was|getting|feeling|i feel)( \w+){0,2}? (annoyed|irritated|frustrated|"
+    r"fed up|tired|sick|bored|done|exasperated|impatient|losing (my )?patience|over it|"
+    r"giving up)( (with|by|of|on) (" + _TALK + r"|this|you|it)\b| now\b| already\b| here\b|"
+    r"\W*$)|\b(losing|lost) (my )?patience (with (this|you|it)|here|now)\b|\bi give up\b|"
+    r"\bwhat'?s the (point|use)( of (this|it|that|all this|these questions|asking|any of "
+    r"this))?\W*$|\bwhy (am i|do i|would i|did i) (even )?(bother\w*|talking|doing "
+    r"this|here|using this|answer\w*)\b|\btalking to a (brick )?wall\b|"
+    r"\b(don'?t|do not) have (the )?(time|patience|energy) for (this|that|reflection|"
+    r"questions|these|your|all this|more)\b|\byou (can'?t|cannot|couldn'?t|won'?t) even\b|"
+    r"\b(don'?t|do not|can'?t|cannot) see how (any of )?(this|it|that|these questions) "
+    r"(helps?|is helping|will help|would help|is useful)\b"
+)
+_FRAGMENT = re.compile(
+    _LEAD_IN + r"(so |completely |totally |utterly |absolutely |just |really |how |such "
+    r"a |what a |very |truly |pretty )*(useless|pointless|unhelpful|worthless|hopeless|"
+    r"not (very |at all |really |that )?(helpful|useful)|(a )?waste of (my )?time|"
+    r"a joke|tedious|annoying|ridiculous|nonsense|rubbish|garbage|painful)"
+    r"( (at all|again|as usual|as always))?\W*"
+)
+
+
+def _frustrated_with_it(sentence: str) -> bool:
+    s = sentence.strip()
+    if _STOP_ASKING.search(s) or _FED_UP.search(s):
+        return True
+    addressed = bool(re.search(r"\b(you|your|u|ur)\b", s))
+    brief = len(s.split()) <= 8 and not re.search(r"\bbut\b", s) and not _THIRD_PARTY.search(s)
+    for clause in re.split(r"\s*[,;:]\s*|\s+-\s+", s):
+        if re.search(r"\b(you|u|you'?re|ur)\b( \w+){0,4}? " + _VERDICT, clause):
+            return True
+        if re.search(r"\b" + _TALK + r"\b( \w+){0,4}? " + _VERDICT, clause):
+            return True
+        bare = _LEAD_IN + r"(this|it|that)('s|s)?( \w+){0,4}? " + _VERDICT
+        if re.match(bare, clause) and (addressed or brief):
+            return True
+        if _FRAGMENT.fullmatch(clause) or _STOP_ASKING.search(clause):
+            return True
+    return False
+
+
+# The same ideas in Spanish, German and French, where the companion does not yet speak.
+_OTHER_ADVICE = re.compile(
+    r"\b(consejos?|aconsej\w*|recomiend\w*|recomend\w*|sugier\w*|sugerencias?|qué (hago|harías|"
+    r"haría|debo|debería|hacer)|que (hago|harías|debo|debería)|cómo (puedo|debo|hago|le)|"
+    r"en mi lugar|ayúdame|ratschl\w*|rat\b|tipps?|empfehl\w*|vorschl\w*|was (soll|würdest|"
+    r"würden|sollte|mache|tue) (ich|du|sie)|wie (soll|kann|sollte|mache) ich|an meiner stelle|"
+    r"hilf mir|conseils?|conseill\w*|recommand\w*|suggér\w*|suggestion|(dois|devrais|ferais|"
+    r"feriez)-?(je|tu|vous)?|à ma place|comment (je|faire|dois|devrais|puis)|ton avis|votre "
+    r"avis|aide-moi|aidez-moi)\b"
+)
+_OTHER_REPEAT = re.compile(
+    r"\b(ya (te |lo |me |se )*(dije|dicho|pregunt\w*|respond\w*|contest\w*|expliq\w*|he )|"
+    r"otra vez|de nuevo|misma pregunta|lo mismo|repit\w*|(schon|bereits) (\w+ )?(gesagt|"
+    r"gefragt|beantwortet|erzählt|erklärt)|(wieder|nochmal|noch mal|erneut) (\w+ )?frage|"
+    r"dieselbe|die gleiche frage|wiederhol\w*|déjà (dit|demandé|répondu|posé|expliqué)|"
+    r"(encore|à nouveau|de nouveau) (la même|cette|une fois)|même question|répèt\w*|"
+    r"tourne en rond)"
+)
+_OTHER_FRUSTRATION = re.compile(
+    r"\b(inútil|inutil|no (me )?(sirve|ayuda|ayudas|está ayudando)|pérdida de tiempo|"
+    r"hart[oa]|basta|deja de|para de|aburr\w*|absurd\w*|ridícul\w*|sin sentido|sinnlos|"
+    r"nutzlos|nervt|nervig|genervt|zeitverschwendung|bringt (mir )?(\w+ )?nichts|hilf(s)?t "
+    r"(mir )?(\w+ )?nicht|hör auf|lass die fragen|keine lust|unsinn|quatsch|blödsinn|"
+    r"inutile|nul|(ne )?sert à rien|perte de temps|marre|arrête\w*|(pas|plus) de questions|"
+    r"énerv\w*|agaç\w*|ridicule|n'importe quoi|pénible|m'aides? pas)\b"
+)
+
+
+_ABOUT_SOMETHING_ELSE = re.compile(
+    _LEAD_IN + r"(this|that|the|my|our|their|his|her|its) (?!(?:question|questions|chat|"
+    r"conversation|bot|app|companion|thing|whole|same|exact|very|answer|answers|reply|replies|"
+    r"session|tool|exercise|approach|back)\b)[a-z'-]+( [a-z'-]+)? (is|was|are|were|has|have|"
+    r"had|'s|feels|felt|seems|looks|keeps|got|gets)\b"
+)
+_ASKED_SOMEONE_ELSE = re.compile(
+    r"\bi('ve| have| had)? (already |just |also )?(asked|told|gave|sent|showed|emailed|"
+    r"called|reminded) (?!(you|u|ya|that|this|it|me)\b)\w+"
+)
+
+
+def _not_said_to_it(label: str, sentence: str) -> bool:
+    """Whether a sentence that a cue takes for ``label`` is about something else ("this
+    project is useless", "it's annoying, but they are cheap", "I already asked finance")."""
+    if re.search(r"\b(you|your|u|ur)\b", sentence):
+        return False
+    if label == "frustration":
+        return bool(
+            _ABOUT_SOMETHING_ELSE.match(sentence)
+            or _THIRD_PARTY.search(sentence)
+            or re.match(_LEAD_IN + r"i (find|found) (?!(this|it|you|these|your)\b)", sentence)
+        )
+    if label == "repeat_complaint":
+        return (
+            bool(_ASKED_SOMEONE_ELSE.search(sentence))
+            or not _complains_of_repeat(sentence)
+            and bool(_ELSEWHERE.search(sentence))
+        )
+    if label == "advice_request":
+        return "?" not in sentence and bool(
+            re.match(
+                _LEAD_IN + r"i('ve| have| had)? (gave|give|given|got|get|received|took|offered|"
+                r"shared|was given|asked (\w+ ){0,2}for)\b",
+                sentence,
+            )
+        )
+    return False
+
+
+def _said_to_it(label: str, text: str) -> bool:
+    """Whether a cue for ``label`` is met in a sentence said to the companion (not one
+    that reports someone else, and not one about something else)."""
+    sentences = [s.lower() for s in _sentences(normalise(text))]
+    own = [_own_words(s) for s in sentences]
+    kept = [s for s in own if s and not _not_said_to_it(label, s)]
+    if len(kept) == len(sentences):
+        return True  # nothing left out: the cue stands as it was met
+    return any(_matches(label, s) for s in kept)
+
+
+_RESPELL = {
+    "wat": "what",
+    "wht": "what",
+    "whta": "what",
+    "waht": "what",
+    "shoud": "should",
+    "shud": "should",
+    "shld": "should",
+    "shoudl": "should",
+    "u": "you",
+    "ur": "your",
+    "pls": "please",
+    "plz": "please",
+    "im": "i'm",
+    "ive": "i've",
+    "dont": "don't",
+    "didnt": "didn't",
+    "cant": "can't",
+    "isnt": "isn't",
+    "doesnt": "doesn't",
+    "thats": "that's",
+    "whats": "what's",
+    "alredy": "already",
+    "allready": "already",
+    "agian": "again",
+    "questons": "questions",
+}
+
+
+def _respelled(low: str) -> str:
+    """Common shorthand and misspellings written out ("wat shud i do", "u asked that")."""
+    return re.sub(r"[a-z]+", lambda m: _RESPELL.get(m.group(0), m.group(0)), low)
+
+
+def said_to_the_companion(text: str, language: str | None = None) -> set[str]:
+    """Requests for advice, complaints of repetition and frustration in a turn, read by
+    what they mean, one sentence at a time, leaving out sentences about someone else."""
+    found: set[str] = set()
+    for sentence in _sentences(normalise(text)):
+        low = _own_words(sentence.lower() if language else _respelled(sentence.lower()))
+        if not low:
+            continue
+        if language:
+            checks = (
+                ("advice_request", _OTHER_ADVICE.search),
+                ("repeat_complaint", _OTHER_REPEAT.search),
+                ("frustration", _OTHER_FRUSTRATION.search),
+            )
+            found |= {label for label, check in checks if check(low)}
+            continue
+        if _asks_for_advice(low):
+            found.add("advice_request")
+        if _complains_of_repeat(low):
+            found.add("repeat_complaint")
+        if _frustrated_with_it(low):
+            found.add("frustration")
+    return found
+
+
 # Turns about the conversation that someone else's reported words can look like.
 _SAID_TO_THE_COMPANION = frozenset({"advice_request", "repeat_complaint", "frustration"})
 
@@ -617,9 +1091,18 @@ def read(text: str) -> Reading:
             # "my manager said we've been over this": read without the reported words
             own = _without_reported(low)
             labels -= {label for label in _SAID_TO_THE_COMPANION if not _matches(label, own)}
+        if labels & _SAID_TO_THE_COMPANION:
+            # "she already asked for a raise": a cue met only where someone else speaks
+            labels -= {label for label in _SAID_TO_THE_COMPANION if not _said_to_it(label, text)}
+    labels |= said_to_the_companion(text, language)
     if not language and not labels & _ABOUT_ITSELF and _off_topic_request(text):
         labels.add("off_topic")
-    if not language and not labels & _ABOUT_ITSELF and _asks_the_companion(text):
+    if (
+        not language
+        and not labels & _ABOUT_ITSELF
+        and _asks_the_companion(text)
+        and not _said_by_someone_else(_sentences(text)[-1].lower())
+    ):
         labels.add("advice_request")  # a question put to the companion about their situation
     if "maker_question" in labels:
         labels.add("identity_question")
@@ -882,6 +1365,7 @@ def reflect(text: str, conv: Conversation | None = None) -> str:
     clause = key_clause(text)
     feeling = expressed_feeling(text)
     said = swap_pronouns(_first_lower(clause, text)) if clause else ""
+    said = re.sub(r"\b(told|asked|showed|reminded|warned) you you\b", r"\1 you that you", said)
     if said and grammar_problems(said):
         said = ""
     if feeling and said and feeling[1].split()[0] not in said.lower():
@@ -901,6 +1385,8 @@ def grammar_problems(reflection: str) -> list[str]:
         problems.append("verb does not agree with 'you'")
     if re.search(r"\byour's\b|\byou's\b", reflection, re.I):
         problems.append("your's")
+    if re.search(r"\byou you\b", reflection, re.I):
+        problems.append("you you")
     if re.search(r"\bI\b|\b(me|my|mine|myself)\b", reflection.replace("I'", "X'")):
         problems.append("first person left in")
     return problems
@@ -1287,12 +1773,26 @@ def _assemble(*parts: str) -> str:
     return " ".join(p.strip() for p in parts if p and p.strip())
 
 
+def _shorter(ack: str) -> str:
+    """An acknowledgement in fewer words, keeping what it answers: an opening courtesy
+    before the substance goes ("That's a fair thing to ask."), and so does what
+    follows the first clause ("...; your sponsor never sees it", ", and your coach ...")."""
+    sentences = re.split(r"(?<=[.!?])\s+", ack.strip())
+    if len(sentences) > 1 and ":" not in sentences[0]:
+        sentences = sentences[1:]
+    first = re.split(r";|, and |, but ", sentences[0])[0].rstrip(" ,.;:")
+    return first + "."
+
+
 def _fit(ack: list[str], reflection: str, question: str) -> tuple[str, str]:
-    """The reply within the rules: drop the reflection, then extra acknowledgements,
-    before ever dropping the question."""
+    """The reply within the rules: drop the reflection, then say each acknowledgement
+    in fewer words, then drop extra acknowledgements, before ever dropping the question."""
     reply = _assemble(*ack, reflection, question)
     if validate_reply(reply) and reflection:
         reflection = ""
+        reply = _assemble(*ack, question)
+    if validate_reply(reply) and len(ack) > 1:
+        ack = [_shorter(a) for a in ack]
         reply = _assemble(*ack, question)
     while validate_reply(reply) and len(ack) > 1:
         ack = ack[:-1]
@@ -1419,9 +1919,10 @@ def _answers(conv: Conversation, reading: Reading, careful: bool = False):
     return ack, meta
 
 
-def _perspectives_reply(conv: Conversation) -> str:
+def _perspectives_reply(conv: Conversation, ack: list[str] | None = None) -> str:
     """Two or three perspectives for the leader's focus area, as possibilities some
-    leaders take, never as instructions; then which of them fits."""
+    leaders take, never as instructions; then which of them fits. What else the turn
+    said about the conversation ("you already asked that") is acknowledged first."""
     data = perspectives()
     area = next((f for f in conv.focus if f in data), "general")
     items = data[area]
@@ -1429,12 +1930,16 @@ def _perspectives_reply(conv: Conversation) -> str:
     chosen = [items[(start + i) % len(items)] for i in range(3)]
     lead = _ack(conv, "perspectives")
     question = replies()["resume"]["after_perspectives"][0]
-    body = f"Some leaders in this spot {chosen[0]}; others {chosen[1]}; and some {chosen[2]}."
-    reply = _assemble(lead, body, question)
-    if validate_reply(reply):  # within the length rule: two perspectives
-        reply = _assemble(
-            lead, f"Some leaders in this spot {chosen[0]}; others {chosen[1]}.", question
-        )
+    three = f"Some leaders in this spot {chosen[0]}; others {chosen[1]}; and some {chosen[2]}."
+    two = f"Some leaders in this spot {chosen[0]}; others {chosen[1]}."
+    said = list(ack or [])
+    short = [_shorter(a) for a in said]
+    reply = ""
+    # within the length rule: fewer words for the acknowledgements, then two perspectives
+    for before, body in ((said, three), (short, three), (said, two), (short, two), ([], two)):
+        reply = _assemble(*before, lead, body, question)
+        if not validate_reply(reply):
+            break
     return reply
 
 
@@ -1513,11 +2018,11 @@ def _coaching_turn(conv: Conversation, text: str, reading: Reading) -> Turn:
             conv.options_named = True
             conv.pending = "chosen"
             return Turn(
-                reply=_perspectives_reply(conv),
+                reply=_perspectives_reply(conv, ack),
                 stage=conv.stage,
                 referred=False,
                 question_id="perspectives",
-                meta=("advice_accept",),
+                meta=("advice_accept", *meta),
             )
         if step == "offer":
             conv.pending = "perspectives"

@@ -38,6 +38,9 @@ from ..engine import (
 from . import SETS, Section
 
 SET = SETS / "conversations.txt"
+# A development probe written before the meta-turn detection was generalised: measured
+# beside the frozen set, never gated ("tune" blocks were tuned on, "check" blocks not).
+PROBE = SETS / "conversations_probe.txt"
 
 LABELS = (
     "minimal",
@@ -95,6 +98,9 @@ ACK_PATTERNS = {
     r"ignore|switch|pretend|play|take on|give advice)\b|\binstructions\b|\bmy (role|rules)\b|"
     r"\bthe way i (always )?(do|work)\b",
 }
+
+# Turns about the conversation that ordinary work talk is most often mistaken for.
+MISTAKABLE = ("advice_request", "repeat_complaint", "frustration")
 
 INSULTS = re.compile(
     r"\b(stupid|idiot|idiotic|dumb|moron|useless|pathetic|worthless|garbage|rubbish|crap|"
@@ -241,6 +247,10 @@ class Tally:
     perspectives_given: int = 0
     labelled: dict[str, int] = field(default_factory=dict)
     acknowledged: dict[str, int] = field(default_factory=dict)
+    # turns NOT labelled as a kind that the companion answered as that kind (labels
+    # are complete, so this is the false-alarm side of each acknowledgement figure)
+    unlabelled: dict[str, int] = field(default_factory=dict)
+    mistaken: dict[str, int] = field(default_factory=dict)
     times: list[float] = field(default_factory=list)
 
 
@@ -293,6 +303,10 @@ def run_block(block: Block, tally: Tally, number: int = 0) -> None:
             tally.labelled[label] = tally.labelled.get(label, 0) + 1
             hit = bool(re.search(ACK_PATTERNS[label], lead.lower())) or turn.referred
             tally.acknowledged[label] = tally.acknowledged.get(label, 0) + hit
+        for label in MISTAKABLE:
+            if label not in labels:
+                tally.unlabelled[label] = tally.unlabelled.get(label, 0) + 1
+                tally.mistaken[label] = tally.mistaken.get(label, 0) + (label in turn.meta)
 
 
 def opening_variety(conversations: int = 20) -> int:
@@ -339,6 +353,12 @@ def figures(tally: Tally) -> dict[str, float | int]:
         out[f"ack_{label}_share"] = _share(
             tally.acknowledged.get(label, 0), tally.labelled.get(label, 0)
         )
+    for label in MISTAKABLE:
+        out[f"false_{label}_share"] = _share(
+            tally.mistaken.get(label, 0), tally.unlabelled.get(label, 0)
+        )
+        if not tally.unlabelled.get(label):
+            out[f"false_{label}_share"] = 0.0
     out["reply_ms_p50"] = round(statistics.median(times), 3)
     out["reply_ms_p95"] = round(times[max(0, int(len(times) * 0.95) - 1)], 3)
     return out
@@ -365,8 +385,46 @@ def tallies(blocks: list[Block]) -> dict[str, Tally]:
     return out
 
 
-def evaluate() -> Section:
-    """The conversation set's figures as a section of `make eval-companion`."""
+def probe_figures() -> dict[str, float | int]:
+    """The probe's figures, its "tune" and "check" parts apart (never gated)."""
+    blocks = load_set(PROBE)
+    out: dict[str, float | int] = {}
+    for part in ("tune", "check"):
+        tally = Tally()
+        for number, block in enumerate(b for b in blocks if b.part == part):
+            run_block(block, tally, number)
+        figs = figures(tally)
+        for name in (
+            *(f"ack_{label}_share" for label in MISTAKABLE),
+            *(f"false_{label}_share" for label in MISTAKABLE),
+            "echoed_reflections",
+            "pronoun_errors",
+            "one_question_share",
+        ):
+            out[f"probe_{part}_{name}"] = figs[name]
+    return out
+
+
+def dev_report() -> list[str]:
+    """The dev part's and the probe's figures, for tuning: nothing held out is run.
+    `.venv/bin/python manage.py shell -c "from bearing.companion.evals.conversations
+    import dev_report; print(*dev_report(), sep=chr(10))"`"""
+    tally = Tally()
+    for number, block in enumerate(b for b in load_set() if b.part == "dev"):
+        run_block(block, tally, number)
+    figs = {f"dev_{k}": v for k, v in figures(tally).items()}
+    if PROBE.exists():
+        figs.update(probe_figures())
+    return [f"{key:<44} {value}" for key, value in figs.items()]
+
+
+def evaluate(dev_only: bool = False) -> Section:
+    """The conversation set's figures as a section of `make eval-companion`; with
+    ``dev_only`` the dev part and the probe alone, ungated (for tuning)."""
+    if dev_only:
+        lines = dev_report()
+        figs_dev = {line.split()[0]: float(line.split()[1]) for line in lines}
+        return Section(name="conversations", figures=figs_dev, notes=["dev part and probe only"])
     if not SET.exists():
         return Section(
             name="conversations",
@@ -387,6 +445,8 @@ def evaluate() -> Section:
         gates[f"heldout_{name}"] = gate
     figs["opening_variety"] = opening_variety()
     gates["opening_variety"] = (">=", 10)
+    if PROBE.exists():
+        figs.update(probe_figures())
     notes = [
         f"{part}: " + ", ".join(f"{k} {v}" for k, v in sorted(by_part[part].labelled.items()))
         for part in ("heldout", "dev")
