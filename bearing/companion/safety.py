@@ -78,6 +78,12 @@ PRIORITY = (
 # A panic attack can feel like a medical emergency ("I can't breathe, I'm going to
 # die"): when the words name it and a mental-health cue matches too, that help comes.
 _PANIC = re.compile(r" (?:panic\w*|panico|panique|panik\w*|d?angois\w*|anxiety attack)(?= )")
+# Punished for reporting or testifying (about harassment, say): the help is a legal
+# and ethics channel, when a cue of that kind matches as well.
+_RETALIATION = re.compile(
+    r" (?:retal+iat\w*|represali\w*|represail\w*|vergeltung\w*|demoted|degradad\w*|"
+    r"herabgestuft|retrograd\w*|placard|licencier|kaltgestellt)(?= )"
+)
 # A past, settled or someone else's matter (a [resolved] phrase) stops every alarm
 # but these: thoughts of suicide and intent to harm are always answered.
 ALWAYS = frozenset({Category.SELF_HARM, Category.HARM_OTHERS})
@@ -567,6 +573,8 @@ def assess(text: str) -> Assessment:
     if found is not None and found[0] is Category.MEDICAL and _PANIC.search(line):
         panic = _first(line, sentences, settled, only=Category.MENTAL_HEALTH)
         found = panic or found
+    if found is not None and found[0] is Category.ABUSE and _RETALIATION.search(line):
+        found = _first(line, sentences, settled, only=Category.LEGAL_ETHICS) or found
     if found is None:
         return Assessment(None, "", language)
     return Assessment(found[0], found[1], language)
