@@ -54,6 +54,17 @@ class AgreementFieldsMixin(forms.Form):
     sponsor_sees_summaries = forms.BooleanField(
         label="Progress summaries the coachee has approved", required=False
     )
+    sponsor_sees_360_change = forms.BooleanField(
+        label="360 change, only as a program average over three or more coachees",
+        required=False,
+        help_text=(
+            "If the coachee has a before and an after 360 campaign, the change in how "
+            "others rated them, per focus area, may count toward the program's average "
+            "change. The sponsor sees that average only when three or more coachees "
+            "count toward it; never this coachee's own figures, never what a rater "
+            "answered or wrote."
+        ),
+    )
 
     companion_offered = forms.BooleanField(
         label="Offer the Socratic companion between coaching sessions",
@@ -79,6 +90,7 @@ class AgreementFieldsMixin(forms.Form):
         "sponsor_sees_attendance",
         "sponsor_sees_goal_progress",
         "sponsor_sees_summaries",
+        "sponsor_sees_360_change",
     )
     AGREEMENT_FIELDS = (
         "objectives",

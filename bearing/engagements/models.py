@@ -154,6 +154,10 @@ class SponsorSignal(models.TextChoices):
     ATTENDANCE = "attendance", "Session attendance"
     GOAL_PROGRESS = "goal_progress", "Progress on goals the coachee marks as shared"
     SUMMARIES = "summaries", "Progress summaries the coachee has approved"
+    CHANGE_360 = (
+        "change_360",
+        "360 change, only as a program average over three or more coachees",
+    )
 
 
 DEFAULT_CONFIDENTIALITY_LIMITS = (
@@ -184,6 +188,10 @@ class Agreement(models.Model):
     sponsor_sees_attendance = models.BooleanField(default=True)
     sponsor_sees_goal_progress = models.BooleanField(default=False)
     sponsor_sees_summaries = models.BooleanField(default=False)
+    # Whether the change between the before and after 360 campaigns (others' average
+    # ratings per focus area) may count toward the program's average, shown to the
+    # sponsor only over three or more coachees; never this coachee's own figures.
+    sponsor_sees_360_change = models.BooleanField(default=False)
     # Whether the Socratic companion is offered to the coachee between sessions.
     companion_offered = models.BooleanField(default=True)
     # How long after the engagement ends its confidential records are kept, then
@@ -239,6 +247,8 @@ class Agreement(models.Model):
             signals.add(SponsorSignal.GOAL_PROGRESS)
         if self.sponsor_sees_summaries:
             signals.add(SponsorSignal.SUMMARIES)
+        if self.sponsor_sees_360_change:
+            signals.add(SponsorSignal.CHANGE_360)
         return signals
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -15,6 +16,7 @@ from bearing.accounts.models import User
 from bearing.engagements.access import Relation, get_for
 from bearing.engagements.models import CoachingSession, Engagement, SessionStatus
 from bearing.growth.models import CheckIn, GoalStatus
+from bearing.lib.crypto import DecryptionError
 
 from . import anonymity
 from .models import (
@@ -139,6 +141,77 @@ def report_changes(campaign: Campaign) -> list[dict[str, Any]]:
     if before is None or before.status != CampaignStatus.CLOSED:
         return []
     return anonymity.compare(before.report, campaign.report)
+
+
+def rater_focus_areas() -> list[tuple[str, str]]:
+    """The focus areas (competencies, key and title) of the newest version of each
+    instrument raters answer, in order, each key once: a fixed list, the same
+    whoever has or has not run a campaign."""
+    areas: dict[str, str] = {}
+    newest: dict[str, int] = {}
+    rows = (
+        Competency.objects.filter(instrument__for_raters=True)
+        .order_by("instrument__key", "-instrument__version", "position")
+        .values_list("instrument__key", "instrument__version", "key", "title")
+    )
+    for instrument, version, key, title in rows:
+        if newest.setdefault(instrument, version) == version:
+            areas.setdefault(key, title)
+    return list(areas.items())
+
+
+@dataclass(frozen=True)
+class OthersChange:
+    """One coachee's change in others' average rating between a before and an after
+    campaign: per focus area (competency) key, title and after minus before, and when
+    the later of the two reports was released. Nothing else of either report."""
+
+    engagement_id: int
+    released_at: datetime
+    areas: tuple[tuple[str, str, float], ...]
+
+
+def others_changes(engagement_ids: Iterable[int]) -> dict[int, OthersChange]:
+    """Per engagement, the latest after campaign (a re-run) whose before campaign (the
+    round it repeats) is closed and released too, with the change in the others'
+    average per focus area where both frozen reports show it (``anonymity.compare``).
+    Only the "others" means are read: never a rater group's figure, an item, the
+    coachee's self-ratings or a comment. For programs' aggregates, which decide
+    whether an average over coachees may be shown; never shown one engagement at a
+    time. A report whose engagement's records were disposed of is left out."""
+    found: dict[int, OthersChange] = {}
+    campaigns = (
+        Campaign.objects.filter(
+            engagement_id__in=list(engagement_ids),
+            status=CampaignStatus.CLOSED,
+            released_at__isnull=False,
+            previous__status=CampaignStatus.CLOSED,
+            previous__released_at__isnull=False,
+        )
+        .select_related("previous")
+        .order_by("engagement_id", "-closed_at", "-id")
+    )
+    for after in campaigns:
+        if after.engagement_id in found:
+            continue
+        before = after.previous
+        assert before is not None and before.released_at is not None
+        assert after.released_at is not None
+        try:
+            rows = anonymity.compare(before.report, after.report)
+        except DecryptionError:
+            continue
+        areas = tuple(
+            (str(r["key"]), str(r["title"]), float(r["others_change"]))
+            for r in rows
+            if r["others_change"] is not None
+        )
+        found[after.engagement_id] = OthersChange(
+            engagement_id=after.engagement_id,
+            released_at=max(before.released_at, after.released_at),
+            areas=areas,
+        )
+    return found
 
 
 # --- Rater links ------------------------------------------------------------------

@@ -32,6 +32,18 @@ coachees it counts or sums. A figure is shown only when every one of these holds
 Filters: a date range (the whole program or one of its quarters), a theme and a
 status. Every check is made again for each filter a reader asks for, from the
 same cohort, so the answer does not depend on what was asked before.
+
+**The 360 change** per focus area is a mean over coachees (each one's change in
+others' average rating between a before and an after campaign). A mean over a
+cell times its n is a sum, and two sums over cells one or two people apart give
+those people's figures away, so each focus area's change is one more figure under
+the same four rules, its cell the coachees with a change in that area. It lives in
+one date range only (``change_window``, the whole program): a change is not split
+by quarter, and a mean repeated over two date ranges one person apart would be
+exactly the subtraction rule 2 forbids. Elsewhere it is not shown, so it takes no
+part in the other date ranges' checks. Which coachees' changes reach the cohort at
+all is decided before (``released_in_batches``), so that a new figure never
+differs from the one before it by fewer than ``K`` coachees.
 """
 
 from __future__ import annotations
@@ -41,11 +53,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 K = 3
 ANY = ""
 STATUS_PREFIX = "status:"
 THEME_PREFIX = "theme:"
+CHANGE_PREFIX = "change360:"
 STATUS_N = "status:n"
 ATTENDANCE = "attendance"
 GOALS = "goals"
@@ -67,6 +81,8 @@ class Member:
     sessions: tuple[tuple[date, str], ...] = ()  # (day, "held" | "no_show"), if shared
     themes: tuple[tuple[date, str], ...] = ()  # (day of a held session, theme)
     goal_progress: float | None = None  # mean % of the goals shared, if any
+    # Others' average rating, after minus before, per focus area (if shared).
+    changes360: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,6 +108,21 @@ def round_to(value: float, step: int = 5) -> int:
     return int(step * round(value / step))
 
 
+def released_in_batches(ready: Iterable[tuple[int, Any]]) -> frozenset[int]:
+    """Who, of those whose change is ready (id, when it became ready), counts now:
+    taken in the order they became ready, in batches of at least ``K``, the first
+    holding at least ``K``. Those after the last full batch wait for more, so the
+    figure never moves by fewer than ``K`` coachees' changes as time goes by."""
+    released: list[int] = []
+    waiting: list[int] = []
+    for ident, _when in sorted(ready, key=lambda x: (x[1], x[0])):
+        waiting.append(ident)
+        if len(waiting) >= K:
+            released += waiting
+            waiting = []
+    return frozenset(released)
+
+
 class Cohort:
     """The release decisions for one cohort. Cheap to build; decisions are cached."""
 
@@ -102,12 +133,17 @@ class Cohort:
         themes: Sequence[str],
         statuses: Sequence[str],
         known: Iterable[int] = (),
+        areas: Sequence[str] = (),
+        change_window: str | None = None,
     ) -> None:
         self.members = {m.id: m for m in members}
         self.known = frozenset(known)
         self.windows = {w.key: w for w in windows}
         self.themes = list(themes)
         self.statuses = list(statuses)
+        self.areas = list(areas)
+        # The one date range the 360 change is shown in (the first: the whole).
+        self.change_window = change_window or (windows[0].key if windows else "")
         self._cells: dict[tuple[Combo, str], frozenset[int]] = {}
         self._pairwise: dict[tuple[Combo, str], bool] = {}
         self._family: dict[tuple[str, str, str], dict[str, bool]] = {}
@@ -125,7 +161,14 @@ class Cohort:
             [STATUS_PREFIX + s for s in self.statuses]
             + [STATUS_N, ATTENDANCE, GOALS]
             + [THEME_PREFIX + t for t in self.themes]
+            + [CHANGE_PREFIX + a for a in self.areas]
         )
+
+    def keys_in(self, window: str) -> list[str]:
+        """The figures a reader could be shown in the date range."""
+        if window == self.change_window:
+            return self.keys
+        return [k for k in self.keys if not k.startswith(CHANGE_PREFIX)]
 
     def _in_window(self, m: Member, w: Window) -> bool:
         return (
@@ -165,6 +208,9 @@ class Cohort:
             chosen = [m for m in people if m.goal_progress is not None]
         elif key.startswith(THEME_PREFIX):
             chosen = [m for m in people if self._tagged(m, key[len(THEME_PREFIX) :], w)]
+        elif key.startswith(CHANGE_PREFIX):
+            area = key[len(CHANGE_PREFIX) :]
+            chosen = [m for m in people if any(a == area for a, _ in m.changes360)]
         else:
             raise KeyError(key)
         found = frozenset(m.id for m in chosen)
@@ -221,7 +267,7 @@ class Cohort:
         if found is None:
             cells = set(self.base(window))
             for combo in self.combos_in(window):
-                for key in self.keys:
+                for key in self.keys_in(window):
                     cell = self.cell(combo, key)
                     if self.big_enough(cell):
                         cells.add(cell)
@@ -289,6 +335,8 @@ class Cohort:
         return shown
 
     def shown(self, combo: Combo, key: str) -> bool:
+        if key.startswith(CHANGE_PREFIX) and combo.window != self.change_window:
+            return False
         if key.startswith(STATUS_PREFIX) and key != STATUS_N:
             # The count in one status is the number who share their status under
             # that status filter: one cell, one decision (and rule 3 over the
@@ -333,3 +381,17 @@ class Cohort:
             round_to(lower),
             round_to(upper),
         )
+
+    def change360(self, combo: Combo, area: str) -> tuple[int, float | None] | None:
+        """(coachees, mean change in others' average rating, to one decimal) for a
+        focus area, or None if hidden. No coachee: (0, None). Only in the
+        ``change_window`` date range."""
+        key = CHANGE_PREFIX + area
+        if not self.shown(combo, key):
+            return None
+        values = [
+            v for i in self.cell(combo, key) for a, v in self.members[i].changes360 if a == area
+        ]
+        if not values:
+            return 0, None
+        return len(values), round(statistics.fmean(values), 1) + 0.0  # never "-0.0"

@@ -62,6 +62,7 @@ def demo_program(
         sessions_per_engagement=10,
         focus_themes=["delegation", "presence", "transition"],
         sponsor_sees_goal_progress=True,
+        sponsor_sees_360_change=True,
     )
     for engagement in engagements:
         assert engagement.coachee is not None

@@ -51,6 +51,15 @@ class ProgramForm(forms.Form):
     sponsor_sees_summaries = forms.BooleanField(
         label="Progress summaries the coachee has approved", required=False
     )
+    sponsor_sees_360_change = forms.BooleanField(
+        label="360 change, only as a program average over three or more coachees",
+        required=False,
+        help_text=(
+            "The change between each coachee's before and after 360 campaigns, in how "
+            "others rated them, averaged per focus area; shown only when three or more "
+            "coachees count toward it. Never one person's figures, answers or comments."
+        ),
+    )
 
     def __init__(self, *args, organizations=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -85,6 +85,7 @@ class Program(models.Model):
     sponsor_sees_attendance = models.BooleanField(default=True)
     sponsor_sees_goal_progress = models.BooleanField(default=False)
     sponsor_sees_summaries = models.BooleanField(default=False)
+    sponsor_sees_360_change = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -33,6 +33,7 @@ from bearing.engagements.models import (
 )
 from bearing.engagements.queries import session_get_for
 from bearing.growth.queries import sponsor_goal_progress
+from bearing.insight.queries import others_changes, rater_focus_areas
 
 from . import cohort as c
 from .models import (
@@ -60,6 +61,7 @@ SIGNAL_LABELS = {
     "sponsor_sees_attendance": "Session attendance",
     "sponsor_sees_goal_progress": "Progress on goals the coachee marks as shared",
     "sponsor_sees_summaries": "Progress summaries the coachee has approved",
+    "sponsor_sees_360_change": "360 change, only as a program average over three or more coachees",
 }
 # The statuses a cohort is split by (a proposed engagement has not started).
 COHORT_STATUSES = [
@@ -539,6 +541,7 @@ class _Terms:
     status: bool
     attendance: bool
     session_count: int
+    change360: bool = False
 
 
 def _terms_in_force(engagement_ids: list[int]) -> dict[int, _Terms]:
@@ -549,12 +552,29 @@ def _terms_in_force(engagement_ids: list[int]) -> dict[int, _Terms]:
         Agreement.objects.filter(engagement_id__in=engagement_ids, accepted_at__isnull=False)
         .order_by("engagement_id", "-version")
         .values_list(
-            "engagement_id", "sponsor_sees_status", "sponsor_sees_attendance", "session_count"
+            "engagement_id",
+            "sponsor_sees_status",
+            "sponsor_sees_attendance",
+            "session_count",
+            "sponsor_sees_360_change",
         )
     )
-    for engagement_id, status, attendance, count in rows:
-        found.setdefault(engagement_id, _Terms(status, attendance, count))
+    for engagement_id, status, attendance, count, change360 in rows:
+        found.setdefault(engagement_id, _Terms(status, attendance, count, change360))
     return found
+
+
+def _changes_of(engagement_ids: list[int]) -> dict[int, tuple[tuple[str, float], ...]]:
+    """The 360 change per focus area of the engagements given (those whose agreement
+    in force shares it), only for those released to the cohort in batches of three
+    or more (``cohort.released_in_batches``): focus area key and change, nothing more."""
+    changes = others_changes(engagement_ids)
+    released = c.released_in_batches((eid, x.released_at) for eid, x in changes.items())
+    return {
+        eid: tuple((key, value) for key, _title, value in x.areas)
+        for eid, x in changes.items()
+        if eid in released
+    }
 
 
 def cohort_members(program: Program) -> list[c.Member]:
@@ -579,6 +599,7 @@ def cohort_members(program: Program) -> list[c.Member]:
     sessions = _sessions_of(attending)
     themes = _themes_of([e.id for e in engagements])
     goals = sponsor_goal_progress(e.id for e in engagements)
+    changes = _changes_of([e.id for e in engagements if agreements[e.id].change360])
     members = []
     for e in engagements:
         terms = agreements[e.id]
@@ -594,18 +615,24 @@ def cohort_members(program: Program) -> list[c.Member]:
                 sessions=tuple(sessions.get(e.id, ())),
                 themes=tuple(themes.get(e.id, ())),
                 goal_progress=sum(progress) / len(progress) if progress else None,
+                changes360=changes.get(e.id, ()),
             )
         )
     return members
 
 
-def program_cohort(program: Program) -> tuple[c.Cohort, list[c.Window]]:
+def program_cohort(
+    program: Program, areas: list[tuple[str, str]] | None = None
+) -> tuple[c.Cohort, list[c.Window]]:
     windows = program_windows(program)
+    areas = rater_focus_areas() if areas is None else areas
     cohort = c.Cohort(
         cohort_members(program),
         windows,
         themes=list(Theme.values),
         statuses=[str(s) for s in COHORT_STATUSES],
+        areas=[key for key, _ in areas],
+        change_window=windows[0].key,
     )
     return cohort, windows
 
@@ -664,6 +691,39 @@ class GoalsFigure:
 
 
 @dataclass(frozen=True)
+class ChangeRow:
+    """One focus area's 360 change across the cohort: others' average rating, after
+    minus before, averaged over the coachees counted (n)."""
+
+    key: str
+    label: str
+    n: int | None  # None: hidden
+    change: float | None  # None: hidden, or nobody (n = 0)
+
+    @property
+    def signed(self) -> str:
+        return "" if self.change is None else f"{self.change:+.1f}"
+
+
+@dataclass(frozen=True)
+class ChangeFigure:
+    """The 360 change section: always the whole program (its own date range)."""
+
+    window_label: str
+    start: date
+    end: date
+    rows: tuple[ChangeRow, ...]
+
+    @property
+    def any_shown(self) -> bool:
+        return any(r.n for r in self.rows)
+
+    @property
+    def any_hidden(self) -> bool:
+        return any(r.n is None for r in self.rows)
+
+
+@dataclass(frozen=True)
 class PulseFigure:
     moment: str
     n: int | None
@@ -693,6 +753,7 @@ class Dashboard:
     pulses: tuple[PulseFigure, ...]
     something_hidden: bool
     windows: tuple[tuple[str, str], ...]
+    change360: ChangeFigure
 
 
 def _pulse_figures(answers: QuerySet[PulseAnswer], today: date) -> tuple[PulseFigure, ...]:
@@ -752,7 +813,8 @@ def program_dashboard(
     filters asked for; 404 for anyone else. Every figure passes the rules of
     ``cohort``; a hidden one reads as None."""
     program, row = program_for(viewer, code)
-    cohort, windows = program_cohort(program)
+    areas = rater_focus_areas()
+    cohort, windows = program_cohort(program, areas)
     keys = {w.key: w for w in windows}
     w = keys.get(window, windows[0])
     theme = theme if theme in Theme.values else c.ANY
@@ -776,11 +838,13 @@ def program_dashboard(
     goals_fig = cohort.goals(combo)
     goals = GoalsFigure(*goals_fig) if goals_fig else GoalsFigure(None, None, None, None)
     status_n = cohort.count(combo, c.STATUS_N)
+    change360 = _change_figure(cohort, windows[0], theme, status, areas)
     hidden = (
         any(r.value is None for r in statuses + themes)
         or status_n is None
         or (attendance.n is None and len(cohort.cell(combo, c.ATTENDANCE)) > 0)
         or (goals.n is None and len(cohort.cell(combo, c.GOALS)) > 0)
+        or change360.any_hidden
     )
     filters = []
     if theme:
@@ -804,6 +868,23 @@ def program_dashboard(
         pulses=_pulse_figures(PulseAnswer.objects.filter(program=program), timezone.localdate()),
         something_hidden=hidden,
         windows=tuple((x.key, x.label) for x in windows),
+        change360=change360,
+    )
+
+
+def _change_figure(
+    cohort: c.Cohort, whole: c.Window, theme: str, status: str, areas: list[tuple[str, str]]
+) -> ChangeFigure:
+    """The 360 change per focus area under the theme and status filters, over the
+    whole program whatever date range is asked for (see ``cohort``)."""
+    combo = c.Combo(whole.key, theme, status)
+    rows = []
+    for key, title in areas:
+        fig = cohort.change360(combo, key)
+        n, change = fig if fig is not None else (None, None)
+        rows.append(ChangeRow(key=key, label=title, n=n, change=change))
+    return ChangeFigure(
+        window_label=whole.label, start=whole.start, end=whole.end, rows=tuple(rows)
     )
 
 

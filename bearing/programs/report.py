@@ -1,5 +1,6 @@
 """The program report, framed honestly: reaction (satisfaction), learning (goal
-progress coachees share) and engagement with coaching, all from the dashboard's
+progress coachees share and, where they share it, the group's 360 change) and
+engagement with coaching, all from the dashboard's
 allow-list rows for the whole program, under the same rules. Behaviour and results
 are not measured by Bearing, and the report says so rather than guess."""
 
@@ -58,6 +59,32 @@ def report_pdf(d: Dashboard, estimates: list[EstimateRow]) -> bytes:
             f"Median {g.median}%, middle half {g.lower}% to {g.upper}% (n = {g.n} coachees; "
             "rounded to 5%)."
         )
+    ch = d.change360
+    doc.heading("Learning: 360 change")
+    doc.paragraph(
+        "How others (manager, peers, direct reports) rated coachees in their after campaign "
+        "against their before campaign: others' average rating per focus area (1-5), after "
+        f"minus before, averaged over the coachees counted. {ch.window_label}. Only coachees "
+        "whose agreement shares the 360 change and whose before and after 360 reports were "
+        "both released after the debrief count, added three or more at a time. Never one "
+        "person's figures, never what a rater answered or wrote."
+    )
+    if ch.any_shown or ch.any_hidden:
+        doc.table(
+            ["Focus area", "Coachees (n)", "Change"],
+            [
+                [r.label, _v(r.n), HIDDEN if r.n is None else (r.signed or "no coachee")]
+                for r in ch.rows
+            ],
+            [260, 100, 100],
+        )
+        if ch.any_hidden:
+            doc.paragraph(
+                "Hidden: fewer than three coachees count toward it, or comparing it with "
+                "another figure would single out one or two coachees."
+            )
+    else:
+        doc.paragraph("No coachee's 360 change is shared yet.")
     doc.heading("Engagement with coaching")
     a = d.attendance
     if a.n is None:

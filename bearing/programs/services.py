@@ -98,6 +98,7 @@ def program_create(
     sponsor_sees_attendance: bool = True,
     sponsor_sees_goal_progress: bool = False,
     sponsor_sees_summaries: bool = False,
+    sponsor_sees_360_change: bool = False,
 ) -> Program:
     if not _may_run(by, organization.id):
         raise ValidationError("Only a sponsor of this organization, or staff, sets up a program.")
@@ -125,6 +126,7 @@ def program_create(
         sponsor_sees_attendance=sponsor_sees_attendance,
         sponsor_sees_goal_progress=sponsor_sees_goal_progress,
         sponsor_sees_summaries=sponsor_sees_summaries,
+        sponsor_sees_360_change=sponsor_sees_360_change,
         created_by=by,
     )
     program.full_clean()
@@ -444,6 +446,7 @@ def proposal_decide(*, proposal: Proposal, by: User, accept: bool) -> Proposal:
         sponsor_sees_attendance=program.sponsor_sees_attendance,
         sponsor_sees_goal_progress=program.sponsor_sees_goal_progress,
         sponsor_sees_summaries=program.sponsor_sees_summaries,
+        sponsor_sees_360_change=program.sponsor_sees_360_change,
     )
     seat.engagement = engagement
     seat.save(update_fields=["engagement"])

@@ -514,6 +514,8 @@ def pulse(request, code):
 
 def _cell(value: object) -> str:
     """A CSV cell that a spreadsheet never reads as a formula."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # a number, negative ones too, is never a formula
     text = "hidden" if value is None else str(value)
     return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
@@ -536,10 +538,10 @@ def dashboard_csv(request, code):
     filters = "; ".join(d.filters) or "none"
     writer.writerow(["program", "figure", "category", "value", "n", "from", "to", "filters"])
 
-    def row(figure: str, category: str, value: object, n: object) -> None:
+    def row(figure: str, category: str, value: object, n: object, span=(d.start, d.end)) -> None:
         writer.writerow(
             [_cell(x) for x in (d.program.name, figure, category, value, n)]
-            + [d.start.isoformat(), d.end.isoformat(), _cell(filters)]
+            + [span[0].isoformat(), span[1].isoformat(), _cell(filters)]
         )
 
     for r in d.statuses:
@@ -553,6 +555,11 @@ def dashboard_csv(request, code):
     row("goal progress % median", "", g.median, g.n)
     row("goal progress % lower quartile", "", g.lower, g.n)
     row("goal progress % upper quartile", "", g.upper, g.n)
+    ch = d.change360
+    for r in ch.rows:
+        # The whole program whatever the date range (its own dates); theme and status apply.
+        value = r.change if r.n else ("" if r.n == 0 else None)
+        row("360 change, others' average after - before", r.label, value, r.n, (ch.start, ch.end))
     for r in d.themes:
         row("coaching theme (coachees)", r.label, r.value, None if r.value is None else r.value)
     for p in d.pulses:

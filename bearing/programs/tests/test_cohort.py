@@ -22,7 +22,20 @@ STATUSES = ["active", "paused", "completed", "ended_early"]
 ALL = c.Combo("all")
 
 
-def member(i, *, status="active", themes=(), held=2, goal=None, attendance=True, shares=True):
+AREAS = ["delegation", "conflict"]
+
+
+def member(
+    i,
+    *,
+    status="active",
+    themes=(),
+    held=2,
+    goal=None,
+    attendance=True,
+    shares=True,
+    changes=(),
+):
     day = START + timedelta(days=10)
     return c.Member(
         id=i,
@@ -34,11 +47,12 @@ def member(i, *, status="active", themes=(), held=2, goal=None, attendance=True,
         sessions=tuple((day, "held") for _ in range(held)),
         themes=tuple((day, t) for t in themes),
         goal_progress=goal,
+        changes360=tuple(changes),
     )
 
 
-def cohort(members):
-    return c.Cohort(members, WINDOWS, THEMES, STATUSES)
+def cohort(members, known=()):
+    return c.Cohort(members, WINDOWS, THEMES, STATUSES, known=known, areas=AREAS)
 
 
 def every_combo(k: c.Cohort):
@@ -132,6 +146,64 @@ class RuleTests(SimpleTestCase):
         self.assertEqual(k.attendance(ALL), (3, 3, 3, 24))
 
 
+class ChangeTests(SimpleTestCase):
+    """The 360 change per focus area: a mean over coachees, under the same rules."""
+
+    def test_three_coachees_give_a_mean_rounded_to_one_decimal(self):
+        k = cohort([member(i, changes=[("delegation", v)]) for i, v in enumerate([0.2, 0.5, 1.2])])
+        self.assertEqual(k.change360(ALL, "delegation"), (3, 0.6))
+        self.assertEqual(k.change360(ALL, "conflict"), (0, None))
+
+    def test_two_coachees_are_hidden(self):
+        members = [member(i, changes=[("delegation", 0.5)]) for i in range(2)]
+        self.assertIsNone(cohort(members).change360(ALL, "delegation"))
+
+    def test_a_change_one_coachee_away_from_another_figure_is_hidden(self):
+        # Four coachees, three with a change: the fourth is singled out as the one
+        # without (and a filter with all four would give their change away).
+        members = [member(i, changes=[("delegation", 0.5)]) for i in range(3)] + [member(3)]
+        self.assertIsNone(cohort(members).change360(ALL, "delegation"))
+
+    def test_two_focus_areas_one_coachee_apart_are_both_hidden(self):
+        members = [
+            member(i, changes=[("delegation", 0.5), ("conflict", 0.1)]) for i in range(3)
+        ] + [member(3, changes=[("delegation", 2.0)])]
+        k = cohort(members)
+        self.assertIsNone(k.change360(ALL, "delegation"))
+        self.assertIsNone(k.change360(ALL, "conflict"))
+
+    def test_a_theme_filter_one_coachee_away_is_hidden(self):
+        members = [
+            member(i, themes=("delegation",), changes=[("delegation", 0.4)]) for i in range(3)
+        ]
+        members += [member(3, changes=[("delegation", 1.6)])]
+        members += [member(i) for i in range(4, 8)]
+        k = cohort(members)
+        # 4 x 0.7 - 3 x 0.4 would be the one coachee's change: neither is shown.
+        self.assertIsNone(k.change360(ALL, "delegation"))
+        self.assertIsNone(k.change360(c.Combo("all", theme="delegation"), "delegation"))
+
+    def test_a_theme_filter_three_coachees_away_is_shown(self):
+        members = [
+            member(i, themes=("delegation",), changes=[("delegation", 0.4)]) for i in range(3)
+        ]
+        members += [member(i, changes=[("delegation", 1.0)]) for i in range(3, 6)]
+        k = cohort(members)
+        self.assertEqual(k.change360(ALL, "delegation"), (6, 0.7))
+        self.assertEqual(k.change360(c.Combo("all", theme="delegation"), "delegation"), (3, 0.4))
+
+    def test_it_lives_in_the_whole_date_range_only(self):
+        k = cohort([member(i, changes=[("delegation", 0.5)]) for i in range(3)])
+        self.assertIsNone(k.change360(c.Combo("q1"), "delegation"))
+        self.assertNotIn("change360:delegation", k.keys_in("q1"))
+
+    def test_changes_are_released_three_or_more_at_a_time(self):
+        self.assertEqual(c.released_in_batches([(1, 1), (2, 2)]), frozenset())
+        self.assertEqual(c.released_in_batches([(1, 1), (2, 2), (3, 3), (4, 4)]), {1, 2, 3})
+        six = [(i, i) for i in range(6)]
+        self.assertEqual(c.released_in_batches(six), set(range(6)))
+
+
 # --- Attacks ------------------------------------------------------------------------------
 
 
@@ -212,6 +284,26 @@ def value_attack(k: c.Cohort) -> list[str]:
     return found
 
 
+def change_value_attack(k: c.Cohort) -> list[str]:
+    """The reader's attack on the 360 change, from shown numbers only: any two shown
+    means of one focus area, under any two filters, whose coachees differ: n x mean
+    of one less n x mean of the other is the sum over those in one and not the other.
+    That group must never be one or two coachees (nor a part the reader knows)."""
+    found = []
+    for area in k.areas:
+        key = c.CHANGE_PREFIX + area
+        shown = [
+            (x, k.cell(x, key))
+            for x in k.combos_in(k.change_window)
+            if k.change360(x, area) is not None
+        ]
+        for (xa, ca), (xb, cb) in combinations(shown, 2):
+            for group in (ca - cb, cb - ca):
+                if 0 < len(group - k.known) < c.K:
+                    found.append(f"{area}: {xa} vs {xb}: {sorted(group)}")
+    return found
+
+
 class AttackTests(SimpleTestCase):
     def test_subtracting_a_filtered_figure_from_the_whole_recovers_no_one(self):
         # The sponsor knows Ines (id 9) is the one not working on delegation. Without
@@ -235,6 +327,18 @@ class AttackTests(SimpleTestCase):
         ]
         self.assertLess(len(shown), 3)  # at least two statuses hidden, so no sum isolates
 
+    def test_the_change_attack_would_see_a_leak(self):
+        # Without rule 2: the theme filter leaves out one coachee of four.
+        members = [
+            member(i, themes=("delegation",), changes=[("delegation", 0.4)]) for i in range(3)
+        ]
+        members += [member(3, changes=[("delegation", 1.6)])]
+        k = cohort(members)
+        k._pairwise.update(
+            {(x, key): k.big_enough(k.cell(x, key)) for x in every_combo(k) for key in k.keys}
+        )
+        self.assertTrue(change_value_attack(k))
+
     def test_the_checks_would_see_a_leak(self):
         # A cohort without rule 2, to show that the attack finds what it looks for.
         members = [member(i, themes=("delegation",)) for i in range(4)] + [member(9)]
@@ -246,6 +350,11 @@ class AttackTests(SimpleTestCase):
         self.assertTrue(value_attack(k))
 
 
+changes_strategy = st.lists(
+    st.tuples(st.sampled_from(AREAS), st.floats(-2, 2).map(lambda v: round(v, 2))),
+    max_size=2,
+    unique_by=lambda x: x[0],
+)
 statuses = st.sampled_from([*STATUSES, None])
 themes = st.lists(st.sampled_from(THEMES), max_size=3, unique=True)
 members_strategy = st.lists(
@@ -259,6 +368,69 @@ members_strategy = st.lists(
     min_size=0,
     max_size=14,
 )
+
+
+change_members = st.lists(
+    st.tuples(statuses, themes, st.booleans(), changes_strategy),
+    min_size=0,
+    max_size=14,
+)
+
+
+class RandomChangeTests(SimpleTestCase):
+    """Random cohorts, consents (who shares a change, who shares their status) and
+    every filter: no reader recovers a group under three, nor one coachee's 360 change,
+    by subtracting any two figures shown."""
+
+    def build(self, rows, known=()):
+        return cohort(
+            [
+                member(
+                    i,
+                    status=s or "active",
+                    shares=s is not None,
+                    themes=t,
+                    changes=ch if consents else (),
+                )
+                for i, (s, t, consents, ch) in enumerate(rows)
+            ],
+            known=known,
+        )
+
+    @settings(max_examples=150, deadline=None)
+    @given(change_members)
+    def test_no_random_cohort_gives_a_coachees_change_away(self, rows):
+        k = self.build(rows)
+        self.assertEqual(change_value_attack(k), [])
+        self.assertEqual(differencing_leaks(k), [])
+        self.assertEqual(partition_leaks(k), [])
+        for x in every_combo(k):
+            for area in AREAS:
+                fig = k.change360(x, area)
+                if fig is not None:
+                    self.assertTrue(fig[0] == 0 or fig[0] >= c.K, (x, area, fig))
+                    self.assertEqual(fig[0], len(k.cell(x, c.CHANGE_PREFIX + area)))
+
+    @settings(max_examples=60, deadline=None)
+    @given(change_members)
+    def test_consent_off_means_nothing_counts(self, rows):
+        k = self.build([(s, t, False, ch) for s, t, _, ch in rows])
+        for x in every_combo(k):
+            for area in AREAS:
+                self.assertIn(k.change360(x, area), [None, (0, None)])
+
+    @settings(max_examples=100, deadline=None)
+    @given(st.lists(st.integers(0, 30), max_size=20))
+    def test_the_released_changes_move_three_or_more_at_a_time(self, days):
+        # Coachees' changes become ready one by one; what the figure counts, read at
+        # every moment in between, never moves by one or two.
+        ready = list(enumerate(days))
+        seen = [frozenset()]
+        for t in sorted(set(days)):
+            seen.append(c.released_in_batches([(i, d) for i, d in ready if d <= t]))
+        for before, after in zip(seen, seen[1:], strict=False):
+            self.assertTrue(before <= after)
+            self.assertIn(len(after - before), [0, *range(c.K, 100)])
 
 
 class RandomCohortTests(SimpleTestCase):

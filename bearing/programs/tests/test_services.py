@@ -39,6 +39,7 @@ def new_program(w, **kw):
         "sessions_per_engagement": 6,
         "focus_themes": ["delegation"],
         "sponsor_sees_goal_progress": True,
+        "sponsor_sees_360_change": True,
     }
     values.update(kw)
     return ps.program_create(**values)
@@ -271,6 +272,9 @@ class MatchingTests(WorldTestCase):
         self.assertIsNone(agreement.accepted_at)  # the coachee still accepts their own
         self.assertEqual(agreement.session_count, 6)
         self.assertTrue(agreement.sponsor_sees_goal_progress)
+        # The program proposes the 360 change like the other signals; off by default.
+        self.assertTrue(agreement.sponsor_sees_360_change)
+        self.assertIn("change_360", agreement.sponsor_signals)
         self.assertEqual(
             sorted(self.seat.proposals.values_list("status", flat=True)),
             ["accepted", "passed", "passed"],
