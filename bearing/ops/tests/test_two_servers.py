@@ -271,6 +271,9 @@ class TwoServersOneDatabaseTests(TransactionTestCase):
             for name, (server, port) in list(waiting.items()):
                 if server.poll() is not None:
                     self.fail(f"server {name} stopped:\n{self.log(name)}")
+                # Our own gunicorn holds the port (not another program that took it first).
+                if f"Listening at: http://127.0.0.1:{port} " not in self.log(name, tail=0):
+                    continue
                 try:
                     if Browser(port).request("GET", "/healthz")[0] == 200:
                         del waiting[name]
@@ -282,9 +285,10 @@ class TwoServersOneDatabaseTests(TransactionTestCase):
 
     def print_logs(self) -> None:
         for name in self.servers:
-            print(f"--- server {name} ---\n{self.log(name, tail=100_000)}")
+            print(f"--- server {name} ---\n{self.log(name, tail=0)}")
 
     def log(self, name: str, tail: int = 3000) -> str:
+        """The server's output (its last ``tail`` characters; 0: all of it)."""
         return (self.tmp / f"serve-{name}.log").read_text()[-tail:]
 
     # --- what the workers did ----------------------------------------------------------------
