@@ -109,6 +109,12 @@ def main() -> int:
     if args.prepare:
         prepare()
         return 0
+    try:
+        import psycopg_pool  # noqa: F401
+    except ImportError:
+        raise SystemExit(
+            "The pool setting needs psycopg-pool: make install, or pip install '.[pool]'."
+        ) from None
     users_levels = [int(u) for u in args.users.split(",")]
     started = datetime.now(UTC)
     where = bench.machine()
