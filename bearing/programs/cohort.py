@@ -150,6 +150,7 @@ class Cohort:
         self._population: dict[Combo, frozenset[int]] = {}
         self._base: dict[str, frozenset[frozenset[int]]] = {}
         self._pool: dict[str, list[frozenset[int]]] = {}
+        self._pool_sizes: dict[str, dict[int, list[frozenset[int]]]] = {}
         self._tag_memo: dict[tuple[int, str], frozenset[str]] = {}
         self._who_memo: dict[tuple[str, str], frozenset[int]] = {}
 
@@ -275,6 +276,19 @@ class Cohort:
             self._pool[window] = found
         return found
 
+    def _near(self, window: str, mine: frozenset[int]) -> list[frozenset[int]]:
+        """The cells of the pool that could be fewer than ``K`` unknown people away
+        from ``mine``: two cells whose unknown people differ in number by ``K`` or
+        more differ by at least that many (a shortcut; the same answer as the pool)."""
+        by_size = self._pool_sizes.get(window)
+        if by_size is None:
+            by_size = {}
+            for cell in self.pool(window):
+                by_size.setdefault(len(cell - self.known), []).append(cell)
+            self._pool_sizes[window] = by_size
+        n = len(mine - self.known)
+        return [cell for size in range(n - K + 1, n + K) for cell in by_size.get(size, [])]
+
     def pairwise_ok(self, combo: Combo, key: str) -> bool:
         """Rules 1 and 2: big enough, and one or two people away from no other cell a
         reader could be shown in the same date range, of this figure or any other (a
@@ -294,7 +308,7 @@ class Cohort:
             ok = self.pairwise_ok(whole, key)
         else:
             ok = self.big_enough(mine) and not any(
-                0 < len((mine ^ other) - self.known) < K for other in self.pool(combo.window)
+                0 < len((mine ^ other) - self.known) < K for other in self._near(combo.window, mine)
             )
         self._pairwise[(combo, key)] = ok
         return ok

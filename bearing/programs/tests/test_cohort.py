@@ -419,6 +419,16 @@ class RandomChangeTests(SimpleTestCase):
             for area in AREAS:
                 self.assertIn(k.change360(x, area), [None, (0, None)])
 
+    @settings(max_examples=60, deadline=None)
+    @given(change_members, st.sets(st.integers(0, 13)))
+    def test_the_size_shortcut_answers_as_the_whole_pool_does(self, rows, known):
+        fast = self.build(rows, known)
+        slow = self.build(rows, known)
+        slow._near = lambda window, mine: slow.pool(window)  # every cell, no shortcut
+        for x in every_combo(fast):
+            for key in fast.keys:
+                self.assertEqual(fast.shown(x, key), slow.shown(x, key), (x, key))
+
     @settings(max_examples=100, deadline=None)
     @given(st.lists(st.integers(0, 30), max_size=20))
     def test_the_released_changes_move_three_or_more_at_a_time(self, days):
