@@ -64,13 +64,32 @@ def dashboard(request):
         )
         ctx["pending_agreements"] = eq.agreements_awaiting(user)
     if roles.is_sponsor:
-        ctx["sponsor_rows"] = eq.sponsor_engagements(user)
+        # A page at a time, with a search by coachee: an organization may have thousands.
+        search = request.GET.get("q", "").strip()[:150]
+        page = _page_number(request)
+        per_page = eq.SPONSOR_ENGAGEMENTS_PER_PAGE
+        rows = eq.sponsor_engagements(
+            user, limit=per_page + 1, offset=(page - 1) * per_page, search=search
+        )
+        ctx.update(
+            sponsor_rows=rows[:per_page],
+            sponsor_page=page,
+            sponsor_has_next=len(rows) > per_page,
+            sponsor_search=search,
+        )
     if roles.is_staff:
         from bearing.accounts import queries as aq
 
         ctx["staff"] = aq.installation_counts()
         ctx["staff_counts"] = eq.engagement_counts_by_status()
     return render(request, "dashboard.html", ctx)
+
+
+def _page_number(request) -> int:
+    try:
+        return min(max(int(request.GET.get("page", "1")), 1), 100_000)
+    except ValueError:
+        return 1
 
 
 def not_found(request, exception=None):

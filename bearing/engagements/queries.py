@@ -363,11 +363,34 @@ def _with_attendance_counts(qs: QuerySet[Engagement]) -> QuerySet[Any]:
     )
 
 
-def sponsor_engagements(user: User) -> list[SponsorEngagementRow]:
+# Engagements on one page of the sponsor's dashboard.
+SPONSOR_ENGAGEMENTS_PER_PAGE = 25
+
+
+def sponsor_engagements(
+    user: User, *, limit: int | None = None, offset: int = 0, search: str = ""
+) -> list[SponsorEngagementRow]:
+    """The engagements of the sponsor's organizations, by coachee name (ties by id).
+
+    ``limit`` and ``offset`` take one page: the ids come first, in a subquery of the
+    same query, and attendance is counted for those engagements only. ``search``
+    keeps the coachees whose name (or, before they join, the invitation's name or
+    email: what the row shows) contains it."""
     org_ids = _sponsor_org_ids(user)
+    found = Engagement.objects.filter(organization_id__in=org_ids)
+    if search:
+        found = found.filter(
+            Q(coachee__name__icontains=search)
+            | Q(coachee__isnull=True, invited_name__icontains=search)
+            | Q(coachee__isnull=True, invited_email__icontains=search)
+        )
+    order = ("coachee__name", "invited_name", "id")
+    if limit is not None:
+        found = Engagement.objects.filter(
+            id__in=found.order_by(*order).values("id")[offset : offset + limit]
+        )
     qs = _with_attendance_counts(
-        Engagement.objects.filter(organization_id__in=org_ids)
-        .select_related("coach", "coachee")
+        found.select_related("coach", "coachee")
         .only(
             "code",
             "status",
@@ -380,7 +403,7 @@ def sponsor_engagements(user: User) -> list[SponsorEngagementRow]:
             "coachee__email",
             "created_at",
         )
-        .order_by("coachee__name", "invited_name")
+        .order_by(*order)
     )
     engagements = list(qs)
     agreements = agreements_in_force_for(e.id for e in engagements)

@@ -142,3 +142,66 @@ class DashboardCountsTests(WorldTestCase):
         row = self.client.get(URL).context["coach_engagements"][0]
         self.assertEqual(row.held_count, 2)
         self.assertEqual(row.open_actions, 4)
+
+
+class SponsorDashboardPagesTests(WorldTestCase):
+    """The sponsor's engagements a page at a time, with a search by coachee."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        _add_leaders(cls.w, 3)
+
+    def setUp(self):
+        self.login(self.w.sponsor)
+
+    def sponsored(self, query: str = "") -> str:
+        html = self.client.get(URL + query).content.decode()
+        return html[html.index('id="sponsor-heading"') :]
+
+    def test_engagements_come_a_page_at_a_time_by_coachee_name(self):
+        from unittest import mock
+
+        with mock.patch("bearing.engagements.queries.SPONSOR_ENGAGEMENTS_PER_PAGE", 2):
+            first = self.sponsored()
+            second = self.sponsored("?page=2")
+        self.assertIn("Extra Leader 0", first)
+        self.assertIn("Extra Leader 1", first)
+        self.assertNotIn("Extra Leader 2", first)
+        self.assertIn("Next page", first)
+        self.assertNotIn("Previous page", first)
+        self.assertIn("Extra Leader 2", second)
+        self.assertIn("Previous page", second)
+        self.assertNotIn("Extra Leader 0", second)
+
+    def test_a_search_finds_coachees_by_name(self):
+        found = self.sponsored("?q=leader 1")
+        self.assertIn("Extra Leader 1", found)
+        self.assertNotIn("Extra Leader 2", found)
+        nobody = self.sponsored("?q=nobody-here")
+        self.assertIn("No coachee matches", nobody)
+
+    def test_a_search_reaches_no_other_organization(self):
+        self.login(self.w.other_sponsor)
+        self.assertNotIn("Extra Leader", self.sponsored("?q=leader"))
+
+    def test_a_page_number_out_of_range_or_not_a_number_is_harmless(self):
+        for page in ("0", "-3", "abc", "999999999"):
+            with self.subTest(page=page):
+                self.assertEqual(self.client.get(URL + f"?page={page}").status_code, 200)
+
+    def test_every_page_and_search_costs_the_same_queries(self):
+        from unittest import mock
+
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.client.get(URL)
+        counts = []
+        with mock.patch("bearing.engagements.queries.SPONSOR_ENGAGEMENTS_PER_PAGE", 2):
+            for query in ("", "?page=2", "?q=leader", "?q=nobody"):
+                with CaptureQueriesContext(connection) as queries:
+                    self.client.get(URL + query)
+                counts.append(len(queries))
+        # (Nobody found: no agreements to read.)
+        self.assertEqual(counts, [counts[0]] * 3 + [counts[0] - 1])
