@@ -650,8 +650,8 @@ def _said_by_someone_else(sentence: str) -> bool:
 
 _THIRD_PARTY = re.compile(
     r"\b(he|she|they|him|her|them|his|their|people|everyone|others|someone|when (\w+ )?"
-    r"(people|someone|colleagues)|my (boss|manager|team|director|ceo|cfo|peer|"
-    r"report|reports|colleague|colleagues|client|clients|co-?founder|deputy))\b"
+    r"(people|someone|colleagues|my|our|the|they|he|she)|my (boss|manager|team|director|ceo|"
+    r"cfo|peers?|reports?|colleagues?|clients?|co-?founders?|deputy|staff|customers?))\b"
 )
 
 _DIRECTION = (
@@ -674,7 +674,9 @@ _STRONG_DIRECTION = (
     r"what to (do|say|write|try))"
 )
 _ASK_QUESTION = re.compile(
-    r"\?\s*$|^(what|how|which|who|where|when|why|should|shall|would|could|can|do|does|did|is|"
+    r"\?\s*$|"
+    + _LEAD_IN
+    + r"(what|how|which|who|where|when|why|should|shall|would|could|can|do|does|did|is|"
     r"are|am|any|got any|have you|will|must)\b"
 )
 _DECISION = re.compile(
@@ -686,7 +688,8 @@ _DECISION = re.compile(
     r"recommended|usual) (way|thing|move|approach|option|choice|call|structure|framework|"
     r"method|answer|first step|step|order|play|tactic|strategy|response)\b|"
     r"\bhow (do|can|could|should|would|might|to|shall) (i|we|one)\b|\bhow to\b|"
-    r"\bwhat (do|can|could|should|might|shall) (i|we) (do|say|try|write|tell|answer)\b|"
+    r"\bwhat (do|can|could|should|might|shall) (i|we)( \w+ly| even| just| then| now)? (do|say|"
+    r"try|write|tell|answer)\b|"
     r"\b(do|did|would|should|shall) (i|we) \w+[^.?!]{0,50} or (not|\w+)|"
     r"\bwhich (one|option|way|would|should|is|of)\b|\bwhat do (\w+ ){1,3}do\b|"
     r"\bhow (would|do|does|did|might|should|can) (a|an|the|most|other|good|great|"
@@ -702,7 +705,10 @@ _DECISION = re.compile(
     r"a mistake|too (late|early|soon)) (to|if)\b|\bbetter to \w+[^.?!]{0,50} or\b|"
     r"\b(anything|something) (else )?(i|we) (can|could|should|might) (do|say|try)\b|"
     r"\bwho (can|should|could|do|would) (i|we) (talk|speak|turn|go|ask|reach out|call|"
-    r"contact)\b|\bwhat('s| is) (the|my|our) (first|next|best|right|smart) (step|move|thing)\b"
+    r"contact)\b|\bwhat('s| is) (the|my|our) (first|next|best|right|smart) (step|move|thing)\b|"
+    r"\bwhat('s| is| are|'re) (a|an|the|some) (good|best|right|better|strong|smart|great|decent|"
+    r"safe|effective|proper) \w+|"
+    r"\bwhat would [^.?!]{1,30} (do|say|suggest|recommend|advise|tell me|try)\W*\??$"
 )
 _IMPERATIVE_ASK = re.compile(
     _LEAD_IN + r"(?:(?:can|could|would|will) you |please |just |pls )*"
@@ -722,6 +728,14 @@ _WISH = re.compile(
     r"(looking|hoping|asking|after|here) for|(i'?m|i am) after)(?! to\b)(?! from\b)"
     r"( \w+){0,4}? " + _STRONG_DIRECTION + r"\b(?! (from|of) (?!you\b))"
 )
+_WANT_YOU_TO = re.compile(
+    r"\b(hoping|hoped|wanting|wanted|expecting|expected|want|need|like|wish|waiting for) "
+    r"you('d| would| to| could| might| will)? (just )?(give|tell|share|suggest|recommend|show|"
+    r"offer|pick|choose|decide|say|walk me|lay out|point)\b|"
+    r"^(any |some |your |more )?(suggestions?|ideas|tips|advice|pointers|input|thoughts|"
+    r"recommendations?)( (are|is|would be))? (very |most |always )?(welcome|appreciated|"
+    r"please|wanted|needed)\W*$"
+)
 _YOU_MUST_KNOW = re.compile(
     r"\byou('re| are) the (coach|expert|professional|pro)\b|\byou (must|surely|probably|"
     r"should|might|will) (have|know)\b[^.?!]*\b" + _DIRECTION
@@ -730,7 +744,8 @@ _YOU_MUST_KNOW = re.compile(
 
 def _asks_for_advice(sentence: str) -> bool:
     s = sentence.strip()
-    if _ASK_QUESTION.search(s):
+    # a question: asked with "?", or opened like one in a turn short enough to be one
+    if _ASK_QUESTION.search(s) and (s.endswith("?") or len(s.split()) <= 20):
         if _DECISION.search(s) or re.search(
             r"\b(any|some|got any|have you got|do you have|is there|are there|there a|your|"
             r"a good|a better)\b[^.?!]{0,40}\b" + _DIRECTION + r"\b",
@@ -748,7 +763,7 @@ def _asks_for_advice(sentence: str) -> bool:
             or _ASKING_FOR.search(clause[m.start(1) :])
         ):
             return True
-    return bool(_WISH.search(s) or _YOU_MUST_KNOW.search(s))
+    return bool(_WISH.search(s) or _YOU_MUST_KNOW.search(s) or _WANT_YOU_TO.search(s))
 
 
 _BEFORE = (
@@ -777,7 +792,9 @@ _SAME_QUESTION = re.compile(
     r"\b(different|other) words\b|\bversions? of the same\b|\bscroll (up|back)\b|"
     r"\blook back at what i\b|\bread (back|again|what i)\b|\basked and answered\b|"
     r"\b(that'?s|that is) what i (just |already )?(said|told you|wrote|answered)\b|"
-    r"\b(as|like) i (just |already )?(said|told you|wrote|explained)\b"
+    r"\b(as|like) i (just |already )?(said|told you|wrote|explained)\b|"
+    r"\b(are|were|weren'?t|aren'?t|did|didn'?t) you( even| really| actually)? (listen\w*|"
+    r"read\w*|pay\w* attention|hear\w*)\b|\byou('re| are)?( just)? not (listening|reading)\b"
 )
 # Said about the conversation only when nothing else is named: the same point, circles.
 _GOING_ROUND = re.compile(
@@ -815,6 +832,14 @@ def _complains_of_repeat(sentence: str) -> bool:
     ) and re.search(r"\b(keep|kept|again|already|just|literally|same|back)\b", s):
         return True
     if re.search(r"^\W*again\b|\bagain\W*\?\s*$|\bagain with (this|that|the)\b", s):
+        return True
+    if re.search(
+        r"\b(didn'?t|haven'?t|hadn'?t) (we|you|i)( \w+){0,2} (do|did|done|cover|go over|discuss|"
+        r"talk about|go through|answer|ask|say)\b[^.?!]{0,20}\b(this|that|it)\b|"
+        r"\b(stop|quit|no more|enough|without) (\w+ )?(going over|repeating|rehashing|covering|"
+        r"asking( about)?|going back to|going back over) (the same|this|that|it( all)?)\b",
+        s,
+    ):
         return True
     if re.search(  # "you've put that to me already": whatever the verb
         r"\byou('ve| have| had)?( \w+){1,2} (that|this|it)( one| question)?( to me| at me| me)? "
@@ -883,7 +908,11 @@ _STOP_ASKING = re.compile(
 _FED_UP = re.compile(
     r"\b(i'?m|i am|i was|getting|feeling|i feel)( \w+){0,2}? (annoyed|irritated|frustrated|"
     r"fed up|tired|sick|bored|done|exasperated|impatient|losing (my )?patience|over it|"
-    r"giving up)( (with|by|of|on) (" + _TALK + r"|this|you|it)\b| now\b| already\b| here\b|"
+    r"giving up)( (with|by|of|on) ("
+    + _TALK
+    + r"|this|you|it)\b| (with|by|of|on) (answering |being "
+    r"asked |replying to |all |all these |your |these |the |more |so many )+questions\b| now\b|"
+    r" already\b| here\b|"
     r"\W*$)|\b(losing|lost) (my )?patience (with (this|you|it)|here|now)\b|\bi give up\b|"
     r"\bwhat'?s the (point|use)( of (this|it|that|all this|these questions|asking|any of "
     r"this))?\W*$|\bwhy (am i|do i|would i|did i) (even )?(bother\w*|talking|doing "
@@ -937,7 +966,11 @@ _OTHER_REPEAT = re.compile(
     r"gefragt|beantwortet|erzählt|erklärt)|(wieder|nochmal|noch mal|erneut) (\w+ )?frage|"
     r"dieselbe|die gleiche frage|wiederhol\w*|déjà (dit|demandé|répondu|posé|expliqué)|"
     r"(encore|à nouveau|de nouveau) (la même|cette|une fois)|même question|répèt\w*|"
-    r"tourne en rond)"
+    r"tourne en rond|d[ée]j[àa] ?vu|dasselbe|das gleiche|immer das|fragst (\w+ )?(immer|wieder|"
+    r"schon|nochmal)|la même chose|siempre lo mismo|siempre (me )?preguntas|hatten wir (\w+ )?"
+    r"(schon|bereits)|haben wir (\w+ )?(schon|bereits)|(schon|bereits) (besprochen|gehabt)|"
+    r"déjà (parlé|fait|discuté|vu|couvert)|on en a déjà|ya (lo )?(hablamos|vimos|comentamos|"
+    r"tratamos)|eso ya)"
 )
 _OTHER_FRUSTRATION = re.compile(
     r"\b(inútil|inutil|no (me )?(sirve|ayuda|ayudas|está ayudando)|pérdida de tiempo|"
@@ -971,6 +1004,11 @@ def _not_said_to_it(label: str, sentence: str) -> bool:
             _ABOUT_SOMETHING_ELSE.match(sentence)
             or _THIRD_PARTY.search(sentence)
             or re.match(_LEAD_IN + r"i (find|found) (?!(this|it|you|these|your)\b)", sentence)
+            or re.match(  # "it was a waste of time to rewrite the deck"
+                _LEAD_IN + r"(it|that)('s| is| was| has been| feels)\b[^.?!]{0,40}\b(to|when|"
+                r"how|if) (?!you\b)\w+",
+                sentence,
+            )
         )
     if label == "repeat_complaint":
         return (
@@ -1031,6 +1069,7 @@ _RESPELL = {
 
 def _respelled(low: str) -> str:
     """Common shorthand and misspellings written out ("wat shud i do", "u asked that")."""
+    low = low.replace(" & ", " and ")
     return re.sub(r"[a-z]+", lambda m: _RESPELL.get(m.group(0), m.group(0)), low)
 
 
@@ -1056,6 +1095,10 @@ def said_to_the_companion(text: str, language: str | None = None) -> set[str]:
             found.add("repeat_complaint")
         if _frustrated_with_it(low):
             found.add("frustration")
+    own = " ".join(_own_words(s.lower()) for s in _sentences(normalise(text)))
+    bare = " ".join(re.sub(r"[^\w' ]+", " ", own).split())
+    if not language and len(bare.split()) <= 6 and _STOP_ASKING.search(bare):
+        found.add("frustration")  # "Stop. Asking. Questions."
     return found
 
 
@@ -1063,9 +1106,13 @@ def said_to_the_companion(text: str, language: str | None = None) -> set[str]:
 _SAID_TO_THE_COMPANION = frozenset({"advice_request", "repeat_complaint", "frustration"})
 
 
+_DEJA_VU = re.compile(r"\bd[ée]j[àa] ?vu\b", re.I)
+
+
 def read(text: str) -> Reading:
     low = text.lower()
-    language = None if is_minimal(text) else detect_language(text)
+    # "déjà vu" is English too
+    language = None if is_minimal(text) else detect_language(_DEJA_VU.sub(" ", text))
     if language:
         # Not understood, beyond a few words that say what kind of turn it is.
         labels = {"other_language"}
@@ -1961,7 +2008,10 @@ def _advice(conv: Conversation, reading: Reading, ack: list[str], meta: list[str
     if accepts and conv.advice_asks and not conv.perspectives_given:
         return "give"
     if accepts and not asked and not conv.advice_asks:
-        if not _matches("advice_request", reading.text):
+        if not (
+            _matches("advice_request", reading.text)
+            or "advice_request" in said_to_the_companion(reading.text)
+        ):
             return ""  # "yes please" to something else
         asked = True  # "give me some options", the first time
     if accepts and conv.perspectives_given:

@@ -28,6 +28,10 @@ BY_CONCEPT = {
         "Be straight with me and tell me which option wins.",
         "I could use some pointers on running the offsite.",
         "wat shud i do about the rota",
+        "Okay but what do I actually say to him on Monday",
+        "what's a good opening line for the restructuring announcement",
+        "What would Brené Brown say",
+        "suggestions welcome",
     ],
     "repeat_complaint": [
         "You've put that to me already.",
@@ -36,6 +40,10 @@ BY_CONCEPT = {
         "That question again?",
         "Didn't I answer this earlier?",
         "It's like déjà vu in here.",
+        "didnt we literally just do this",
+        "asked & answered",
+        "Can we stop going over the same stuff?",
+        "Weren't you listening? I told you about the deadline.",
     ],
     "frustration": [
         "This chat is pointless.",
@@ -44,6 +52,8 @@ BY_CONCEPT = {
         "I'm fed up with this.",
         "What's the point of any of this?",
         "Your questions are getting on my nerves.",
+        "Stop. Asking. Questions.",
+        "I'm sick and tired of answering questions.",
     ],
 }
 
@@ -64,6 +74,13 @@ ORDINARY = [
     "The same thing happened last year.",
     "I told you about my boss, he shouts.",
     "Customers ask the same questions about pricing.",
+    "It's frustrating when my peers don't reply.",
+    "It was a waste of time to rewrite the deck.",
+    "My manager told me to stop asking so many questions in meetings.",
+    "We've discussed this with legal already.",
+    "ok so where do I start, the offsite moved, the ERP goes live Monday and my VP of sales "
+    "is threatening to quit if we don't fix commissions, and I haven't even thought about "
+    "my own goals",
 ]
 
 
@@ -93,6 +110,7 @@ class ConceptTests(SimpleTestCase):
             ("Schon wieder dieselbe Frage.", "German", "repeat_complaint"),
             ("Was würdest du an meiner Stelle tun?", "German", "advice_request"),
             ("Arrête de me poser des questions.", "French", "frustration"),
+            ("Du fragst immer dasselbe.", "German", "repeat_complaint"),
         ):
             with self.subTest(text=text):
                 self.assertEqual(detect_language(text), language)
@@ -104,6 +122,27 @@ class ConceptTests(SimpleTestCase):
         for text in ("Same question again.", "Just tell me the answer.", "Total nonsense."):
             with self.subTest(text=text):
                 self.assertIsNone(detect_language(text))
+
+    def test_deja_vu_is_english_too(self):
+        self.assertNotIn("other_language", read("deja vu...").labels)
+        self.assertIn("repeat_complaint", read("deja vu...").labels)
+
+    def test_each_acknowledgement_survives_a_reply_that_would_be_too_long(self):
+        turn = respond(Conversation(seed="long"), "Who sees this? And what would you do?")
+        self.assertEqual(set(turn.meta), {"privacy_question", "advice_request"})
+        self.assertIn("only you", turn.reply.lower())
+        self.assertIn("advice", turn.reply.lower())
+        self.assertLessEqual(len(turn.reply.split()), 70)
+
+    def test_perspectives_asked_for_with_a_complaint_acknowledge_it_first(self):
+        conv = Conversation(seed="give")
+        respond(conv, "I want to fix my hiring process.")
+        respond(conv, "What should I do?")
+        respond(conv, "Seriously, what should I do?")
+        turn = respond(conv, "you already asked that, stop with the questions and give me tips")
+        self.assertEqual(turn.question_id, "perspectives")
+        self.assertTrue(turn.reply.startswith("You're right, I asked that already."))
+        self.assertIn("Some leaders", turn.reply)
 
     def test_a_request_is_acknowledged_and_no_advice_follows(self):
         conv = Conversation(seed="concepts")
