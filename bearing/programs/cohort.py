@@ -43,7 +43,10 @@ by quarter, and a mean repeated over two date ranges one person apart would be
 exactly the subtraction rule 2 forbids. Elsewhere it is not shown, so it takes no
 part in the other date ranges' checks. Which coachees' changes reach the cohort at
 all is decided before (``released_in_batches``), so that a new figure never
-differs from the one before it by fewer than ``K`` coachees.
+differs from the one before it by fewer than ``K`` coachees. That guards the
+arrival of changes only: a coachee who withdraws their consent, moves to another
+status or has a new theme tagged changes a cell by one over time, as they do for
+every other figure here.
 """
 
 from __future__ import annotations
