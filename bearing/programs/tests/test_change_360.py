@@ -100,15 +100,15 @@ class ChangeTests(WorldTestCase):
         cls.engagements = add_cohort(
             cls.w, cls.program, [("active", ["delegation"], 2, None, True)] * 6
         )
-        # Delegation rises by 0.2, 0.5 and 1.1 (mean 0.6); conflict by 0.3, 0.3, 0.3;
+        # Delegation rises by 0.2, 0.5 and 1.1 (mean 0.6); conflict falls by 0.3 each;
         # communication is shown in only two reports.
         cls.values = [(2.5, 2.7), (3.0, 3.5), (2.1, 3.2)]
         for i, (e, (before, after)) in enumerate(zip(cls.engagements, cls.values, strict=False)):
             comm = (3.0, 3.4) if i < 2 else (None, None)
             add_campaigns(
                 e,
-                {"delegation": before, "conflict": 3.0, "communication": comm[0]},
-                {"delegation": after, "conflict": 3.3, "communication": comm[1]},
+                {"delegation": before, "conflict": 3.3, "communication": comm[0]},
+                {"delegation": after, "conflict": 3.0, "communication": comm[1]},
             )
 
     def consent_all(self):
@@ -127,7 +127,7 @@ class ChangeTests(WorldTestCase):
         self.consent_all()
         rows = rows_of(program_dashboard(self.w.sponsor, self.program.code))
         self.assertEqual(rows["delegation"], (3, 0.6))
-        self.assertEqual(rows["conflict"], (3, 0.3))
+        self.assertEqual(rows["conflict"], (3, -0.3))
         # Two coachees only, and one away from the others' three: hidden.
         self.assertEqual(rows["communication"], (None, None))
         self.assertEqual(rows["accountability"], (0, None))
@@ -189,14 +189,15 @@ class ChangeTests(WorldTestCase):
         figure = "360 change, others' average after - before"
         self.assertEqual(by[(figure, "Delegation")]["value"], "0.6")
         self.assertEqual(by[(figure, "Delegation")]["n"], "3")
+        self.assertEqual(by[(figure, "Conflict")]["value"], "-0.3")  # a number, not a formula
         self.assertEqual(by[(figure, "Communication and presenting")]["value"], "hidden")
         self.assertEqual(by[(figure, "Delegation")]["from"], self.program.starts_on.isoformat())
         text = " ".join(pdf_text(pdf.content).split())  # cells one after another
         for html in (page.content.decode(), report.content.decode()):
             self.assertIn("<td>+0.6</td>", html)
-            self.assertIn("<td>+0.3</td>", html)
+            self.assertIn("<td>-0.3</td>", html)
         self.assertIn("Delegation 3 +0.6", text)
-        self.assertIn("Conflict 3 +0.3", text)
+        self.assertIn("Conflict 3 -0.3", text)
         # Never a comment, a self-rating, a group's figure, a report's own average or
         # one coachee's change.
         singles = ["+0.2", "+0.5", "+1.1", "0.2", "0.5", "1.1"]
