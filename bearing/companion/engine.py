@@ -329,7 +329,7 @@ LANGUAGE_WORDS = {
         merci oui non sais veux fais peux besoin aide temps parce quand chef réunion moi
         toujours jamais rien bof ouais bah bon peut-être sûr chais tu te ça ca donne conseil
         encore même déjà dit demandé arrête poser des du sert ferais dois devrais
-        qu'est-ce""",
+        qu'est-ce ai tes ton mes marre j'en avez""",
 }
 _ENGLISH = STOPWORDS | frozenset(
     """team boss work time help need good bad yes ok meeting project people manager i'm
@@ -867,13 +867,18 @@ def _complains_of_repeat(sentence: str) -> bool:
                 r"\b(already|just)\b", s[: m.end()]
             ):
                 continue
+            if re.match(r"( \w+)? that (i|we|my|our|the|he|she|they|it'?s)\b", rest):
+                continue  # "I've said before that I struggle with delegating": news
         if re.search(r"\b" + _BEFORE + r"\b", s):
             return True
-        if re.match(r"( (this|that|it)( one| bit| part| question)?)\W*$", rest):
+        if re.match(r"(( all)? (this|that|it)( one| bit| part| question)?)\W*$", rest):
             return True  # "we've been over this", "you asked that", "I've covered it"
     if re.match(_LEAD_IN + r"i (just |already )?told you( that| so| this)?\W*($|[,.;:!])", s):
         return True
-    return bool(re.search(r"\byou (had|have|got|know|heard) my answer\b", s))
+    return bool(
+        re.search(r"\byou (had|have|got|know|heard) my answer\b", s)
+        or re.search(r"\byou already (know|have|got|heard)\b", s)
+    )
 
 
 _TALK = (
@@ -897,7 +902,8 @@ _VERDICT = (
 _STOP_ASKING = re.compile(
     r"\b(stop|quit|enough|no more|cut( out)?|drop|spare me|less|done with|enough of) (with )?"
     r"(the |your |these |all |all the |all these |those |asking |more )*(me )?(questions|"
-    r"asking)\b|\bstop asking\b|\b(throw\w*|bounc\w*|turn\w*|fir\w*) (\w+ )?(questions?|it) "
+    r"asking)\b|(?<!to )\bstop asking\b(?! (my|the|our|his|her|their|people|him|them|everyone|"
+    r"for)\b)|\b(throw\w*|bounc\w*|turn\w*|fir\w*) (\w+ )?(questions?|it) "
     r"back\b|\b(every|each) (reply|answer|response) is (just )?(another|a) question\b|"
     r"\b(don'?t|do not) (want|need) (any |more |your |these )*questions\b|\bno more questions\b|"
     r"\b(kidding|joking|serious|enough|done|stop|tired|sick|bored|fed up)\b[^.?!]{0,20}\b(these|"
@@ -916,7 +922,8 @@ _FED_UP = re.compile(
     r"\W*$)|\b(losing|lost) (my )?patience (with (this|you|it)|here|now)\b|\bi give up\b|"
     r"\bwhat'?s the (point|use)( of (this|it|that|all this|these questions|asking|any of "
     r"this))?\W*$|\bwhy (am i|do i|would i|did i) (even )?(bother\w*|talking|doing "
-    r"this|here|using this|answer\w*)\b|\btalking to a (brick )?wall\b|"
+    r"this|here|using this|answer\w*)\b|\b(don'?t know|wonder|not sure) why (i'?m|i am|i) (even )?"
+    r"(bother\w*|using|doing|talking|here|answer\w*)\b|\btalking to a (brick )?wall\b|"
     r"\b(don'?t|do not) have (the )?(time|patience|energy) for (this|that|reflection|"
     r"questions|these|your|all this|more)\b|\byou (can'?t|cannot|couldn'?t|won'?t) even\b|"
     r"\b(don'?t|do not|can'?t|cannot) see how (any of )?(this|it|that|these questions) "
@@ -931,9 +938,17 @@ _FRAGMENT = re.compile(
 )
 
 
+# The leader's own habit, not the companion's: "I want to stop asking my team for updates".
+_OWN_HABIT = re.compile(
+    r"\b(want|need|try|trying|going|have|plan|planning|decided|like|learn|learning|started) to "
+    r"(stop|quit)\b|\bi('ll| will| should| must| could| can| might) (stop|quit)\b|"
+    r"\b(stop|quit|stopped) asking (my|the|our|his|her|their|people|him|them|everyone|for)\b"
+)
+
+
 def _frustrated_with_it(sentence: str) -> bool:
     s = sentence.strip()
-    if _STOP_ASKING.search(s) or _FED_UP.search(s):
+    if (_STOP_ASKING.search(s) and not _OWN_HABIT.search(s)) or _FED_UP.search(s):
         return True
     addressed = bool(re.search(r"\b(you|your|u|ur)\b", s))
     brief = len(s.split()) <= 8 and not re.search(r"\bbut\b", s) and not _THIRD_PARTY.search(s)
@@ -945,7 +960,9 @@ def _frustrated_with_it(sentence: str) -> bool:
         bare = _LEAD_IN + r"(this|it|that)('s|s)?( \w+){0,4}? " + _VERDICT
         if re.match(bare, clause) and (addressed or brief):
             return True
-        if _FRAGMENT.fullmatch(clause) or _STOP_ASKING.search(clause):
+        if _FRAGMENT.fullmatch(clause) or (
+            _STOP_ASKING.search(clause) and not _OWN_HABIT.search(s)
+        ):
             return True
     return False
 
@@ -974,7 +991,7 @@ _OTHER_REPEAT = re.compile(
 )
 _OTHER_FRUSTRATION = re.compile(
     r"\b(inútil|inutil|no (me )?(sirve|ayuda|ayudas|está ayudando)|pérdida de tiempo|"
-    r"hart[oa]|basta|deja de|para de|aburr\w*|absurd\w*|ridícul\w*|sin sentido|sinnlos|"
+    r"hart\w*|basta|deja de|para de|aburr\w*|absurd\w*|ridícul\w*|sin sentido|sinnlos|"
     r"nutzlos|nervt|nervig|genervt|zeitverschwendung|bringt (mir )?(\w+ )?nichts|hilf(s)?t "
     r"(mir )?(\w+ )?nicht|hör auf|lass die fragen|keine lust|unsinn|quatsch|blödsinn|"
     r"inutile|nul|(ne )?sert à rien|perte de temps|marre|arrête\w*|(pas|plus) de questions|"
@@ -1010,6 +1027,11 @@ def _not_said_to_it(label: str, sentence: str) -> bool:
                 sentence,
             )
         )
+    if label == "repeat_complaint" and re.search(
+        r"\b(said|told you|mentioned|explained|wrote)( \w+)? that (i|we|my|our|the|he|she|they)\b",
+        sentence,
+    ):
+        return True  # "I've said before that I struggle with delegating": news
     if label == "repeat_complaint":
         return (
             bool(_ASKED_SOMEONE_ELSE.search(sentence))
@@ -1097,8 +1119,11 @@ def said_to_the_companion(text: str, language: str | None = None) -> set[str]:
             found.add("frustration")
     own = " ".join(_own_words(s.lower()) for s in _sentences(normalise(text)))
     bare = " ".join(re.sub(r"[^\w' ]+", " ", own).split())
-    if not language and len(bare.split()) <= 6 and _STOP_ASKING.search(bare):
-        found.add("frustration")  # "Stop. Asking. Questions."
+    if not language and len(bare.split()) <= 6:  # "Stop. Asking. Questions.", "Asked. Answered."
+        if _STOP_ASKING.search(bare) or _frustrated_with_it(bare):
+            found.add("frustration")
+        if _complains_of_repeat(bare) or re.fullmatch(r"asked (and )?answered", bare):
+            found.add("repeat_complaint")
     return found
 
 

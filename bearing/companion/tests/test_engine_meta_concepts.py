@@ -44,6 +44,9 @@ BY_CONCEPT = {
         "asked & answered",
         "Can we stop going over the same stuff?",
         "Weren't you listening? I told you about the deadline.",
+        "Asked. Answered.",
+        "you already know my goal",
+        "I've said all this.",
     ],
     "frustration": [
         "This chat is pointless.",
@@ -54,6 +57,8 @@ BY_CONCEPT = {
         "Your questions are getting on my nerves.",
         "Stop. Asking. Questions.",
         "I'm sick and tired of answering questions.",
+        "Waste. Of. Time.",
+        "I don't know why I'm using this.",
     ],
 }
 
@@ -78,6 +83,8 @@ ORDINARY = [
     "It was a waste of time to rewrite the deck.",
     "My manager told me to stop asking so many questions in meetings.",
     "We've discussed this with legal already.",
+    "I've said before that I struggle with delegating.",
+    "I want to stop asking my team for status updates every day.",
     "ok so where do I start, the offsite moved, the ERP goes live Monday and my VP of sales "
     "is threatening to quit if we don't fix commissions, and I haven't even thought about "
     "my own goals",
@@ -111,6 +118,7 @@ class ConceptTests(SimpleTestCase):
             ("Was würdest du an meiner Stelle tun?", "German", "advice_request"),
             ("Arrête de me poser des questions.", "French", "frustration"),
             ("Du fragst immer dasselbe.", "German", "repeat_complaint"),
+            ("J'en ai marre de tes questions.", "French", "frustration"),
         ):
             with self.subTest(text=text):
                 self.assertEqual(detect_language(text), language)
