@@ -317,19 +317,24 @@ LANGUAGE_WORDS = {
         reunión empresa problema ayuda tiempo sí bien vale bueno cuando donde quién pues
         nada ni idea claro un unos unas la esto eso esta este dame dime consejo consejos
         otra otro vez misma mismo pregunta preguntas sirve deja hacerme harías haría lugar
-        dije ayúdame ayudas puedes debo debería nunca siempre ahora hago""",
+        dije ayúdame ayudas puedes debo debería nunca siempre ahora hago no me te se lo le nos
+        estás están tiene tienes sentido ayudando ayudar puede podrías aquí hoy mañana mucho
+        poco hay decir dijo sabe tantas tanto""",
     "German": """ich und nicht das die der ist mein meine mit zu bin habe ein eine es wie was
         wir sie er auch aber oder mir mich weiß kann will chef arbeit hallo danke bitte schon
         noch immer sehr für auf den dem des nein ja gut kein keine meinem meinen einem
         mitarbeiter firma zeit weil wenn dass sich hilfe brauche möchte naja egal jein
         keine ahnung weiss doch halt wieder dieselbe gleiche frage fragen gesagt gefragt dir
-        du hilfst überhaupt würdest stelle tun soll sollte tipp einfach""",
+        du hilfst überhaupt würdest stelle tun soll sollte tipp einfach nerven deine dein gar
+        nichts etwas heute morgen kannst muss bist hast hat haben sind warum wer wo wann nur
+        nein dich wir ihr""",
     "French": """je et le la les pas mon ma mes est suis avec pour que une un ne c'est j'ai
         il elle nous vous sur dans au aux ce cette mais ou très équipe patron travail bonjour
         merci oui non sais veux fais peux besoin aide temps parce quand chef réunion moi
         toujours jamais rien bof ouais bah bon peut-être sûr chais tu te ça ca donne conseil
         encore même déjà dit demandé arrête poser des du sert ferais dois devrais
-        qu'est-ce ai tes ton mes marre j'en avez""",
+        qu'est-ce tes mes marre j'en avez peux m'aider m'aides aider très rien pourquoi quand
+        qui vous nous il elle ils avec dans sur mais ou""",
 }
 _ENGLISH = STOPWORDS | frozenset(
     """team boss work time help need good bad yes ok meeting project people manager i'm
@@ -339,6 +344,9 @@ _LANGUAGES = {
     name: frozenset(w for w in ws.split() if w not in _ENGLISH)
     for name, ws in LANGUAGE_WORDS.items()
 }
+# Words both English and in another language ("no", "me"): not evidence of English
+# when the rest of a turn is written in that language.
+_AMBIGUOUS = frozenset(w for ws in LANGUAGE_WORDS.values() for w in ws.split()) & _ENGLISH
 _ACCENTED = re.compile(r"[áéíóúñ¿¡äöüßàâçèêëîïôûœ]")
 
 
@@ -461,8 +469,11 @@ def detect_language(text: str) -> str | None:
     if not best:
         return None
     accents = bool(_ACCENTED.search(text.lower()))
+    english_only = sum(1 for t in tokens if t in _ENGLISH and t not in _AMBIGUOUS)
     if hits >= 2 and hits > english:
         return best
+    if (hits >= 3 or accents and hits >= 2) and hits > 2 * english_only:
+        return best  # "no me estás ayudando nada", "esto no tiene sentido"
     if len(tokens) <= 3 and hits >= 1 and english == 0:
         return best
     if accents and hits >= 1 and english <= hits:
@@ -629,7 +640,10 @@ _SOMEONE_ELSE = re.compile(
     r"complain\w*|repeat\w*|suggest\w*|recommend\w*|advis\w*|gave|give|gives|offer\w*|think|"
     r"thinks|thought|wrote|writes|replied|replies|answered|answers|went|goes|go|talk|talks|"
     r"talked|is|are|was|were|get|gets|got|seem\w*|feel|feels|felt|has|have|had|does|do|did|"
-    r"needs?|needed|sends?|sent|spent|spends)\b|" + _LEAD_IN + r"(?:he|she|they)'(?:re|s|ve|d)\b"
+    r"needs?|needed|sends?|sent|spent|spends|didn'?t|doesn'?t|don'?t|won'?t|can'?t|wasn'?t|"
+    r"isn'?t|hasn'?t|haven'?t|never|wouldn'?t|couldn'?t)\b|"
+    + _LEAD_IN
+    + r"(?:he|she|they)'(?:re|s|ve|d)\b"
 )
 
 
@@ -719,7 +733,7 @@ _IMPERATIVE_ASK = re.compile(
 _ASKING_FOR = re.compile(
     r"^(help|advise|recommend|suggest|decide|pick|choose|draft|write)\b|"
     r"\b(me|us) (\w+ )?(what|how|which|whether|if|where)\b|\b(for|to) me\b|"
-    r"^answer (the|my|me|this)\b"
+    r"^answer (the|my|me|this)\b|^answer\W*$"
 )
 _WISH = re.compile(
     r"\b((i|we)('d| would) (really |so |very much |much )?(like|love|appreciate|welcome|value)|"
@@ -735,6 +749,18 @@ _WANT_YOU_TO = re.compile(
     r"^(any |some |your |more )?(suggestions?|ideas|tips|advice|pointers|input|thoughts|"
     r"recommendations?)( (are|is|would be))? (very |most |always )?(welcome|appreciated|"
     r"please|wanted|needed)\W*$"
+)
+# Insisting on an answer the companion has not given.
+_NO_ANSWER_YET = re.compile(
+    r"\byou('re|'ve| are| have| keep| just| still| always)?( \w+)? (dodg|avoid|deflect|evad|"
+    r"sidestep|skirt|duck)\w*|" + _LEAD_IN + r"(stop|quit) (dodg|avoid|deflect|evad|sidestep)\w*|"
+    r"\byou (\w+ )?(haven'?t|hasn'?t|didn'?t|never|won'?t|don'?t|can'?t|aren'?t|are not|'re not)"
+    r"( \w+)? (answer\w*|repl\w*|respond\w*)\b|" + _LEAD_IN + r"(still )?(no|not an?) (answer|"
+    r"reply|response)\b|\b(still )?waiting for (an|your|the|a|any) (answer|reply|response|"
+    r"recommendation|opinion)\b(?! from)|\b(it'?s|this is|that'?s) a (simple|yes or no|"
+    r"yes-or-no|straight|direct|easy|clear|basic) question\b|\bi asked you (something|a "
+    r"question|a direct question|a simple question|directly)\b|\b(answer\w*|respond\w*|"
+    r"repl\w*) (to )?(my |the |a )?questions? with (a |more |another )?questions?\b"
 )
 _YOU_MUST_KNOW = re.compile(
     r"\byou('re| are) the (coach|expert|professional|pro)\b|\byou (must|surely|probably|"
@@ -763,7 +789,12 @@ def _asks_for_advice(sentence: str) -> bool:
             or _ASKING_FOR.search(clause[m.start(1) :])
         ):
             return True
-    return bool(_WISH.search(s) or _YOU_MUST_KNOW.search(s) or _WANT_YOU_TO.search(s))
+    return bool(
+        _WISH.search(s)
+        or _YOU_MUST_KNOW.search(s)
+        or _WANT_YOU_TO.search(s)
+        or _NO_ANSWER_YET.search(s)
+    )
 
 
 _BEFORE = (
@@ -897,7 +928,7 @@ _VERDICT = (
     r"no help|no use|no good|" + _NOT + r" (\w+ )?(help|helps|helping|helpful|useful|work|"
     r"works|working|going anywhere|getting (me |us )?anywhere|leading anywhere)|a dead end|"
     r"driving me (mad|crazy|nuts|insane|up the wall)|getting on my nerves|on my (nerves|last "
-    r"nerve))"
+    r"nerve)|broken)"
 )
 _STOP_ASKING = re.compile(
     r"\b(stop|quit|enough|no more|cut( out)?|drop|spare me|less|done with|enough of) (with )?"
@@ -922,7 +953,9 @@ _FED_UP = re.compile(
     r"\W*$)|\b(losing|lost) (my )?patience (with (this|you|it)|here|now)\b|\bi give up\b|"
     r"\bwhat'?s the (point|use)( of (this|it|that|all this|these questions|asking|any of "
     r"this))?\W*$|\bwhy (am i|do i|would i|did i) (even )?(bother\w*|talking|doing "
-    r"this|here|using this|answer\w*)\b|\b(don'?t know|wonder|not sure) why (i'?m|i am|i) (even )?"
+    r"this|here|using this|answer\w*)\b|\b(is |'s )?like talking to (a|an|the) |"
+    r"\b(about |just )?as (useful|helpful) as (a|an)\b|\bthe best you can do\b|"
+    r"\b(don'?t know|wonder|not sure) why (i'?m|i am|i) (even )?"
     r"(bother\w*|using|doing|talking|here|answer\w*)\b|\btalking to a (brick )?wall\b|"
     r"\b(don'?t|do not) have (the )?(time|patience|energy) for (this|that|reflection|"
     r"questions|these|your|all this|more)\b|\byou (can'?t|cannot|couldn'?t|won'?t) even\b|"
@@ -950,6 +983,9 @@ def _frustrated_with_it(sentence: str) -> bool:
     s = sentence.strip()
     if (_STOP_ASKING.search(s) and not _OWN_HABIT.search(s)) or _FED_UP.search(s):
         return True
+    refused = re.search(r"\byou\b", s) and re.search(r"\b(dodg|avoid|deflect|evad|sidestep)\w*", s)
+    if refused or re.search(r"\bquestions? with (a |more |another )?questions?\b", s):
+        return True  # "you're dodging the question": an answer refused, and said so
     addressed = bool(re.search(r"\b(you|your|u|ur)\b", s))
     brief = len(s.split()) <= 8 and not re.search(r"\bbut\b", s) and not _THIRD_PARTY.search(s)
     for clause in re.split(r"\s*[,;:]\s*|\s+-\s+", s):
@@ -973,7 +1009,9 @@ _OTHER_ADVICE = re.compile(
     r"haría|debo|debería|hacer)|que (hago|harías|debo|debería)|cómo (puedo|debo|hago|le)|"
     r"en mi lugar|ayúdame|ratschl\w*|rat\b|tipps?|empfehl\w*|vorschl\w*|was (soll|würdest|"
     r"würden|sollte|mache|tue) (ich|du|sie)|wie (soll|kann|sollte|mache) ich|an meiner stelle|"
-    r"hilf mir|conseils?|conseill\w*|recommand\w*|suggér\w*|suggestion|(dois|devrais|ferais|"
+    r"hilf mir|(kannst|könntest) du mir helfen|(puedes|podrías|podrias) ayudarme|me (puedes|"
+    r"podrías|podrias) ayudar|me ayudas|(tu peux|peux-tu|pouvez-vous|vous pouvez) m'aider|"
+    r"conseils?|conseill\w*|recommand\w*|suggér\w*|suggestion|(dois|devrais|ferais|"
     r"feriez)-?(je|tu|vous)?|à ma place|comment (je|faire|dois|devrais|puis)|ton avis|votre "
     r"avis|aide-moi|aidez-moi)\b"
 )
@@ -991,7 +1029,8 @@ _OTHER_REPEAT = re.compile(
 )
 _OTHER_FRUSTRATION = re.compile(
     r"\b(inútil|inutil|no (me )?(sirve|ayuda|ayudas|está ayudando)|pérdida de tiempo|"
-    r"hart\w*|basta|deja de|para de|aburr\w*|absurd\w*|ridícul\w*|sin sentido|sinnlos|"
+    r"hart\w*|basta|no tiene (ningún |ningun )?sentido|no me (estás |estas )?ayudando|nerven|"
+    r"deja de|para de|aburr\w*|absurd\w*|ridícul\w*|sin sentido|sinnlos|"
     r"nutzlos|nervt|nervig|genervt|zeitverschwendung|bringt (mir )?(\w+ )?nichts|hilf(s)?t "
     r"(mir )?(\w+ )?nicht|hör auf|lass die fragen|keine lust|unsinn|quatsch|blödsinn|"
     r"inutile|nul|(ne )?sert à rien|perte de temps|marre|arrête\w*|(pas|plus) de questions|"

@@ -32,6 +32,11 @@ BY_CONCEPT = {
         "what's a good opening line for the restructuring announcement",
         "What would Brené Brown say",
         "suggestions welcome",
+        "you're dodging the question",
+        "quit deflecting and answer",
+        "it's a yes or no question",
+        "You haven't answered my question.",
+        "I'm still waiting for an answer.",
     ],
     "repeat_complaint": [
         "You've put that to me already.",
@@ -59,6 +64,10 @@ BY_CONCEPT = {
         "I'm sick and tired of answering questions.",
         "Waste. Of. Time.",
         "I don't know why I'm using this.",
+        "Stop answering my questions with questions.",
+        "This is like talking to a fortune cookie.",
+        "I swear this thing is broken.",
+        "Is this really the best you can do?",
     ],
 }
 
@@ -85,6 +94,9 @@ ORDINARY = [
     "We've discussed this with legal already.",
     "I've said before that I struggle with delegating.",
     "I want to stop asking my team for status updates every day.",
+    "She didn't answer me for a week.",
+    "I'm still waiting for an answer from legal.",
+    "We dodged the pricing question with the client.",
     "ok so where do I start, the offsite moved, the ERP goes live Monday and my VP of sales "
     "is threatening to quit if we don't fix commissions, and I haven't even thought about "
     "my own goals",
@@ -119,6 +131,11 @@ class ConceptTests(SimpleTestCase):
             ("Arrête de me poser des questions.", "French", "frustration"),
             ("Du fragst immer dasselbe.", "German", "repeat_complaint"),
             ("J'en ai marre de tes questions.", "French", "frustration"),
+            ("No me estás ayudando nada.", "Spanish", "frustration"),
+            ("Esto no tiene sentido.", "Spanish", "frustration"),
+            ("¿Me puedes ayudar con esto?", "Spanish", "advice_request"),
+            ("Deine Fragen nerven.", "German", "frustration"),
+            ("Tu peux m'aider ?", "French", "advice_request"),
         ):
             with self.subTest(text=text):
                 self.assertEqual(detect_language(text), language)
