@@ -618,7 +618,8 @@ def _off_topic_request(text: str) -> bool:
 _LEAD_IN = (
     r"^(?:(?:ok|okay|so|well|look|listen|honestly|seriously|please|pls|just|come on|right|"
     r"fine|hey|and|but|yes|yeah|yep|no|nope|nah|alright|oh|ah|um+|uh+|hmm+|sorry|really|"
-    r"frankly|sigh|ugh+|argh+|pf+|meh|gosh|god|jeez|man|dude|then|now|see|coach|mate|"
+    r"frankly|sigh|ugh+|argh+|pf+|meh|gosh|god|jeez|geez|jesus|christ|omg|ffs|man|dude|then|now|"
+    r"see|coach|mate|"
     r"in english|in english then|english|back in english|back to english)\W+)*"
 )
 # Someone other than the leader and the companion, as the subject of a sentence.
@@ -743,6 +744,8 @@ _WISH = re.compile(
     r"( \w+){0,4}? " + _STRONG_DIRECTION + r"\b(?! (from|of) (?!you\b))"
 )
 _WANT_YOU_TO = re.compile(
+    r"\b(curious|wonder\w*|interested|keen|like|love) (to (know|hear) )?(what|how|where|which) you "
+    r"(think|reckon|see|stand|land|would|'d)\b|"
     r"\b(hoping|hoped|wanting|wanted|expecting|expected|want|need|like|wish|waiting for) "
     r"you('d| would| to| could| might| will)? (just )?(give|tell|share|suggest|recommend|show|"
     r"offer|pick|choose|decide|say|walk me|lay out|point)\b|"
@@ -906,6 +909,12 @@ def _complains_of_repeat(sentence: str) -> bool:
             return True  # "we've been over this", "you asked that", "I've covered it"
     if re.match(_LEAD_IN + r"i (just |already )?told you( that| so| this)?\W*($|[,.;:!])", s):
         return True
+    if re.fullmatch(
+        _LEAD_IN
+        + r"you (already |just )?(asked|said)( me)?( that| this| it)?( already| before)?\W*",
+        s,
+    ):
+        return True  # "Yes, you asked."
     return bool(
         re.search(r"\byou (had|have|got|know|heard) my answer\b", s)
         or re.search(r"\byou already (know|have|got|heard)\b", s)
@@ -966,7 +975,10 @@ _FRAGMENT = re.compile(
     _LEAD_IN + r"(so |completely |totally |utterly |absolutely |just |really |how |such "
     r"a |what a |very |truly |pretty )*(useless|pointless|unhelpful|worthless|hopeless|"
     r"not (very |at all |really |that )?(helpful|useful)|(a )?waste of (my )?time|"
-    r"a joke|tedious|annoying|ridiculous|nonsense|rubbish|garbage|painful)"
+    r"a joke|tedious|annoying|ridiculous|nonsense|rubbish|garbage|painful|(a |what a |such a )?"
+    r"waste of (my |our )?(\w+ )?(time|evening|morning|day|afternoon|hour|hours|minutes|energy|"
+    r"breath)|enough( already| now| of this| is enough)?|that'?s enough)"
+    r"( (bot|app|thing|machine|tool|chat|software|companion|questions))?"
     r"( (at all|again|as usual|as always))?\W*"
 )
 

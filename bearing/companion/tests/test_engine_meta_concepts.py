@@ -37,6 +37,7 @@ BY_CONCEPT = {
         "it's a yes or no question",
         "You haven't answered my question.",
         "I'm still waiting for an answer.",
+        "I'd be curious what you think.",
     ],
     "repeat_complaint": [
         "You've put that to me already.",
@@ -51,6 +52,7 @@ BY_CONCEPT = {
         "Weren't you listening? I told you about the deadline.",
         "Asked. Answered.",
         "you already know my goal",
+        "Yes, you asked.",
         "I've said all this.",
     ],
     "frustration": [
@@ -68,6 +70,9 @@ BY_CONCEPT = {
         "This is like talking to a fortune cookie.",
         "I swear this thing is broken.",
         "Is this really the best you can do?",
+        "Jesus, enough.",
+        "Honestly? Waste of my evening.",
+        "Useless bot.",
     ],
 }
 
@@ -97,6 +102,9 @@ ORDINARY = [
     "She didn't answer me for a week.",
     "I'm still waiting for an answer from legal.",
     "We dodged the pricing question with the client.",
+    "The results are the same as last time.",
+    "My team is curious what I think about the reorg.",
+    "That's enough for today.",
     "ok so where do I start, the offsite moved, the ERP goes live Monday and my VP of sales "
     "is threatening to quit if we don't fix commissions, and I haven't even thought about "
     "my own goals",
