@@ -57,6 +57,7 @@ from bearing.insight import queries as insight_queries
 from bearing.insight import services as insight
 from bearing.insight.models import Instrument, JournalEntry
 from bearing.lib import datakeys
+from bearing.lib.fields import encrypted_fields
 from bearing.practice.models import (
     BoardItem,
     Decision,
@@ -186,9 +187,33 @@ def _uuid(rng: random.Random) -> uuid.UUID:
 
 
 def _bulk(model, rows, batch: int) -> None:
+    sealed = encrypted_fields(model)
     for i in range(0, len(rows), batch):
+        chunk = rows[i : i + batch]
+        if sealed:
+            _warm_keys(chunk, sealed)
         with transaction.atomic():
-            model.objects.bulk_create(rows[i : i + batch], batch_size=batch)
+            model.objects.bulk_create(chunk, batch_size=batch)
+
+
+def _warm_keys(rows: list[Any], fields: list[Any]) -> None:
+    """The data key of each scope these rows' text is sealed under, looked up (or made)
+    once, outside a transaction: inside one, a key is remembered only at commit, so every
+    row would ask the database again. Rows name their engagement as a stub with its code
+    (see ``_stubs``), so finding the scope asks nothing either."""
+    scopes = {
+        datakeys.scope_of(row)
+        for row in rows
+        if any(row.__dict__.get(f.attname) not in (None, "") for f in fields)
+    }
+    for scope in sorted(scopes):
+        datakeys.key_for_scope(scope)
+
+
+def _stubs(eng_rows, codes) -> list[Engagement]:
+    """An engagement per row, with just its id and code: what sealing a row that hangs
+    off it needs (without them each row would fetch its engagement)."""
+    return [Engagement(id=row[0], code=code) for row, code in zip(eng_rows, codes, strict=True)]
 
 
 def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, int]:
@@ -291,18 +316,19 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
             )
         )
     eng_rows = [by_code[code] for code in codes]
+    stubs = _stubs(eng_rows, codes)
 
     agreements = [
         Agreement(
             code=_uuid(rng),
-            engagement_id=eid,
+            engagement=stub,
             version=1,
             created_at=base,
             accepted_at=None if status == EngagementStatus.PROPOSED else started,
             accepted_by_id=None if status == EngagementStatus.PROPOSED else coachee_id,
             sponsor_sees_goal_progress=(eid % 3 == 0),
         )
-        for eid, status, started, coachee_id in eng_rows
+        for stub, (eid, status, started, coachee_id) in zip(stubs, eng_rows, strict=True)
     ]
     _bulk(Agreement, agreements, batch)
 
@@ -310,7 +336,7 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
     sessions_made = 0
     per = max(1, n_sessions // len(eng_rows))
     extra = n_sessions - per * len(eng_rows)
-    for j, (eid, _status, started, _) in enumerate(eng_rows):
+    for j, (_eid, _status, started, _) in enumerate(eng_rows):
         first = started or base
         for k in range(per + (1 if j < extra else 0)):
             when = first + timedelta(days=14 * k, hours=rng.randint(8, 17))
@@ -324,7 +350,7 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
             sessions.append(
                 CoachingSession(
                     code=_uuid(rng),
-                    engagement_id=eid,
+                    engagement=stubs[j],
                     scheduled_for=when,
                     status=state,
                     agenda_outcome=rng.choice(AGENDAS) if has_agenda else "",
@@ -340,13 +366,13 @@ def build(*, scale: float, batch: int, base: datetime, seed: int) -> dict[str, i
     sessions_made += len(sessions)
 
     actions = []
-    for eid, _status, started, coachee_id in eng_rows:
+    for stub, (_eid, _status, started, coachee_id) in zip(stubs, eng_rows, strict=True):
         for k in range(2):
             due = ((started or base) + timedelta(days=30 + 45 * k)).date()
             actions.append(
                 Action(
                     code=_uuid(rng),
-                    engagement_id=eid,
+                    engagement=stub,
                     owner_id=coachee_id,
                     created_by_id=coachee_id,
                     title="Follow up on the commitment",
@@ -478,22 +504,14 @@ def _with[M: models.Model](row: M, **encrypted_json: Any) -> M:
     return row
 
 
-def _warm_keys(codes: list[Any]) -> None:
-    """Each engagement's data key looked up (or made) once, outside a transaction, so the
-    rows sealed under it next do not ask the database again, one by one."""
-    for code in codes:
-        datakeys.key_for_scope(datakeys.engagement_scope(code))
-
-
 def seed_tools(
     *, eng_rows, codes, rng: random.Random, base: datetime, batch: int
 ) -> dict[str, int]:
     """Companion conversations, journal entries, decision records and priority boards
     for a share of the coachees, encrypted through the models' fields."""
-    stubs = [Engagement(id=row[0], code=code) for row, code in zip(eng_rows, codes, strict=True)]
+    stubs = _stubs(eng_rows, codes)
     companion = [i for i in range(len(eng_rows)) if i % 10 in COMPANION]
     tools = [i for i in range(len(eng_rows)) if i % 10 in TOOLS]
-    _warm_keys([codes[i] for i in tools])
     scripts = _scripts()
 
     consents = [
