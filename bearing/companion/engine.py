@@ -915,6 +915,12 @@ def _complains_of_repeat(sentence: str) -> bool:
         s,
     ):
         return True  # "Yes, you asked."
+    if re.fullmatch(
+        _LEAD_IN + r"(already |just )?(asked|said|answered|covered|told you|done|discussed)( me)?"
+        r"( that| this| it)?( one)?( already| before| earlier| twice| above)?( mate| lol)?\W*",
+        s,
+    ) and re.search(r"\b(already|before|earlier|twice|above)\b", s):
+        return True  # "asked that already", "already covered"
     return bool(
         re.search(r"\byou (had|have|got|know|heard) my answer\b", s)
         or re.search(r"\byou already (know|have|got|heard)\b", s)
@@ -1001,7 +1007,7 @@ def _frustrated_with_it(sentence: str) -> bool:
     addressed = bool(re.search(r"\b(you|your|u|ur)\b", s))
     brief = len(s.split()) <= 8 and not re.search(r"\bbut\b", s) and not _THIRD_PARTY.search(s)
     for clause in re.split(r"\s*[,;:]\s*|\s+-\s+", s):
-        if re.search(r"\b(you|u|you'?re|ur)\b( \w+){0,4}? " + _VERDICT, clause):
+        if re.search(r"\b(you|u|you'?re|ur|your)\b( \w+){0,4}? " + _VERDICT, clause):
             return True
         if re.search(r"\b" + _TALK + r"\b( \w+){0,4}? " + _VERDICT, clause):
             return True
@@ -1137,13 +1143,76 @@ _RESPELL = {
     "allready": "already",
     "agian": "again",
     "questons": "questions",
+    "wud": "would",
+    "cud": "could",
+    "hw": "how",
+    "dat": "that",
+    "dis": "this",
+    "ths": "this",
+    "wut": "what",
+    "yu": "you",
+    "b4": "before",
+    "qs": "questions",
+    "ppl": "people",
+    "rly": "really",
+    "srsly": "seriously",
+    "tho": "though",
+    "bc": "because",
 }
+# The words these readings turn on, and the misspellings of each that are not words
+# themselves ("usless", "alredy", "qestion", "pointlss", "tipps"): one or, in a long
+# word, two letters left out, or two letters swapped.
+_KEY_WORDS = frozenset(
+    """already again before earlier question questions asked answer answered repeat
+    repeating repeated circles useless pointless helpful helping waste wasting frustrating
+    annoying ridiculous advice recommend suggest suggestions should would could listen
+    listening seriously anything something options answers tips""".split()  # noqa: SIM905
+)
+_NOT_MISSPELT = frozenset(
+    """gain cold ready circle option serious sting listing potions wold commend wating
+    heling anting tions ould anying aste asing""".split()  # noqa: SIM905
+)
+
+
+def _variants(word: str) -> set[str]:
+    dropped = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    out = dropped | swapped
+    if len(word) >= 7:
+        out |= {d[:i] + d[i + 1 :] for d in dropped for i in range(len(d))}
+    return out
+
+
+@lru_cache(maxsize=1)
+def _misspellings() -> dict[str, str]:
+    known = STOPWORDS | VERBS | WORK_WORDS | MINIMAL_WORDS | _KEY_WORDS | _NOT_MISSPELT
+    out: dict[str, str] = {}
+    for word in sorted(_KEY_WORDS):
+        for variant in _variants(word):
+            if len(variant) >= 4 and variant not in known:
+                out.setdefault(variant, word)
+    return out
+
+
+def _spelt_out(token: str) -> str:
+    if token in _RESPELL:
+        return _RESPELL[token]
+    if len(token) < 4 or token in _KEY_WORDS:
+        return token
+    fixes = _misspellings()
+    undoubled = re.sub(r"(.)\1", r"\1", token)
+    for candidate in (token, undoubled):
+        if candidate in _KEY_WORDS:
+            return candidate
+        if candidate in fixes:
+            return fixes[candidate]
+    return token
 
 
 def _respelled(low: str) -> str:
     """Common shorthand and misspellings written out ("wat shud i do", "u asked that")."""
     low = low.replace(" & ", " and ")
-    return re.sub(r"[a-z]+", lambda m: _RESPELL.get(m.group(0), m.group(0)), low)
+    return re.sub(r"[a-z0-9]+", lambda m: _spelt_out(m.group(0)), low)
 
 
 def said_to_the_companion(text: str, language: str | None = None) -> set[str]:

@@ -156,6 +156,25 @@ class ConceptTests(SimpleTestCase):
             with self.subTest(text=text):
                 self.assertIsNone(detect_language(text))
 
+    def test_misspelt_and_shorthand_turns_are_recognised(self):
+        for kind, text in (
+            ("advice_request", "wat wud u do"),
+            ("advice_request", "got any tipps"),
+            ("advice_request", "hw do i handle this"),
+            ("repeat_complaint", "u alrdy asked dat"),
+            ("repeat_complaint", "same qestion again"),
+            ("repeat_complaint", "asked that alredy"),
+            ("frustration", "ths is usless"),
+            ("frustration", "this is a wast of time"),
+        ):
+            with self.subTest(text=text):
+                self.assertIn(kind, read(text).labels)
+
+    def test_real_words_are_not_taken_for_misspellings(self):
+        for text in ("I'm ready to gain ground.", "The listing went cold."):
+            with self.subTest(text=text):
+                self.assertEqual(read(text).labels & KINDS, set())
+
     def test_deja_vu_is_english_too(self):
         self.assertNotIn("other_language", read("deja vu...").labels)
         self.assertIn("repeat_complaint", read("deja vu...").labels)
