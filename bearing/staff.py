@@ -43,36 +43,31 @@ def _page_number(request, name: str) -> int:
 LIST_PER_PAGE = 25
 
 
-def _page_of(items, number: int) -> tuple[list, bool]:
-    """One page of a list already loaded, and whether another follows."""
-    start = (number - 1) * LIST_PER_PAGE
-    return list(items[start : start + LIST_PER_PAGE]), len(items) > start + LIST_PER_PAGE
-
-
 def _staff_page(request, status: int = 200, **forms):
     """People, roles, organizations, practices, invitations and engagement status
     with attendance counts. Never anything said or written in coaching."""
-    overview = queries.staff_overview(**_people_query(request))
+    overview = queries.staff_overview(
+        **_people_query(request),
+        organizations_page=_page_number(request, "opage"),
+        practices_page=_page_number(request, "ppage"),
+        per_page=LIST_PER_PAGE,
+    )
     engagements_page = _page_number(request, "epage")
     engagements = staff_engagements(
         limit=STAFF_ENGAGEMENTS_PER_PAGE + 1,
         offset=(engagements_page - 1) * STAFF_ENGAGEMENTS_PER_PAGE,
     )
-    organizations_page = _page_number(request, "opage")
-    organizations, organizations_has_next = _page_of(overview.organizations, organizations_page)
-    practices_page = _page_number(request, "ppage")
-    practices, practices_has_next = _page_of(overview.practices, practices_page)
     ctx = {
         "overview": overview,
         "engagements": engagements[:STAFF_ENGAGEMENTS_PER_PAGE],
         "engagements_page": engagements_page,
         "engagements_has_next": len(engagements) > STAFF_ENGAGEMENTS_PER_PAGE,
-        "organizations": organizations,
-        "organizations_page": organizations_page,
-        "organizations_has_next": organizations_has_next,
-        "practices": practices,
-        "practices_page": practices_page,
-        "practices_has_next": practices_has_next,
+        "organizations": overview.organizations,
+        "organizations_page": overview.organizations_page,
+        "organizations_has_next": overview.organizations_has_next,
+        "practices": overview.practices,
+        "practices_page": overview.practices_page,
+        "practices_has_next": overview.practices_has_next,
         "erasures": list(queries.erasures_pending().values()),
         "org_form": OrganizationForm(prefix="org"),
         "practice_form": PracticeForm(prefix="practice"),
@@ -81,14 +76,14 @@ def _staff_page(request, status: int = 200, **forms):
     if "served_form" not in ctx:
         ctx["served_form"] = PracticeOrganizationForm(
             prefix="served",
-            practices=overview.practices,
-            organizations=overview.organizations,
+            practice_choices=overview.practice_choices,
+            organization_choices=overview.organization_choices,
         )
     if "invite_form" not in ctx:
         ctx["invite_form"] = StaffInviteForm(
             prefix="invite",
-            practices=overview.practices,
-            organizations=overview.organizations,
+            practice_choices=overview.practice_choices,
+            organization_choices=overview.organization_choices,
         )
     return render(request, "accounts/staff.html", ctx, status=status)
 

@@ -124,17 +124,14 @@ class StaffInviteForm(forms.Form):
         widget=LongSelect,
     )
 
-    def __init__(self, *args, practices=None, organizations=None, **kwargs):
+    def __init__(self, *args, practice_choices=None, organization_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Reuse lists the page has already loaded, so the selects cost no queries.
-        if practices is not None:
-            self.fields["practice"].choices = [("", "---------")] + [
-                (p.pk, p.name) for p in practices
-            ]
-        if organizations is not None:
-            self.fields["organization"].choices = [("", "---------")] + [
-                (o.pk, o.name) for o in organizations
-            ]
+        # Reuse the (id, name) pairs the page has already read, so the selects cost no
+        # queries.
+        if practice_choices is not None:
+            self.fields["practice"].choices = [("", "---------"), *practice_choices]
+        if organization_choices is not None:
+            self.fields["organization"].choices = [("", "---------"), *organization_choices]
 
     def clean(self):
         data = super().clean()
@@ -162,14 +159,11 @@ class PracticeOrganizationForm(forms.Form):
         label="Works with", queryset=Organization.objects.all(), widget=LongSelect
     )
 
-    def __init__(self, *args, practices=None, organizations=None, **kwargs):
+    def __init__(self, *args, practice_choices=None, organization_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Reuse lists the page has already loaded, so the selects cost no queries.
-        if practices is not None:
-            self.fields["practice"].choices = [("", "---------")] + [
-                (p.pk, p.name) for p in practices
-            ]
-        if organizations is not None:
-            self.fields["organization"].choices = [("", "---------")] + [
-                (o.pk, o.name) for o in organizations
-            ]
+        # Reuse the (id, name) pairs the page has already read, so the selects cost no
+        # queries.
+        if practice_choices is not None:
+            self.fields["practice"].choices = [("", "---------"), *practice_choices]
+        if organization_choices is not None:
+            self.fields["organization"].choices = [("", "---------"), *organization_choices]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -94,17 +95,25 @@ def sponsors_in(organization: Organization) -> QuerySet[User]:
 @dataclass
 class StaffOverview:
     people: list[User]
-    organizations: Sequence[Organization]
+    organizations: Sequence[Any]
     practices: Sequence[Practice]
     pending_invitations: list[Invitation]
     # The people shown are one page of those matching the search (by name or email).
     people_search: str = ""
     people_page: int = 1
     people_has_next: bool = False
+    # Organizations and practices: one page each, counted; every one by name for the
+    # forms' selects.
+    organizations_page: int = 1
+    organizations_has_next: bool = False
+    practices_page: int = 1
+    practices_has_next: bool = False
+    organization_choices: list[tuple[int, str]] = field(default_factory=list)
+    practice_choices: list[tuple[int, str]] = field(default_factory=list)
 
 
 # People on one page of the staff page: it pages and searches, never lists thousands.
-PEOPLE_PER_PAGE = 50
+PEOPLE_PER_PAGE = 25
 
 
 def require_staff(user: User) -> None:
@@ -113,10 +122,20 @@ def require_staff(user: User) -> None:
         raise Http404("Not found")
 
 
-def staff_overview(*, search: str = "", page: int = 1) -> StaffOverview:
+def staff_overview(
+    *,
+    search: str = "",
+    page: int = 1,
+    organizations_page: int = 1,
+    practices_page: int = 1,
+    per_page: int = 25,
+) -> StaffOverview:
     """What staff may see: accounts, organizations, practices, invitations. No content.
-    People come a page at a time (by name, then id), filtered by ``search``."""
-    from django.db.models import Count, Prefetch
+    People come a page at a time (by name, then id), filtered by ``search``.
+    Organizations and practices come a page at a time too (by name, then id): only
+    those on the page are counted and carry their practice's organizations; every
+    one is read by name, in the same query, for the forms' selects."""
+    from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Subquery, When
 
     from .models import Invitation
 
@@ -133,13 +152,44 @@ def staff_overview(*, search: str = "", page: int = 1) -> StaffOverview:
             )
         ).order_by("name", "id")[start : start + PEOPLE_PER_PAGE + 1]
     )
-    organizations = list(
-        Organization.objects.annotate(engagement_count=Count("engagements")).order_by("name")
+
+    def on_page(model: type[Organization] | type[Practice], number: int) -> QuerySet[Any]:
+        first = (max(1, number) - 1) * per_page
+        return model.objects.order_by("name", "id").values("id")[first : first + per_page + 1]
+
+    def counted_on_page(rows: QuerySet[Any], shown: QuerySet[Any]) -> Case:
+        """The count for the rows on the page; None (not counted) for the others."""
+        return Case(
+            When(id__in=shown, then=Subquery(rows.filter(pk=OuterRef("pk")).values("n"))),
+            default=None,
+            output_field=IntegerField(),
+        )
+
+    every_organization = list(
+        Organization.objects.annotate(
+            engagement_count=counted_on_page(
+                Organization.objects.annotate(n=Count("engagements")),
+                on_page(Organization, organizations_page),
+            )
+        )
+        .order_by("name", "id")
+        .values("id", "code", "name", "companion_model_enabled", "engagement_count")
     )
-    practices = list(
-        Practice.objects.annotate(coach_count=Count("memberships", filter=models_q_coach()))
-        .prefetch_related(Prefetch("organizations", queryset=Organization.objects.order_by("name")))
-        .order_by("name")
+    organizations = [o for o in every_organization if o["engagement_count"] is not None]
+    every_practice = list(
+        Practice.objects.annotate(
+            coach_count=counted_on_page(
+                Practice.objects.annotate(n=Count("memberships", filter=models_q_coach())),
+                on_page(Practice, practices_page),
+            )
+        )
+        .only("id", "code", "name")
+        .order_by("name", "id")
+    )
+    practices = [p for p in every_practice if p.coach_count is not None]
+    prefetch_related_objects(
+        practices[:per_page],
+        Prefetch("organizations", queryset=Organization.objects.order_by("name")),
     )
     from django.utils import timezone
 
@@ -150,12 +200,18 @@ def staff_overview(*, search: str = "", page: int = 1) -> StaffOverview:
     )
     return StaffOverview(
         people[:PEOPLE_PER_PAGE],
-        organizations,
-        practices,
+        organizations[:per_page],
+        practices[:per_page],
         pending,
         people_search=search,
         people_page=page,
         people_has_next=len(people) > PEOPLE_PER_PAGE,
+        organizations_page=max(1, organizations_page),
+        organizations_has_next=len(organizations) > per_page,
+        practices_page=max(1, practices_page),
+        practices_has_next=len(practices) > per_page,
+        organization_choices=[(o["id"], o["name"]) for o in every_organization],
+        practice_choices=[(p.pk, p.name) for p in every_practice],
     )
 
 

@@ -438,7 +438,7 @@ class StaffEngagementRow:
 
 
 # Engagements on one page of the staff page, newest first.
-STAFF_ENGAGEMENTS_PER_PAGE = 50
+STAFF_ENGAGEMENTS_PER_PAGE = 25
 
 
 def staff_engagements(
@@ -455,7 +455,7 @@ def staff_engagements(
         .order_by("-created_at", "-id")
         .values_list("code", "organization__name", "practice__name", "status", "held", "missed")
     )
-    # Plain values, not models: two hundred rows are built without their instances.
+    # Plain values, not models: a page of rows is built without their instances.
     return [
         StaffEngagementRow(
             code=str(code),
