@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from bearing.accounts.models import User
@@ -373,7 +373,20 @@ def session_brief(session: CoachingSession) -> Brief:
         .first()
     )
     since = previous or engagement.started_at or engagement.created_at
-    check_ins = list(engagement.check_ins.filter(submitted_at__gte=since).order_by("submitted_at"))
+    # What the brief shows of each check-in (the texts stay sealed until read).
+    check_ins = list(
+        engagement.check_ins.filter(submitted_at__gte=since)
+        .only(
+            "code",
+            "engagement_id",
+            "submitted_at",
+            "confidence",
+            "energy",
+            "obstacles",
+            "support_needed",
+        )
+        .order_by("submitted_at")
+    )
     changes = []
     readings = (
         Reading.objects.filter(
@@ -417,13 +430,17 @@ def session_brief(session: CoachingSession) -> Brief:
             }
         )
     today = timezone.localdate()
+    # Done since, and overdue: one read, split here.
+    actions = list(
+        engagement.actions.filter(
+            Q(completed_at__gte=since) | Q(completed_at__isnull=True, due_on__lt=today)
+        ).order_by("due_on", "created_at", "id")
+    )
     return Brief(
         since=since,
         check_ins=check_ins,
         changes=changes,
         wins=list(engagement.wins.filter(occurred_at__gte=since).order_by("-occurred_at")),
-        actions_done=list(engagement.actions.filter(completed_at__gte=since)),
-        actions_overdue=list(
-            engagement.actions.filter(completed_at__isnull=True, due_on__lt=today)
-        ),
+        actions_done=[a for a in actions if a.completed_at is not None],
+        actions_overdue=[a for a in actions if a.completed_at is None],
     )
