@@ -285,10 +285,13 @@ def value_attack(k: c.Cohort) -> list[str]:
 
 
 def change_value_attack(k: c.Cohort) -> list[str]:
-    """The reader's attack on the 360 change, from shown numbers only: any two shown
-    means of one focus area, under any two filters, whose coachees differ: n x mean
-    of one less n x mean of the other is the sum over those in one and not the other.
-    That group must never be one or two coachees (nor a part the reader knows)."""
+    """The reader's attack on the 360 change, from shown numbers only: two shown means
+    of one focus area, under any two filters, one over coachees all counted in the
+    other too: n x mean of the larger less n x mean of the smaller is the sum over the
+    coachees in one and not the other. That group must never be one or two coachees
+    (less any the reader knows). (Two cells that overlap only in part give the
+    difference of two groups' sums, no group's own; rule 2 keeps such cells three
+    or more coachees apart as well, which ``differencing_leaks`` checks.)"""
     found = []
     for area in k.areas:
         key = c.CHANGE_PREFIX + area
@@ -298,9 +301,10 @@ def change_value_attack(k: c.Cohort) -> list[str]:
             if k.change360(x, area) is not None
         ]
         for (xa, ca), (xb, cb) in combinations(shown, 2):
-            for group in (ca - cb, cb - ca):
-                if 0 < len(group - k.known) < c.K:
-                    found.append(f"{area}: {xa} vs {xb}: {sorted(group)}")
+            small, large = (ca, cb) if len(ca) <= len(cb) else (cb, ca)
+            group = large - small
+            if small <= large and 0 < len(group - k.known) < c.K:
+                found.append(f"{area}: {xa} vs {xb}: {sorted(group)}")
     return found
 
 
