@@ -40,7 +40,7 @@ def _page_number(request, name: str) -> int:
 
 # Organizations and practices listed on one page of the staff page (their selects in the
 # forms still offer every one).
-LIST_PER_PAGE = 25
+LIST_PER_PAGE = 10
 
 
 def _staff_page(request, status: int = 200, **forms):
