@@ -54,6 +54,7 @@ KINDS = (
             "sponsor_sees_attendance",
             "sponsor_sees_goal_progress",
             "sponsor_sees_summaries",
+            "sponsor_sees_360_change",
             "companion_offered",
             "accepted_at",
         ),

@@ -67,7 +67,9 @@ KINDS = (
         model="insight.Campaign",
         title="360 campaigns",
         owner="engagement__coachee",
-        readers=PAIR,
+        # The sponsor: only the program's average change per focus area, over three or
+        # more coachees whose agreement shares it (bearing/programs/cohort.py).
+        readers=PAIR | {Reader.SPONSOR_ALLOW_LIST},
         # The frozen group results: computed by Bearing from raters' answers under
         # the anonymity rules; no one person wrote them. The coach reads them first
         # (they are audited as a read of the coachee's record).
