@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 
 from bearing.accounts.forms import time_zone_choices
+from bearing.lib.widgets import LongSelect
 
 from .models import (
     MEASURE_RANGES,
@@ -298,7 +299,8 @@ class RhythmForm(forms.Form):
     time_of_day = forms.TimeField(
         label="At", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    time_zone = forms.ChoiceField(label="Time zone", choices=time_zone_choices)
+    # About 600 zones: written without a template per option (LongSelect).
+    time_zone = forms.ChoiceField(label="Time zone", choices=time_zone_choices, widget=LongSelect)
 
 
 class ReminderPreferenceForm(forms.Form):
