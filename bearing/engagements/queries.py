@@ -543,6 +543,7 @@ _SPONSOR_TERMS_FIELDS = (
     "sponsor_sees_attendance",
     "sponsor_sees_goal_progress",
     "sponsor_sees_summaries",
+    "sponsor_sees_360_change",
     "accepted_at",
     "sponsor_acknowledged_at",
     "superseded_at",

@@ -8,9 +8,11 @@ the program's sessions and its default sponsor signals proposed in the agreement
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -70,11 +72,15 @@ def _choices(field: str, values: Iterable[str], allowed: Iterable[str], *, most:
     return chosen
 
 
-def _zone(field: str, zone: str) -> str:
-    import zoneinfo
+@lru_cache(maxsize=1)
+def _time_zones() -> frozenset[str]:
+    """The zone names, read from disk once per process (not on every save)."""
+    return frozenset(zoneinfo.available_timezones())
 
+
+def _zone(field: str, zone: str) -> str:
     zone = (zone or "").strip()
-    if zone not in zoneinfo.available_timezones():
+    if zone not in _time_zones():
         raise ValidationError({field: "Choose a time zone from the list."})
     return zone
 
