@@ -65,13 +65,15 @@ class Suite:
     files (TMPDIR), so layers running at the same time share no path.
     """
 
-    def __init__(self, layer: str, cmd: list[str], env: dict[str, str]) -> None:
-        self.layer, self.cmd, self.env = layer, cmd, env
+    def __init__(self, key: str, layer: str, cmd: list[str], env: dict[str, str]) -> None:
+        self.key, self.layer, self.cmd, self.env = key, layer, cmd, env
         self.proc: subprocess.Popen[bytes] | None = None
         self.started = 0.0
 
     def start(self, scratch: Path) -> None:
-        own = scratch / re.sub(r"\W+", "-", self.layer).strip("-")
+        # A short directory name: Chromium puts a Unix socket (at most 107 bytes of
+        # path) under TMPDIR.
+        own = scratch / self.key
         (own / "data").mkdir(parents=True)
         (own / "tmp").mkdir()
         self.stdout = open(own / "stdout", "w+b")  # noqa: SIM115 - closed in finish()
@@ -126,7 +128,7 @@ def run_suites(suites: list[Suite], jobs: int) -> None:
     """Run the pytest layers, ``jobs`` at a time, each printed whole as it ends."""
     waiting = list(suites)
     running: list[Suite] = []
-    with tempfile.TemporaryDirectory(prefix="bearing-layers-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="bt-") as scratch:
         try:
             while waiting or running:
                 while waiting and len(running) < jobs:
@@ -210,18 +212,20 @@ def main() -> int:
         else:
             suites.append(
                 Suite(
+                    "pg",
                     "suite on PostgreSQL",
                     [*pytest, "-m", "not browser"],
                     {**base_env, "DATABASE_URL": url},
                 )
             )
-    suites.append(Suite("suite on SQLite", [*pytest, "-m", "not browser"], base_env))
+    suites.append(Suite("sqlite", "suite on SQLite", [*pytest, "-m", "not browser"], base_env))
 
     if not (Path(CHROMIUM).exists() and shutil.which(CHROMIUM)):
         loud_skip("browser tests", f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     else:
         suites.append(
             Suite(
+                "browser",
                 "browser tests in headless Chromium",
                 [*pytest, "-m", "browser"],
                 {**base_env, "DJANGO_ALLOW_ASYNC_UNSAFE": "true", "CHROMIUM_PATH": CHROMIUM},
