@@ -255,12 +255,12 @@ def form_kwargs(w) -> dict[str, Callable[[], dict]]:
         "EmailLoginForm": lambda: {"request": request},
         "InvitationAcceptForm": lambda: {"email": "new.person@example.com"},
         "StaffInviteForm": lambda: {
-            "practices": [w.practice],
-            "organizations": [w.organization],
+            "practice_choices": [(w.practice.id, w.practice.name)],
+            "organization_choices": [(w.organization.id, w.organization.name)],
         },
         "PracticeOrganizationForm": lambda: {
-            "practices": [w.practice],
-            "organizations": [w.organization],
+            "practice_choices": [(w.practice.id, w.practice.name)],
+            "organization_choices": [(w.organization.id, w.organization.name)],
         },
         "EngagementCreateForm": lambda: {"coach": w.coach, "practices": [w.practice]},
         "SessionForm": lambda: {"time_zone_name": "America/New_York"},
