@@ -125,11 +125,19 @@ def sponsor_goal_progress(engagement_ids: Iterable[int]) -> dict[int, list[dict[
     only where the agreement in force shares goal progress. Never titles or text."""
     engagement_ids = list(engagement_ids)
     agreements = agreements_in_force_for(engagement_ids)
-    allowed = [eid for eid, a in agreements.items() if a.sponsor_sees_goal_progress]
+    return goal_progress_where_shared(
+        [eid for eid, a in agreements.items() if a.sponsor_sees_goal_progress]
+    )
+
+
+def goal_progress_where_shared(allowed: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """``sponsor_goal_progress`` for engagements the caller has already found to
+    share goal progress in their agreement in force (a cohort reads those flags with
+    its other terms): focus area and progress % of each goal the coachee shares."""
     result: dict[int, list[dict[str, Any]]] = {}
     goals = (
         Goal.objects.filter(
-            engagement_id__in=allowed,
+            engagement_id__in=list(allowed),
             share_with_sponsor=True,
             status__in=[GoalStatus.ACTIVE, GoalStatus.ACHIEVED],
         )

@@ -32,7 +32,7 @@ from bearing.engagements.models import (
     SessionStatus,
 )
 from bearing.engagements.queries import session_get_for
-from bearing.growth.queries import sponsor_goal_progress
+from bearing.growth.queries import goal_progress_where_shared
 from bearing.insight.queries import others_changes, rater_focus_areas
 
 from . import cohort as c
@@ -542,6 +542,7 @@ class _Terms:
     attendance: bool
     session_count: int
     change360: bool = False
+    goal_progress: bool = False
 
 
 def _terms_in_force(engagement_ids: list[int]) -> dict[int, _Terms]:
@@ -557,10 +558,11 @@ def _terms_in_force(engagement_ids: list[int]) -> dict[int, _Terms]:
             "sponsor_sees_attendance",
             "session_count",
             "sponsor_sees_360_change",
+            "sponsor_sees_goal_progress",
         )
     )
-    for engagement_id, status, attendance, count, change360 in rows:
-        found.setdefault(engagement_id, _Terms(status, attendance, count, change360))
+    for engagement_id, status, attendance, count, change360, goals in rows:
+        found.setdefault(engagement_id, _Terms(status, attendance, count, change360, goals))
     return found
 
 
@@ -598,7 +600,7 @@ def cohort_members(program: Program) -> list[c.Member]:
     attending = [e.id for e in engagements if agreements[e.id].attendance]
     sessions = _sessions_of(attending)
     themes = _themes_of([e.id for e in engagements])
-    goals = sponsor_goal_progress(e.id for e in engagements)
+    goals = goal_progress_where_shared(e.id for e in engagements if agreements[e.id].goal_progress)
     changes = _changes_of([e.id for e in engagements if agreements[e.id].change360])
     members = []
     for e in engagements:

@@ -374,7 +374,8 @@ class KilledWorkerProcessTests(TransactionTestCase):
             self.assertLess(sent_before, 20)
             clock.sleep(2.5)  # the dead worker's claim runs out
             manage("send_reminders")
-            # Twenty messages for twenty reminders, each marked sent once: none lost,
-            # none twice.
-            self.assertEqual(len(_subjects(mail_dir)), 20)
+            # Twenty reminders, each marked sent once: none lost. A message the mail
+            # server took in the instant before the killed worker could mark it sent
+            # goes again (kill -9 allows no better): at most that one, twice.
+            self.assertIn(len(_subjects(mail_dir)), (20, 21))
             self.assertEqual(_sent_count(manage), "20")

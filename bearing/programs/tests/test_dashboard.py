@@ -182,14 +182,15 @@ class DashboardTests(WorldTestCase):
     def test_query_count_is_pinned_and_flat(self):
         self.login(self.w.sponsor)
         self.client.get(page(self.program))
-        # 12 as before, and the 360 instrument's focus areas (one query); the 360
-        # reports themselves only once a coachee shares their change (one more).
-        with self.assertNumQueries(13):
+        # The goal progress reads its agreements' flags with the other terms (one
+        # query fewer than before); the 360 instrument's focus areas are one query,
+        # the 360 reports themselves one more only once a coachee shares their change.
+        with self.assertNumQueries(12):
             self.client.get(page(self.program))
         add_cohort(
             self.w, self.program, [("active", ["team"], 3, 50, True) for _ in range(4)], "more"
         )
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(12):
             self.client.get(page(self.program))
 
     def test_satisfaction_is_shown_from_three_answers_of_closed_months(self):
