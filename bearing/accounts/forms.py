@@ -1,6 +1,3 @@
-import zoneinfo
-from functools import lru_cache
-
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import (
@@ -10,17 +7,9 @@ from django.contrib.auth.password_validation import (
 from django.core.exceptions import ValidationError
 
 from bearing.lib.widgets import LongSelect
+from bearing.lib.zones import zone_choices
 
 from .models import Organization, Practice, Role, User
-
-# Names in the time zone database that are not places a person lives in.
-_NOT_PLACES = {"Factory", "localtime", "posixrules"}
-
-
-@lru_cache(maxsize=1)
-def time_zone_choices() -> list[tuple[str, str]]:
-    zones = sorted(zoneinfo.available_timezones() - _NOT_PLACES)
-    return [(z, z.replace("_", " ")) for z in zones]
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -40,7 +29,7 @@ class EmailLoginForm(AuthenticationForm):
 class InvitationAcceptForm(forms.Form):
     name = forms.CharField(label="Your name", max_length=150)
     time_zone = forms.ChoiceField(
-        label="Your time zone", choices=time_zone_choices, initial="UTC", widget=LongSelect
+        label="Your time zone", choices=zone_choices, initial="UTC", widget=LongSelect
     )
     password = forms.CharField(
         label="Password",
@@ -75,9 +64,7 @@ class InvitationAcceptForm(forms.Form):
 
 class AccountSettingsForm(forms.Form):
     name = forms.CharField(label="Your name", max_length=150)
-    time_zone = forms.ChoiceField(
-        label="Your time zone", choices=time_zone_choices, widget=LongSelect
-    )
+    time_zone = forms.ChoiceField(label="Your time zone", choices=zone_choices, widget=LongSelect)
 
 
 class OrganizationForm(forms.Form):

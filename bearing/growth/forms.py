@@ -2,8 +2,8 @@ from decimal import Decimal
 
 from django import forms
 
-from bearing.accounts.forms import time_zone_choices
 from bearing.lib.widgets import LongSelect
+from bearing.lib.zones import zone_choices
 
 from .models import (
     MEASURE_RANGES,
@@ -300,7 +300,7 @@ class RhythmForm(forms.Form):
         label="At", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     # About 600 zones: written without a template per option (LongSelect).
-    time_zone = forms.ChoiceField(label="Time zone", choices=time_zone_choices, widget=LongSelect)
+    time_zone = forms.ChoiceField(label="Time zone", choices=zone_choices, widget=LongSelect)
 
 
 class ReminderPreferenceForm(forms.Form):

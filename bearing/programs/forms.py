@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django import forms
 
 from bearing.accounts.models import Organization, Practice
 from bearing.engagements.models import EngagementStatus
+from bearing.lib.zones import zone_choices
 
 from .models import CoachStyle, Language, Theme
 
-TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
-ZONE_CHOICES = [(z, z.replace("_", " ")) for z in TIME_ZONES]
+ZONE_CHOICES = zone_choices()
 
 
 class ProgramForm(forms.Form):

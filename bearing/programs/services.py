@@ -8,11 +8,9 @@ the program's sessions and its default sponsor signals proposed in the agreement
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +24,7 @@ from bearing.engagements.models import CoachingSession, Engagement, EngagementSt
 from bearing.engagements.services import engagement_create
 from bearing.lib import ics
 from bearing.lib.mail import send_after_commit
+from bearing.lib.zones import is_place_zone
 
 from . import matching
 from .models import (
@@ -72,15 +71,9 @@ def _choices(field: str, values: Iterable[str], allowed: Iterable[str], *, most:
     return chosen
 
 
-@lru_cache(maxsize=1)
-def _time_zones() -> frozenset[str]:
-    """The zone names, read from disk once per process (not on every save)."""
-    return frozenset(zoneinfo.available_timezones())
-
-
 def _zone(field: str, zone: str) -> str:
     zone = (zone or "").strip()
-    if zone not in _time_zones():
+    if not is_place_zone(zone):
         raise ValidationError({field: "Choose a time zone from the list."})
     return zone
 
